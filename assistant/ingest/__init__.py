@@ -1,0 +1,60 @@
+"""Reading -> structure -> passages: a file on disk becomes documents and their passages."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.ingest import metadata, structure
+from assistant.ingest.passages import TokenCounter, build_passages
+from assistant.ingest.read import SUPPORTED_SUFFIXES, read_pages
+from assistant.types import Passage, SourceDocument
+
+__all__ = ["ParsedDocument", "SUPPORTED_SUFFIXES", "file_hash", "parse_file"]
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    document: SourceDocument
+    passages: list[Passage]
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def parse_file(
+    path: Path, count_tokens: TokenCounter, max_tokens: int, max_bytes: int | None = None
+) -> list[ParsedDocument]:
+    """Every paper in the file with its passages. Raises UnreadableFile."""
+    pages = read_pages(path, max_bytes=max_bytes)
+    digest = file_hash(path)
+    segments = structure.split_pack(structure.to_lines(pages))
+    if not segments:
+        segments = [structure.to_lines(pages)]
+    pack_meta = metadata.extract(segments[0])
+    parsed = []
+    for part, lines in enumerate(segments):
+        meta = metadata.extract(lines).inherit(pack_meta)
+        doc_id = f"{digest}-{part}"
+        document = SourceDocument(
+            doc_id=doc_id,
+            source=path.name,
+            file_hash=digest,
+            title=meta.title or _fallback_title(path),
+            council=meta.council,
+            committee=meta.committee,
+            meeting_date=meta.meeting_date,
+            author=meta.author,
+            kind=meta.kind,  # type: ignore[arg-type]
+            part=part,
+        )
+        passages = build_passages(doc_id, structure.blocks(lines), count_tokens, max_tokens)
+        if passages:
+            parsed.append(ParsedDocument(document, passages))
+    return parsed
+
+
+def _fallback_title(path: Path) -> str:
+    return path.stem.replace("-", " ").replace("_", " ").strip().capitalize()

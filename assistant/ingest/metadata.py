@@ -1,0 +1,228 @@
+"""Who wrote a paper, for which meeting, about what: read from the text, never hard-coded.
+
+Anything the text does not state stays None. A paper inside a document pack inherits the
+pack's council, committee and meeting date when it does not state its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+from assistant.ingest.structure import Line, clean
+
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+         ("september", "sept", "sep"), ("october", "oct"), ("november", "nov"),
+         ("december", "dec")],
+        start=1,
+    )
+    for m in names
+}
+DATE = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True))
+    + r")\.?,?\s+((?:19|20)\d\d)\b",
+    re.I,
+)
+COMMITTEE = re.compile(
+    r"((?:[A-Z][\w'’&,-]*\s+|and\s+|of\s+|&\s+)*?(?:[A-Z][\w'’&-]*\s+)"
+    r"(?:(?:Select|Scrutiny|Overview|Policy)\s+)*(?:Committee|Panel|Sub-Committee))\b"
+)
+LABELLED_TITLE = re.compile(r"^(?:SUBJECT(?: OF REPORT)?|TITLE|REPORT TITLE)\s*:\s*(.+)$", re.I)
+LABELLED_AUTHOR = re.compile(
+    r"(?:^|\s)(?:REPORT FROM|REPORT AUTHOR|AUTHOR|OFFICER/MEMBER PRESENTING|OFFICER PRESENTING|"
+    r"LEAD OFFICER|PRESENTED BY)\s*:\s*(.+)$",
+    re.I,
+)
+REPORT_BY = re.compile(r"^Report (?:of|by) (?:the )?(.+?)(?:,? to the .*)?$", re.I)
+KIND_WORDS = re.compile(r"\b(work (?:programme|plan))\b", re.I)
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str | None = None
+    council: str | None = None
+    committee: str | None = None
+    meeting_date: str | None = None
+    author: str | None = None
+    kind: str = "report"
+
+    def inherit(self, pack: "Metadata") -> "Metadata":
+        return Metadata(
+            title=self.title,
+            council=self.council or pack.council,
+            committee=self.committee or pack.committee,
+            meeting_date=self.meeting_date or pack.meeting_date,
+            author=self.author,
+            kind=self.kind,
+        )
+
+
+def extract(lines: list[Line]) -> Metadata:
+    texts = [clean(l.text) for l in lines if clean(l.text) and "\t" not in l.text]
+    head = texts[:40]
+    kind = detect_kind(head)
+    return Metadata(
+        title=detect_title(head, kind),
+        council=detect_council(" \n".join(texts)),
+        committee=detect_committee(head),
+        meeting_date=detect_meeting_date(head),
+        author=detect_author(texts),
+        kind=kind,
+    )
+
+
+def detect_kind(head: list[str]) -> str:
+    first = [t.lower() for t in head[:6]]
+    if first and first[0] == "minutes" and any(t.startswith("of the meeting") for t in first[1:3]):
+        return "minutes"
+    if any(t == "public document pack" for t in first) or any(t == "agenda" for t in head[:60]):
+        return "agenda"
+    if any(KIND_WORDS.search(t) for t in head[:3]):
+        return "work programme"
+    return "report"
+
+
+def detect_title(head: list[str], kind: str) -> str | None:
+    for text in head:
+        m = LABELLED_TITLE.match(text)
+        if m:
+            return _tidy_title(m.group(1))
+    if kind == "minutes":
+        found = next((parse_date(t) for t in head[:8] if parse_date(t)), None)
+        return f"Minutes of the meeting of {_long_date(found)}" if found else "Minutes"
+    if kind == "agenda":
+        committee = detect_committee(head)
+        return f"Agenda: {committee}" if committee else "Agenda"
+    for text in head[:12]:
+        if _title_candidate(text):
+            return _tidy_title(text)
+    return None
+
+
+def _title_candidate(text: str) -> bool:
+    if len(text) > 120 or len(text.split()) < 2 or text.endswith((".", ",", ";")):
+        return False
+    lowered = text.lower()
+    if lowered.startswith(("report of", "report by", "item ", "summary", "page ")):
+        return False
+    if parse_date(text) and len(text.split()) <= 4:
+        return False
+    if re.fullmatch(r"[\d.\s]+.*", text) and re.match(r"^\d", text):
+        return False
+    if COMMITTEE.fullmatch(text.strip()):
+        return False
+    return bool(re.search(r"report|update|plan|programme|monitor|review|strategy|performance|"
+                          r"budget|mtfp|improvement|recruitment", lowered))
+
+
+def _tidy_title(text: str) -> str:
+    text = text.strip().strip("*#").strip()
+    if text.isupper():
+        small = {"and", "of", "the", "to", "in", "for", "on"}
+        words = text.lower().split()
+        text = " ".join(
+            w if (i and w in small) else (w.upper() if _acronym(w) else w.capitalize())
+            for i, w in enumerate(words)
+        )
+    return text
+
+
+def _acronym(word: str) -> bool:
+    return bool(re.fullmatch(r"q\d|mtfp|\d{4}/\d\d|send|cyps|sen", word))
+
+
+def detect_committee(head: list[str]) -> str | None:
+    for text in head:
+        m = re.match(r"^(?:MEETING|COMMITTEE)\s*:\s*(.+)$", text, re.I)
+        if m:
+            return m.group(1).strip()
+    for text in map(_uncapitalise, head):
+        m = COMMITTEE.search(text)
+        if m:
+            name = re.sub(r"^(?:The|To the|to the|REPORT TO THE)\s+", "", m.group(1).strip())
+            name = re.sub(r"^(?:Report|Draft Report) to the\s+", "", name, flags=re.I)
+            return name
+    return None
+
+
+def _uncapitalise(text: str) -> str:
+    return _tidy_title(text) if text.isupper() else text
+
+
+def detect_meeting_date(head: list[str]) -> str | None:
+    """The meeting's date: on the line naming the meeting, or just below it."""
+    for i, text in enumerate(map(_uncapitalise, head[:15])):
+        if re.match(r"^DATE OF MEETING", text, re.I):
+            found = parse_date(text)
+            if found:
+                return found.isoformat()
+            continue
+        if COMMITTEE.search(text) or re.search(r"\bmeeting\b", text, re.I):
+            for nearby in head[i : i + 3]:
+                found = parse_date(nearby)
+                if found and not re.match(r"^date\s*:", nearby, re.I):
+                    return found.isoformat()
+    return None
+
+
+def detect_author(texts: list[str]) -> str | None:
+    for i, text in enumerate(texts):
+        m = LABELLED_AUTHOR.search(text)
+        if m and m.group(1).strip(" :"):
+            return _tidy_person(m.group(1))
+        if re.fullmatch(r"(?:AUTHORS?|Author)\s*:?", text) and i + 1 < len(texts):
+            return _tidy_person(texts[i + 1])
+    for text in texts[:12]:
+        m = REPORT_BY.match(text)
+        if m:
+            return m.group(1).strip(" .")
+    return None
+
+
+def _tidy_person(text: str) -> str:
+    text = re.split(r"\s+(?:TOWN OR PARISH|KEY DECISION)\b", text)[0]
+    text = text.strip(" .,")
+    return _tidy_title(text) if text.isupper() else text
+
+
+def parse_date(text: str) -> date | None:
+    m = DATE.search(text)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
+    except ValueError:
+        return None
+
+
+def _long_date(d: date) -> str:
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> list[tuple[str, str]]:
+    text = resources.files("assistant.ingest").joinpath("councils.tsv").read_text("utf-8")
+    pairs = [tuple(line.split("\t")) for line in text.splitlines() if line and not line.startswith("#")]
+    return sorted(pairs, key=lambda p: len(p[0]), reverse=True)  # "North Somerset" before "Somerset"
+
+
+def detect_council(text: str) -> str | None:
+    """The authority the paper is mainly about: the one it names most often."""
+    remaining = text
+    counts: dict[str, int] = {}
+    for name, official in _gazetteer():
+        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+        found = len(pattern.findall(remaining))
+        if found:
+            counts[official] = counts.get(official, 0) + found
+            remaining = pattern.sub(" ", remaining)
+    if not counts:
+        return None
+    return max(counts, key=lambda official: counts[official])

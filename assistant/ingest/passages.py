@@ -1,0 +1,104 @@
+"""Blocks -> passages: the units we index and cite.
+
+- A numbered paragraph stays whole, anchored on its number ("3.11").
+- A list keeps its lead-in sentence with its items.
+- A table becomes one passage per row, serialised with its headers (see tables.py).
+- Nothing is cut mid-sentence: a unit too long for the embedding model is split at
+  sentence boundaries (lists at item boundaries, repeating the lead-in).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterator
+
+from assistant.ingest.structure import Block
+from assistant.ingest.tables import TableReader
+from assistant.types import Passage
+
+TokenCounter = Callable[[str], int]
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"(£])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences, without breaking 'e.g. the', '3.11' or 'Mr. Smith' style abbreviations."""
+    parts = SENTENCE_END.split(text.strip())
+    merged: list[str] = []
+    for part in parts:
+        if merged and re.search(r"\b(e\.g|i\.e|etc|approx|no|Mr|Mrs|Ms|Dr|Cllr|vs)\.$", merged[-1], re.I):
+            merged[-1] += " " + part
+        else:
+            merged.append(part)
+    return [p.strip() for p in merged if p.strip()]
+
+
+def build_passages(doc_id: str, blocks: list[Block], count_tokens: TokenCounter, limit: int) -> list[Passage]:
+    passages: list[Passage] = []
+    tables = TableReader()
+    for block in blocks:
+        for kind, text in _block_texts(block, tables, count_tokens, limit):
+            passages.append(
+                Passage(
+                    passage_id=f"{doc_id}:{len(passages):04d}",
+                    doc_id=doc_id,
+                    text=text,
+                    kind=kind,
+                    section=block.section,
+                    heading=block.heading,
+                    caption=block.caption if kind == "table_row" else None,
+                    page=block.page,
+                    order=len(passages),
+                )
+            )
+    return passages
+
+
+def _block_texts(block: Block, tables: TableReader, count: TokenCounter, limit: int) -> Iterator[tuple[str, str]]:
+    if block.kind == "heading":
+        return
+    if block.kind == "table":
+        for row in tables.read(block.lines):
+            text = row.serialise()
+            if text:
+                yield "table_row", text
+        return
+    lead = " ".join(block.lines).strip()
+    if block.kind == "list" and block.items:
+        for text in _pack_list(lead, block.items, count, limit):
+            yield "list", text
+        return
+    for text in _pack_sentences(split_sentences(lead), count, limit):
+        yield ("paragraph" if block.section else "text"), text
+
+
+def _pack_sentences(sentences: list[str], count: TokenCounter, limit: int) -> Iterator[str]:
+    chunk: list[str] = []
+    for sentence in sentences:
+        if chunk and count(" ".join(chunk + [sentence])) > limit:
+            yield " ".join(chunk)
+            chunk = []
+        chunk.append(sentence)
+    if chunk:
+        yield " ".join(chunk)
+
+
+def _pack_list(lead: str, items: list[str], count: TokenCounter, limit: int) -> Iterator[str]:
+    # Repeat the lead-in (its last sentence) on every part so each part says what the list is.
+    intro = split_sentences(lead)[-1] if lead else ""
+    first_lead = lead
+    bullets: list[str] = []
+    for item in items:
+        head = first_lead if first_lead is not None else intro
+        candidate = _format_list(head, bullets + [item])
+        if bullets and count(candidate) > limit:
+            yield _format_list(head, bullets)
+            first_lead = None
+            bullets = []
+        bullets.append(item)
+    if bullets:
+        yield _format_list(first_lead if first_lead is not None else intro, bullets)
+
+
+def _format_list(lead: str, items: list[str]) -> str:
+    body = "\n".join(f"- {item}" for item in items)
+    return f"{lead}\n{body}" if lead else body

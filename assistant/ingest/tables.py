@@ -1,0 +1,285 @@
+"""Tab-separated table rows -> self-describing row records.
+
+A KPI row means nothing on its own ("41% 38% 34% 34% 70%"), so every row is serialised
+with its column headers, including headers spread over several rows:
+
+    Area | Indicator | QUARTERS            | TARGET         becomes  "Dental checks ... —
+         |           | 22-23 | 2023-2024   | 23-24                     Q4 22-23: 41%; Q1 2023-2024:
+         |           | Q4    | Q1 ...      | Q3 DETAIL                 38%; ...; Target 23-24: 70%"
+
+This module knows nothing about any particular council's layout: headers are found by
+shape (label-like cells, period-like and unit-like qualifiers, spanning group cells).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_NUMBER = re.compile(r"^[(\-−–]?\s*[£$]?\s*-?[\d,]*\d(\.\d+)?\s*(%|k|m|bn|fte)?\)?$", re.I)
+_PERIOD = re.compile(
+    r"^((19|20)\d\d|\d\d[-/]\d\d|(19|20)\d\d[-/](19|20)?\d\d|Q[1-4]( \d\d[-/]\d\d)?)"
+    r"( forecast)?$",
+    re.I,
+)
+_UNIT = re.compile(r"^(£|£'?000s?|£k|£m|%|number|fte)$", re.I)
+_PAGE_PREFIX = re.compile(r"^Page \d+\s*")
+# Column names that add nothing in front of a row's own name.
+GENERIC_LABEL_HEADERS = {"indicator", "measure", "kpi", "item", "description", "name", "topic"}
+_RULE = re.compile(r"^[-–—=_\s]*$")
+
+
+def is_value(cell: str) -> bool:
+    """A data value (a figure), as opposed to a label or a period like '2023' or '22-23'."""
+    cell = cell.strip()
+    return bool(cell) and bool(_NUMBER.match(cell)) and not _PERIOD.match(cell)
+
+
+def is_period(cell: str) -> bool:
+    return bool(_PERIOD.match(cell.strip()))
+
+
+def clean_cell(cell: str) -> str:
+    cell = re.sub(r"</?(b|u|i|strong|em)>|\*\*", "", cell)
+    cell = _PAGE_PREFIX.sub("", cell.strip())  # "Page 10 Early Help" -> "Early Help"
+    return re.sub(r"\s+", " ", cell).strip()
+
+
+def split_row(line: str) -> list[str]:
+    return [clean_cell(cell) for cell in line.split("\t")]
+
+
+@dataclass
+class Header:
+    rows: list[list[str]]
+    labels: list[str] = field(default_factory=list)
+
+    @property
+    def width(self) -> int:
+        return len(self.labels)
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    fields: tuple[tuple[str, str], ...]  # (column label, value), empty values dropped
+
+    def serialise(self) -> str:
+        body = "; ".join(f"{name}: {value}" if name else value for name, value in self.fields)
+        if self.label and body:
+            return f"{self.label} — {body}"
+        return self.label or body
+
+
+def _header_like(row: list[str]) -> bool:
+    return any(row) and not any(is_value(cell) for cell in row)
+
+
+def _looks_like_header_continuation(row: list[str], header_rows: list[list[str]]) -> bool:
+    if not _header_like(row):
+        return False
+    first_column_unnamed = not any(h[0] for h in header_rows)
+    return not row[0] or first_column_unnamed
+
+
+def split_header(rows: list[list[str]]) -> tuple[list[list[str]], list[list[str]]]:
+    """Leading header rows and the data rows after them (header may be empty)."""
+    if len(rows) < 2 or not _header_like(rows[0]):
+        return [], rows
+    header = [rows[0]]
+    i = 1
+    while i < len(rows) and _looks_like_header_continuation(rows[i], header):
+        header.append(rows[i])
+        i += 1
+    return header, rows[i:]
+
+
+def column_labels(header_rows: list[list[str]], width: int) -> list[str]:
+    """One readable label per column from a possibly multi-row header."""
+    grid = [row + [""] * (width - len(row)) for row in header_rows]
+    spans = _spanning_fill(grid)
+    labels = []
+    for col in range(width):
+        cells = [spans[r][col] for r in range(len(grid))]
+        labels.append(_label_from_stack(cells, grid_top_spans=_is_spanning(grid, 0, col)))
+    return labels
+
+
+def _spanning_fill(grid: list[list[str]]) -> list[list[str]]:
+    """Fill a group cell rightwards over the empty cells it spans (within its parent group)."""
+    filled = [row[:] for row in grid]
+    for r, row in enumerate(grid):
+        for c in range(1, len(row)):
+            if row[c] or not filled[r][c - 1]:
+                continue
+            same_parent = r == 0 or filled[r - 1][c] == filled[r - 1][c - 1]
+            has_children = any(grid[below][c] for below in range(r + 1, len(grid)))
+            if same_parent and has_children:
+                filled[r][c] = filled[r][c - 1]
+    return filled
+
+
+def _is_spanning(grid: list[list[str]], r: int, col: int) -> bool:
+    """Is the top cell above `col` a group heading over several columns?"""
+    start = col
+    while start > 0 and not grid[r][start]:
+        start -= 1
+    if not grid[r][start]:
+        return False
+    nxt = start + 1
+    return nxt < len(grid[r]) and not grid[r][nxt] and any(
+        grid[below][nxt] for below in range(r + 1, len(grid))
+    )
+
+
+def _label_from_stack(cells: list[str], grid_top_spans: bool) -> str:
+    named = [c for c in cells if c]
+    if not named:
+        return ""
+    if grid_top_spans and len(named) > 1:
+        # "QUARTERS / 22-23 / Q4" -> "Q4 22-23": the group word adds nothing to the row.
+        specific = [c for c in named[1:] if not is_period(c) and not _UNIT.match(c)]
+        primary = specific[-1] if specific else named[-1]
+    else:
+        primary = named[0]
+    periods = [c for c in named if c != primary and is_period(c) and c not in primary]
+    units = [c for c in named if c != primary and _UNIT.match(c)]
+    label = " ".join([_tidy_caps(primary), *dict.fromkeys(periods)])
+    if units:
+        label += f" ({units[0]})"
+    return label
+
+
+def _tidy_caps(text: str) -> str:
+    """'FORECAST OF PROJECTED OUT-TURN' -> 'Forecast Of Projected Out-Turn'; keeps RAG, DOT."""
+    small = {"OF", "AND", "THE", "TO", "IN", "FOR", "ON", "AT", "AS"}
+    return " ".join(
+        w.lower() if w in small else (w.title() if w.isupper() and len(w) > 3 else w)
+        for w in text.split()
+    )
+
+
+class TableReader:
+    """Turns consecutive blocks of tab rows into `Row`s.
+
+    Keeps the last header so that a table continued after a page break (its header
+    repeated, or missing) still gets its column names, and carries group columns
+    ('Area') down over the rows that leave them blank.
+    """
+
+    def __init__(self) -> None:
+        self._header: Header | None = None
+        self._carried: dict[int, str] = {}
+
+    def read(self, lines: list[str]) -> list[Row]:
+        rows = [r for r in (split_row(line) for line in lines) if not all(_RULE.match(c) for c in r)]
+        rows = _merge_wrapped_rows(rows)
+        out: list[Row] = []
+        for part in _split_at_repeated_headers(rows):
+            out.extend(self._read_part(part))
+        return out
+
+    def _read_part(self, rows: list[list[str]]) -> list[Row]:
+        if not rows:
+            return []
+        width = max(len(r) for r in rows)
+        header_rows, data = split_header(rows)
+        previous = self._header
+        if header_rows:
+            self._header = Header(header_rows, column_labels(header_rows, width))
+        elif previous is None or not (width <= previous.width <= width + 1):
+            # Trailing empty cells get lost in extraction, so one column short still matches.
+            self._header = Header([], [""] * width)
+        width = max(width, self._header.width)
+        if previous is None or self._header.labels != previous.labels:
+            self._carried = {}  # a different table: nothing carries over
+        return [self._row(r + [""] * (width - len(r)), data) for r in data if any(r)]
+
+    def _row(self, cells: list[str], data: list[list[str]]) -> Row:
+        labels = self._header.labels
+        label_col, group_cols = _label_columns(data, len(cells))
+        for col in group_cols:
+            if cells[col]:
+                self._carried[col] = cells[col]
+            elif col in self._carried:
+                cells[col] = self._carried[col]
+        fields = tuple(
+            (labels[i] if i < len(labels) else "", value)
+            for i, value in enumerate(cells)
+            if value and i != label_col
+        )
+        label = cells[label_col]
+        column = labels[label_col] if label_col < len(labels) else ""
+        if label and column and column.lower() not in GENERIC_LABEL_HEADERS:
+            label = f"{column}: {label}"  # "Up to Date Plan: Children on a CPP"
+        return Row(label=label, fields=fields)
+
+
+def _label_columns(data: list[list[str]], width: int) -> tuple[int, list[int]]:
+    """The column naming each row, and the sparse group columns ('Area') before it.
+
+    The label is the first dense text column with more than a code in it: 'Indicator'
+    rather than 'Area' (a group column) or 'Ref' (codes like CH01).
+    """
+    text_cols = []
+    for col in range(width):
+        cells = [r[col] for r in data if col < len(r) and r[col]]
+        if any(is_value(c) for c in cells):
+            break
+        text_cols.append(col)
+    if not text_cols:
+        return 0, []
+    groups = [c for c in text_cols if _blank_share(data, c) >= 0.5]
+    dense = [c for c in text_cols if c not in groups]
+    named = [c for c in dense if _mean_length(data, c) > 6]
+    label = (named or dense or text_cols)[0]
+    return label, [c for c in groups if c < label]
+
+
+def _mean_length(data: list[list[str]], col: int) -> float:
+    cells = [r[col] for r in data if col < len(r) and r[col]]
+    return sum(map(len, cells)) / max(len(cells), 1)
+
+
+def _blank_share(data: list[list[str]], col: int) -> float:
+    return sum(1 for r in data if col >= len(r) or not r[col]) / max(len(data), 1)
+
+
+def _split_at_repeated_headers(rows: list[list[str]]) -> list[list[list[str]]]:
+    """Tables continued over a page often repeat their header mid-block: start afresh there."""
+    parts: list[list[list[str]]] = [[]]
+    first_cell = rows[0][0] if rows and _header_like(rows[0]) else None
+    for i, row in enumerate(rows):
+        nxt = rows[i + 1] if i + 1 < len(rows) else None
+        repeated = first_cell and row[0] == first_cell and _header_like(row)
+        stacked = (
+            nxt is not None
+            and _header_like(row)
+            and _header_like(nxt)
+            and (not row[0] or not nxt[0])
+            and parts[-1]
+            and not _header_like(parts[-1][-1])
+        )
+        if i and (repeated or stacked):
+            parts.append([])
+        parts[-1].append(row)
+    return parts
+
+
+def _merge_wrapped_rows(rows: list[list[str]]) -> list[list[str]]:
+    """A row of one text cell in a two-column table continues the row above (page breaks)."""
+    merged: list[list[str]] = []
+    for row in rows:
+        filled = [c for c in row if c]
+        continuation = (
+            merged
+            and len(row) <= 2
+            and len(filled) == 1
+            and not row[0]
+            and not is_value(filled[0])
+        )
+        if continuation:
+            merged[-1][-1] = f"{merged[-1][-1]} {filled[0]}".strip()
+        else:
+            merged.append(row)
+    return merged

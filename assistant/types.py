@@ -1,0 +1,124 @@
+"""The data that flows through the pipeline, one stage to the next:
+
+    file -> SourceDocument (+ its Passages) -> index -> Hit -> Answer(citations)
+
+Plain frozen dataclasses; this module imports nothing from the package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Literal
+
+DocumentKind = Literal["report", "minutes", "agenda", "work programme"]
+PassageKind = Literal["paragraph", "list", "table_row", "text"]
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One report, set of minutes or agenda. A document pack yields several."""
+
+    doc_id: str  # content hash of the file + position in the pack: stable across re-ingests
+    source: str  # file name under the corpus folder
+    file_hash: str
+    title: str | None = None
+    council: str | None = None
+    committee: str | None = None
+    meeting_date: str | None = None  # ISO yyyy-mm-dd
+    author: str | None = None
+    kind: DocumentKind = "report"
+    part: int = 0  # position within a document pack (0 when the file is one document)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """The unit we index and cite: a numbered paragraph, a list with its lead-in, or a table row."""
+
+    passage_id: str
+    doc_id: str
+    text: str  # what the citation shows, verbatim from the paper (markup artefacts removed)
+    kind: PassageKind = "paragraph"
+    section: str | None = None  # "3.11": the paragraph number a councillor can point to
+    heading: str | None = None
+    caption: str | None = None  # for table rows: the table's title or lead-in
+    page: int | None = None
+    order: int = 0  # position in the document, for reading order
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: Passage
+    document: SourceDocument
+    score: float  # higher is better; comparable only within one ranking
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    doc_id: str
+    source: str
+    title: str | None
+    council: str | None
+    meeting_date: str | None
+    section: str | None
+    page: int | None
+    text: str
+    score: float
+    quote: str | None = None  # the sentence or row the answer used, if it used this passage
+
+    @classmethod
+    def from_hit(cls, n: int, hit: Hit, quote: str | None = None) -> "Citation":
+        return cls(
+            n=n,
+            doc_id=hit.document.doc_id,
+            source=hit.document.source,
+            title=hit.document.title,
+            council=hit.document.council,
+            meeting_date=hit.document.meeting_date,
+            section=hit.passage.section,
+            page=hit.passage.page,
+            text=hit.passage.text,
+            score=round(hit.score, 4),
+            quote=quote,
+        )
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data.pop("quote")
+        return data
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Constrain retrieval (not just display) to some councils, documents, dates or kinds."""
+
+    council: str | None = None  # case-insensitive substring: "barnsley"
+    doc_ids: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    kind: str | None = None
+
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    abstained: bool
+    citations: tuple[Citation, ...]
+    backend: str = "extractive"
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        """The public `ask --json` contract: other tools parse this."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "citations": [c.to_json() for c in self.citations],
+            "backend": self.backend,
+            "timings_ms": self.timings_ms,
+        }
