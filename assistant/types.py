@@ -111,6 +111,7 @@ class Answer:
     citations: tuple[Citation, ...]
     backend: str = "extractive"
     timings_ms: dict[str, float] = field(default_factory=dict)
+    support: float = 0.0  # how well the best quote answers the question; used to calibrate
 
     def to_json(self) -> dict:
         """The public `ask --json` contract: other tools parse this."""

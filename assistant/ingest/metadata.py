@@ -213,8 +213,8 @@ def _gazetteer() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: len(p[0]), reverse=True)  # "North Somerset" before "Somerset"
 
 
-def detect_council(text: str) -> str | None:
-    """The authority the paper is mainly about: the one it names most often."""
+def councils_named(text: str) -> dict[str, int]:
+    """Official council names mentioned in `text`, with how often (longest names first)."""
     remaining = text
     counts: dict[str, int] = {}
     for name, official in _gazetteer():
@@ -223,6 +223,10 @@ def detect_council(text: str) -> str | None:
         if found:
             counts[official] = counts.get(official, 0) + found
             remaining = pattern.sub(" ", remaining)
-    if not counts:
-        return None
-    return max(counts, key=lambda official: counts[official])
+    return counts
+
+
+def detect_council(text: str) -> str | None:
+    """The authority the paper is mainly about: the one it names most often."""
+    counts = councils_named(text)
+    return max(counts, key=lambda official: counts[official]) if counts else None

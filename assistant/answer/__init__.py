@@ -1,0 +1,1 @@
+"""Hits -> Answer: compose a cited answer, or abstain, and check every figure."""

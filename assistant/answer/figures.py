@@ -1,0 +1,59 @@
+"""Figures in text, normalised so '£7.2M', '7,200,000' and '£7.2m' compare equal.
+
+Used by the grounding check (every figure in an answer must be in a cited passage) and
+by the evaluation (is the gold figure in the answer?).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+FIGURE = re.compile(
+    r"(?P<neg>[-−–(])?\s?(?P<cur>£|\$)?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?:\s?(?P<unit>%|per ?cent|k\b|m\b|bn\b|million\b|billion\b|thousand\b))?",
+    re.I,
+)
+SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float
+    percent: bool
+    text: str
+
+
+def figures(text: str) -> list[Figure]:
+    found = []
+    for m in FIGURE.finditer(text):
+        start = m.start("num")
+        if start > 0 and (text[start - 1].isalpha() or text[start - 1] in "/"):
+            continue  # 'S47', 'Q3', 'P8', '2023/24' tails are labels, not figures
+        value = float(m.group("num").replace(",", ""))
+        unit = (m.group("unit") or "").lower().replace(" ", "")
+        value *= SCALE.get(unit, 1)
+        found.append(Figure(value, unit in ("%", "percent"), m.group(0).strip(" (-−–")))
+    return found
+
+
+def same_value(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+
+
+def figure_in(figure: Figure, text: str) -> bool:
+    """Does `text` state this figure (numerically, allowing '£7.2M' == '£7,200,000')?"""
+    return any(same_value(figure.value, other.value) for other in figures(text))
+
+
+def ungrounded(answer_text: str, evidence: list[str]) -> list[str]:
+    """Figures in the answer that no cited passage states."""
+    joined = "\n".join(evidence)
+    return [f.text for f in figures(strip_markers(answer_text)) if not figure_in(f, joined)]
+
+
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+def strip_markers(text: str) -> str:
+    return MARKER.sub("", text)

@@ -1,0 +1,215 @@
+"""`assistant` on the command line: a thin layer over `Assistant`.
+
+Parses arguments, calls the pipeline, prints. Library errors become one plain line and a
+non-zero exit code, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from assistant import _offline  # noqa: F401
+from assistant.config import Settings
+from assistant.errors import AssistantError
+from assistant.types import Answer, Filters
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    settings = Settings()
+    try:
+        return args.run(args, settings)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command")
+
+    ingest = sub.add_parser("ingest", help="Read papers into the index (default: corpus/).")
+    ingest.add_argument("paths", nargs="*", type=Path)
+    ingest.add_argument("--rebuild", action="store_true", help="Empty the index first.")
+    ingest.set_defaults(run=cmd_ingest)
+
+    ask = sub.add_parser("ask", help="Ask a question; the answer cites the papers.")
+    ask.add_argument("question")
+    _add_filter_args(ask)
+    ask.add_argument("--top-k", type=int, default=None, help="Citations to return.")
+    ask.add_argument("--json", action="store_true", help="Print one JSON object (stable schema).")
+    ask.set_defaults(run=cmd_ask)
+
+    chat = sub.add_parser("chat", help="Ask questions one after another (Ctrl-D to stop).")
+    _add_filter_args(chat)
+    chat.set_defaults(run=cmd_chat)
+
+    docs = sub.add_parser("documents", help="List the indexed documents.")
+    docs.add_argument("--json", action="store_true")
+    docs.set_defaults(run=cmd_documents)
+
+    remove = sub.add_parser("remove", help="Remove a file's documents from the index.")
+    remove.add_argument("source", help="File name as listed by `assistant documents`.")
+    remove.set_defaults(run=cmd_remove)
+
+    ev = sub.add_parser("eval", help="Run the known-facts evaluation (and its gate).")
+    ev.add_argument("--dataset", type=Path, default=Path("eval/known_facts.jsonl"))
+    ev.add_argument("--out", type=Path, help="Write the full results JSON here.")
+    ev.add_argument("--json", action="store_true", help="Print the summary as JSON.")
+    ev.add_argument("--no-gate", action="store_true", help="Report only; do not fail on thresholds.")
+    ev.add_argument("--no-baseline", action="store_true", help="Skip the plain LlamaIndex baseline row.")
+    ev.add_argument("--thresholds", type=Path, default=Path("eval/thresholds.toml"))
+    ev.set_defaults(run=cmd_eval)
+    return parser
+
+
+def _add_filter_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--council", help="Only this council's papers (e.g. 'barnsley').")
+    parser.add_argument("--doc-id", action="append", default=[], help="Only this document.")
+    parser.add_argument("--kind", choices=["report", "minutes", "agenda", "work programme"])
+    parser.add_argument("--from", dest="date_from", type=date.fromisoformat, help="Meetings on/after YYYY-MM-DD.")
+    parser.add_argument("--to", dest="date_to", type=date.fromisoformat, help="Meetings on/before YYYY-MM-DD.")
+
+
+def _filters(args) -> Filters:
+    return Filters(
+        council=args.council,
+        doc_ids=tuple(args.doc_id),
+        date_from=args.date_from,
+        date_to=args.date_to,
+        kind=args.kind,
+    )
+
+
+def _assistant(settings: Settings):
+    from assistant.pipeline import Assistant
+
+    return Assistant(settings)
+
+
+# --- commands --------------------------------------------------------------------------
+
+def cmd_ingest(args, settings: Settings) -> int:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from assistant.pipeline import expand_paths
+
+    console = Console(stderr=True)
+    paths = args.paths or [settings.corpus_dir]
+    files = expand_paths(paths)
+    assistant = _assistant(settings)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Ingesting", total=len(files))
+
+        def on_file(result):
+            progress.advance(task)
+            _print_file_result(console, result)
+
+        results = assistant.ingest(paths, rebuild=args.rebuild, on_file=on_file)
+    skipped = [r for r in results if r.status == "skipped"]
+    total = assistant.index.passage_count()
+    console.print(
+        f"{len(results) - len(skipped)} file(s) indexed, {len(skipped)} skipped; "
+        f"{len(assistant.documents())} documents, {total} passages in {settings.index_dir}"
+    )
+    return 1 if skipped else 0
+
+
+def _print_file_result(console, result) -> None:
+    name = Path(result.path).name
+    if result.status == "skipped":
+        console.print(f"[red]skipped[/red]   {name}: {result.reason}")
+    else:
+        console.print(f"{result.status:<9} {name}: {result.documents} document(s), {result.passages} passages")
+
+
+def cmd_ask(args, settings: Settings) -> int:
+    answer = _assistant(settings).ask(args.question, _filters(args), top_k=args.top_k)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def cmd_chat(args, settings: Settings) -> int:
+    assistant = _assistant(settings)
+    filters = _filters(args)
+    print("Ask about the papers (Ctrl-D to stop).", file=sys.stderr)
+    while True:
+        try:
+            question = input("? ").strip()
+        except EOFError:
+            return 0
+        if question:
+            try:
+                print(format_answer(assistant.ask(question, filters)) + "\n")
+            except AssistantError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+
+
+def format_answer(answer: Answer) -> str:
+    """The answer with its references, as plain text a councillor can paste into notes."""
+    lines = [answer.text, ""]
+    label = "Closest passages" if answer.abstained else "Sources"
+    lines.append(f"{label}:")
+    for c in answer.citations:
+        where = f"section {c.section}" if c.section else (f"page {c.page}" if c.page else "")
+        meta = ", ".join(x for x in [c.title, c.council, c.meeting_date, where] if x)
+        lines.append(f"[{c.n}] {meta}")
+        lines.append(f"    {c.text[:400]}")
+    return "\n".join(lines)
+
+
+def cmd_documents(args, settings: Settings) -> int:
+    from dataclasses import asdict
+
+    docs = _assistant(settings).documents()
+    if args.json:
+        print(json.dumps([asdict(d) for d in docs], ensure_ascii=False))
+        return 0
+    for d in docs:
+        print(f"{d.doc_id}  {d.meeting_date or '----------'}  {d.kind:<8} {d.council or '?'}: {d.title}")
+    return 0
+
+
+def cmd_remove(args, settings: Settings) -> int:
+    if _assistant(settings).remove(args.source):
+        print(f"removed {args.source}")
+        return 0
+    print(f"error: no indexed file is called {args.source!r} (see `assistant documents`)", file=sys.stderr)
+    return 1
+
+
+def cmd_eval(args, settings: Settings) -> int:
+    from assistant import evaluation
+
+    report = evaluation.run(
+        _assistant(settings), args.dataset, baseline=not args.no_baseline
+    )
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+    failures = [] if args.no_gate else evaluation.gate(report["summary"], args.thresholds)
+    if args.json:
+        print(json.dumps({**report["summary"], "gate_failures": failures}, ensure_ascii=False))
+    else:
+        print(evaluation.format_summary(report))
+        for failure in failures:
+            print(f"GATE FAILED: {failure}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,244 @@
+"""The known-facts evaluation: dataset -> per-question checks -> summary -> gate.
+
+Every question goes through `Assistant.ask`, the same code path as `assistant ask`, and
+the per-item record keeps the exact `ask --json` object. A plain LlamaIndex baseline
+(default SentenceSplitter + VectorStoreIndex, top-k 2, same embedding model) is scored
+on the same questions so the gain over the framework default is visible in every report.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import tomllib
+from pathlib import Path
+
+from assistant.answer.figures import MARKER, figure_in, figures, ungrounded
+from assistant.ingest.structure import clean
+
+ANSWER_TYPES = ("number", "text", "date", "not_in_corpus")
+
+
+def load_dataset(path: Path) -> list[dict]:
+    items = []
+    for n, line in enumerate(Path(path).read_text("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        missing = {"id", "question", "answer_type"} - record.keys()
+        if missing:
+            raise ValueError(f"{path}:{n}: missing {sorted(missing)}")
+        if record["answer_type"] not in ANSWER_TYPES:
+            raise ValueError(f"{path}:{n}: answer_type must be one of {ANSWER_TYPES}")
+        record.setdefault("answer", "")
+        record.setdefault("evidence", "")
+        record.setdefault("source", "")
+        items.append(record)
+    return items
+
+
+def normalise(text: str) -> str:
+    """Case, whitespace, typographic quotes and extraction markup do not count."""
+    text = clean(text.replace("\t", " "))
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = re.sub(r"[–—]", "-", text)
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+# --- checks on one response ------------------------------------------------------------
+
+def evidence_rank(evidence: str, citations: list[dict]) -> int | None:
+    needle = normalise(evidence)
+    for rank, citation in enumerate(citations, start=1):
+        if needle and needle in normalise(citation["text"]):
+            return rank
+    return None
+
+
+def answer_correct(item: dict, response: dict) -> bool:
+    if item["answer_type"] == "not_in_corpus":
+        return response["abstained"]
+    if response["abstained"]:
+        return False
+    said = MARKER.sub("", response["answer"])
+    if item["answer_type"] == "number":
+        gold = figures(item["answer"])
+        return bool(gold) and all(figure_in(f, said) for f in gold)
+    return normalise(item["answer"]) in normalise(said)
+
+
+def citations_valid(response: dict) -> bool:
+    numbers = {c["n"] for c in response["citations"]}
+    return all(int(n) in numbers for n in MARKER.findall(response["answer"]))
+
+
+def numerically_grounded(response: dict) -> bool:
+    if response["abstained"]:
+        return True  # an abstention states no figures
+    return not ungrounded(response["answer"], [c["text"] for c in response["citations"]])
+
+
+def check(item: dict, response: dict) -> dict:
+    answerable = item["answer_type"] != "not_in_corpus"
+    rank = evidence_rank(item["evidence"], response["citations"]) if answerable else None
+    return {
+        "answerable": answerable,
+        "evidence_rank": rank,
+        "hit_at_1": rank == 1,
+        "hit_at_5": rank is not None and rank <= 5,
+        "answer_correct": answer_correct(item, response),
+        "citations_valid": citations_valid(response),
+        "numerically_grounded": numerically_grounded(response),
+        "abstained": response["abstained"],
+    }
+
+
+# --- the run ---------------------------------------------------------------------------
+
+def run(assistant, dataset: Path, baseline: bool = True) -> dict:
+    items = load_dataset(dataset)
+    records = []
+    for item in items:
+        answer = assistant.ask(item["question"])
+        response = answer.to_json()
+        records.append({
+            "id": item["id"],
+            "question": item["question"],
+            "expected": {k: item[k] for k in ("answer", "answer_type", "evidence", "source")},
+            "response": response,
+            "checks": check(item, response),
+            "support": round(answer.support, 4),
+        })
+    report = {"summary": summarise(records), "items": records}
+    if baseline:
+        from assistant.baseline import score_baseline
+
+        report["baseline"] = score_baseline(assistant.settings, assistant.index.embedder, items)
+    return report
+
+
+def summarise(records: list[dict]) -> dict:
+    answerable = [r for r in records if r["checks"]["answerable"]]
+    unanswerable = [r for r in records if not r["checks"]["answerable"]]
+    latencies = [r["response"]["timings_ms"]["total"] for r in records]
+
+    def share(rows, key):
+        return round(sum(1 for r in rows if r["checks"][key]) / len(rows), 4) if rows else None
+
+    ranks = [r["checks"]["evidence_rank"] for r in answerable]
+    return {
+        "questions": len(records),
+        "answerable": len(answerable),
+        "not_in_corpus": len(unanswerable),
+        "hit_at_1": share(answerable, "hit_at_1"),
+        "hit_at_5": share(answerable, "hit_at_5"),
+        "mrr": round(sum(1 / r for r in ranks if r) / len(ranks), 4) if ranks else None,
+        "answer_accuracy": share(answerable, "answer_correct"),
+        "citation_validity": share(records, "citations_valid"),
+        "numeric_grounding": share(records, "numerically_grounded"),
+        "abstention_recall": share(unanswerable, "abstained"),
+        "over_refusal": share(answerable, "abstained"),
+        "latency_p50_ms": _percentile(latencies, 50),
+        "latency_p95_ms": _percentile(latencies, 95),
+    }
+
+
+def _percentile(values: list[float], pct: int) -> float | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return round(values[0], 1)
+    return round(statistics.quantiles(values, n=100, method="inclusive")[pct - 1], 1)
+
+
+# --- the gate --------------------------------------------------------------------------
+
+def gate(summary: dict, thresholds_path: Path) -> list[str]:
+    """Failures as readable lines; empty when every threshold holds."""
+    thresholds = tomllib.loads(Path(thresholds_path).read_text("utf-8"))
+    failures = []
+    for metric, floor in thresholds.get("min", {}).items():
+        value = summary.get(metric)
+        if value is None or value < floor:
+            failures.append(f"{metric} = {value} is below the threshold {floor}")
+    for metric, ceiling in thresholds.get("max", {}).items():
+        value = summary.get(metric)
+        if value is None or value > ceiling:
+            failures.append(f"{metric} = {value} is above the threshold {ceiling}")
+    return failures
+
+
+# --- abstention calibration ------------------------------------------------------------
+
+def calibrate(records: list[dict]) -> dict:
+    """The support threshold that best separates answerable from unanswerable questions.
+
+    Chooses the threshold maximising (abstention recall - over-refusal), and, to show how
+    well that generalises, also picks it on half the questions and measures on the other.
+    """
+    def best(rows):
+        candidates = sorted({r["support"] for r in rows}) + [1.0]
+        scored = []
+        for t in candidates:
+            recall, over = _rates(rows, t)
+            scored.append((recall - over, -abs(t - 0.3), t))
+        return max(scored)[2]
+
+    def midpoint(rows, t):
+        # Put the threshold halfway to the next support value below it, not on an item.
+        below = [r["support"] for r in rows if r["support"] < t]
+        return round((t + max(below)) / 2, 4) if below else t
+
+    chosen = midpoint(records, best(records))
+    halves = (records[0::2], records[1::2])
+    held_out = []
+    for train, test in (halves, halves[::-1]):
+        t = midpoint(train, best(train))
+        held_out.append(dict(zip(("abstention_recall", "over_refusal"), _rates(test, t)), threshold=t))
+    recall, over = _rates(records, chosen)
+    return {"threshold": chosen, "abstention_recall": recall, "over_refusal": over, "held_out": held_out}
+
+
+def _rates(rows: list[dict], threshold: float) -> tuple[float, float]:
+    unanswerable = [r for r in rows if not r["checks"]["answerable"]]
+    answerable = [r for r in rows if r["checks"]["answerable"]]
+    recall = sum(r["support"] < threshold for r in unanswerable) / max(len(unanswerable), 1)
+    over = sum(r["support"] < threshold for r in answerable) / max(len(answerable), 1)
+    return round(recall, 4), round(over, 4)
+
+
+# --- report ----------------------------------------------------------------------------
+
+def format_summary(report: dict) -> str:
+    s = report["summary"]
+    rows = [
+        ("questions", f"{s['questions']} ({s['answerable']} answerable, {s['not_in_corpus']} not in the papers)"),
+        ("evidence hit@1", s["hit_at_1"]), ("evidence hit@5", s["hit_at_5"]), ("MRR", s["mrr"]),
+        ("answer accuracy", s["answer_accuracy"]), ("citation validity", s["citation_validity"]),
+        ("numeric grounding", s["numeric_grounding"]), ("abstention recall", s["abstention_recall"]),
+        ("over-refusal", s["over_refusal"]),
+        ("latency p50 / p95 ms", f"{s['latency_p50_ms']} / {s['latency_p95_ms']}"),
+    ]
+    lines = ["Known-facts evaluation", *(f"  {name:<22} {value}" for name, value in rows)]
+    if "baseline" in report:
+        b = report["baseline"]
+        lines += [
+            "",
+            f"  {'':<22} {'assistant':>10} {'baseline':>10}   (baseline: {b['description']})",
+            *(f"  {name:<22} {_fmt(s[key]):>10} {_fmt(b[key]):>10}"
+              for name, key in [("evidence hit@1", "hit_at_1"), ("evidence hit@5", "hit_at_5"),
+                                ("MRR", "mrr"), ("answer accuracy", "answer_accuracy"),
+                                ("abstention recall", "abstention_recall")]),
+        ]
+    failed = [r["id"] for r in report["items"] if r["checks"]["answerable"] and not r["checks"]["answer_correct"]]
+    if failed:
+        lines.append(f"\n  answerable questions answered wrongly or refused: {', '.join(failed)}")
+    wrong_abstain = [r["id"] for r in report["items"] if not r["checks"]["answerable"] and not r["checks"]["abstained"]]
+    if wrong_abstain:
+        lines.append(f"  unanswerable questions answered anyway: {', '.join(wrong_abstain)}")
+    return "\n".join(lines)
+
+
+def _fmt(value) -> str:
+    return "-" if value is None else f"{value:.3f}"

@@ -1,0 +1,171 @@
+"""The whole flow, top to bottom. CLI, web UI and evaluation all call this one object.
+
+    assistant = Assistant(Settings())
+    assistant.ingest([Path("corpus")])          # files -> passages -> Chroma (+ BM25)
+    answer = assistant.ask("What is the re-referral rate?")   # -> Answer(citations)
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from functools import cached_property
+from pathlib import Path
+from typing import Callable, Iterable
+
+from assistant.answer.extractive import ABSTAIN_TEXT, extract
+from assistant.config import Settings
+from assistant.errors import AssistantError, UnreadableFile
+from assistant.index import Index
+from assistant.ingest import SUPPORTED_SUFFIXES, file_hash, parse_file
+from assistant.ingest.metadata import councils_named
+from assistant.types import Answer, Citation, Filters, Hit, SourceDocument
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    status: str  # "added" | "updated" | "unchanged" | "skipped"
+    documents: int = 0
+    passages: int = 0
+    reason: str | None = None
+
+
+class Assistant:
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or Settings()
+
+    @cached_property
+    def index(self) -> Index:
+        return Index(self.settings)
+
+    @cached_property
+    def retriever(self):
+        from assistant.retrieve import Retriever
+
+        return Retriever(self.index, candidates=self.settings.candidates)
+
+    # --- ingest ----------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        rebuild: bool = False,
+        on_file: Callable[[FileResult], None] | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> list[FileResult]:
+        """Index every supported file under `paths`; unreadable files are skipped with a reason."""
+        if rebuild:
+            self.index.reset()
+        self.index.sweep_orphans()
+        results = []
+        for path in expand_paths(paths):
+            result = self._ingest_one(path, on_progress)
+            results.append(result)
+            if on_file:
+                on_file(result)
+        self._forget_retriever()
+        return results
+
+    def _ingest_one(self, path: Path, on_progress) -> FileResult:
+        try:
+            digest = file_hash(path)
+            previous = self.index.file_entry(path.name)
+            if previous and previous["file_hash"] == digest:
+                return FileResult(str(path), "unchanged", len(previous["documents"]), previous["passages"])
+            parsed = parse_file(
+                path,
+                self.index.embedder.count_tokens,
+                self.settings.max_passage_tokens,
+                max_bytes=int(self.settings.max_file_mb * 1e6),
+            )
+            if not parsed:
+                raise UnreadableFile(path.name, "no passages could be made from the text")
+            count = self.index.add_file(path.name, digest, parsed, on_batch=on_progress)
+            return FileResult(str(path), "updated" if previous else "added", len(parsed), count)
+        except UnreadableFile as exc:
+            return FileResult(str(path), "skipped", reason=exc.reason)
+        except OSError as exc:
+            return FileResult(str(path), "skipped", reason=f"could not read the file ({exc.strerror})")
+
+    def remove(self, source: str) -> bool:
+        removed = self.index.remove_file(source)
+        self._forget_retriever()
+        return removed
+
+    def documents(self) -> list[SourceDocument]:
+        return self.index.documents()
+
+    def _forget_retriever(self) -> None:
+        self.__dict__.pop("retriever", None)
+
+    # --- ask -------------------------------------------------------------------------
+
+    def ask(self, question: str, filters: Filters = Filters(), top_k: int | None = None) -> Answer:
+        question = " ".join(question.split())
+        if not question:
+            raise AssistantError("Please type a question.")
+        top_k = top_k or self.settings.top_k
+        started = time.perf_counter()
+        filters = self._scope_to_named_council(question, filters)
+        hits = self.retriever.search(question, filters, top_k=top_k)
+        retrieved = time.perf_counter()
+        answer = self.answer(question, hits, top_k)
+        done = time.perf_counter()
+        timings = {
+            "retrieve": round((retrieved - started) * 1000, 1),
+            "answer": round((done - retrieved) * 1000, 1),
+            "total": round((done - started) * 1000, 1),
+        }
+        return replace(answer, timings_ms=timings)
+
+    def _scope_to_named_council(self, question: str, filters: Filters) -> Filters:
+        """'...in Barnsley?' means Barnsley's papers: a figure from another council would be
+        a wrong answer, not a near miss. Only when exactly one council is named and no
+        council filter is set; a council we hold no papers for matches nothing (abstain)."""
+        if filters.council:
+            return filters
+        named = councils_named(question)
+        if len(named) != 1:
+            return filters
+        return replace(filters, council=next(iter(named)))
+
+    def answer(self, question: str, hits: list[Hit], top_k: int) -> Answer:
+        extraction = extract(question, hits, self.retriever._idf)
+        if not extraction.quotes or extraction.support < self.settings.abstain_below:
+            citations = tuple(Citation.from_hit(i + 1, h) for i, h in enumerate(hits[:top_k]))
+            return Answer(question, ABSTAIN_TEXT, True, citations, support=extraction.support)
+        order = _citation_order([q.hit_index for q in extraction.quotes], len(hits), top_k)
+        number_of = {hit_index: n for n, hit_index in enumerate(order, start=1)}
+        quotes_by_hit = {q.hit_index: q.text for q in extraction.quotes}
+        citations = tuple(
+            Citation.from_hit(n, hits[i], quote=quotes_by_hit.get(i)) for i, n in number_of.items()
+        )
+        text = " ".join(f"{q.text} [{number_of[q.hit_index]}]" for q in extraction.quotes)
+        return Answer(question, text, False, citations, support=extraction.support)
+
+
+def _citation_order(quoted: list[int], available: int, top_k: int) -> list[int]:
+    """Quoted passages first (in the order quoted), then the other top hits."""
+    order = list(dict.fromkeys(quoted))
+    order += [i for i in range(available) if i not in order]
+    return order[: max(top_k, len(set(quoted)))]
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files named directly are kept whatever their type (so they can be refused with a
+    reason); folders contribute their supported files and anything else that is not hidden."""
+    found: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            found.extend(
+                p for p in sorted(path.rglob("*"))
+                if p.is_file() and not p.name.startswith(".") and p.name.lower() != "readme.md"
+            )
+        else:
+            found.append(path)
+    return found
+
+
+__all__ = ["Assistant", "FileResult", "SUPPORTED_SUFFIXES", "expand_paths"]
