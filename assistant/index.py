@@ -21,6 +21,7 @@ from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import IndexNotBuilt
 from assistant.ingest import ParsedDocument
+from assistant.text import acronym_expansions
 from assistant.types import Filters, Passage, SourceDocument
 
 MANIFEST = "manifest.json"
@@ -40,6 +41,7 @@ def context_line(document: SourceDocument, passage: Passage) -> str:
         f"section {passage.section}" if passage.section else None,
         passage.heading,
         passage.caption,
+        acronym_expansions(passage.text),
     ]
     return " · ".join(p for p in parts if p)
 

@@ -122,16 +122,18 @@ class Assistant:
     def _scope_to_named_council(self, question: str, filters: Filters) -> Filters:
         """'...in Barnsley?' means Barnsley's papers: a figure from another council would be
         a wrong answer, not a near miss. Only when exactly one council is named and no
-        council filter is set; a council we hold no papers for matches nothing (abstain)."""
+        council filter is set; councils we hold no papers for are ordinary words (Torbay is quoted in North
+        Somerset's papers)."""
         if filters.council:
             return filters
-        named = councils_named(question)
+        held = {d.council for d in self.index.documents() if d.council}
+        named = [c for c in councils_named(question) if c in held]
         if len(named) != 1:
             return filters
-        return replace(filters, council=next(iter(named)))
+        return replace(filters, council=named[0])
 
     def answer(self, question: str, hits: list[Hit], top_k: int) -> Answer:
-        extraction = extract(question, hits, self.retriever._idf)
+        extraction = extract(question, hits, self.retriever.idf)
         if not extraction.quotes or extraction.support < self.settings.abstain_below:
             citations = tuple(Citation.from_hit(i + 1, h) for i, h in enumerate(hits[:top_k]))
             return Answer(question, ABSTAIN_TEXT, True, citations, support=extraction.support)

@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.index import Index, passage_from_node
-from assistant.text import content_terms, has_figure, wants_figure
+from assistant.text import content_terms, expand_acronyms, has_figure, question_terms, wants_figure
 from assistant.types import Filters, Hit, SourceDocument
 
 
@@ -58,8 +58,9 @@ class Retriever:
         allowed = tuple(sorted(self.index.allowed_doc_ids(filters)))
         if not allowed:
             return []
-        query_embedding = self.index.embedder.embed_query(question)
-        fused = self._fuse(question, query_embedding, allowed)
+        query = expand_acronyms(question)
+        query_embedding = self.index.embedder.embed_query(query)
+        fused = self._fuse(query, query_embedding, allowed)
         ranked = self._rerank(question, query_embedding, fused)
         return [
             Hit(passage_from_node(c.node), self.documents[c.node.metadata["doc_id"]], c.score)
@@ -103,7 +104,7 @@ class Retriever:
     def _rerank(self, question: str, query_embedding: list[float], fused) -> list[RankedCandidate]:
         if not fused:
             return []
-        terms = content_terms(question)
+        terms = question_terms(question)
         want_number = wants_figure(question)
         vectors = self._embeddings([n.node.node_id for n in fused])
         q = np.asarray(query_embedding)
@@ -126,6 +127,10 @@ class Retriever:
 
     def document(self, doc_id: str) -> SourceDocument:
         return self.documents[doc_id]
+
+    @property
+    def idf(self) -> dict[str, float]:
+        return self._idf
 
 
 def weighted_coverage(question_terms: list[str], passage_terms: list[str], idf: dict[str, float]) -> float:

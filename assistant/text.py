@@ -16,7 +16,7 @@ STOPWORDS = frozenset(
 TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*|\d+(?:[.,]\d+)*%?")
 FIGURE = re.compile(r"(?<![\w.])[£$]?\(?-?\d[\d,]*(?:\.\d+)?\)?(?:\s?%|\s?(?:k|m|bn|M|K)\b)?")
 QUANTITY_WORDS = re.compile(
-    r"\b(how many|how much|what (?:is|was|were|are) the (?:number|percentage|rate|proportion|"
+    r"\b(how many|how much|what share|what proportion|by how much|gap|what (?:is|was|were|are) the (?:number|percentage|rate|proportion|"
     r"average|total|cost|budget|forecast|target|figure|variance|overspend)|percentage|per cent|"
     r"rate|proportion|number of|target|budget|overspend|forecast|cost|£|average|total|how far)\b",
     re.I,
@@ -30,8 +30,10 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
-def content_terms(text: str) -> list[str]:
+def content_terms(text: str, expand: bool = True) -> list[str]:
     """Lower-cased, stemmed words that carry meaning (stop words dropped); figures kept."""
+    if expand:
+        text = expand_acronyms(text)
     words = [w.lower().strip("'’-") for w in TOKEN.findall(text)]
     words = [w for w in words if w and w not in STOPWORDS and len(w) > 1]
     return _stemmer().stemWords(words)
@@ -47,3 +49,56 @@ def has_figure(text: str) -> bool:
 
 def _is_real_figure(token: str) -> bool:
     return bool(re.search(r"\d", token))
+
+
+# Children's services shorthand. Papers use the acronym, members often ask in words (or
+# the other way round); both sides are expanded so either form matches.
+GLOSSARY = {
+    "CIN": "child in need", "CP": "child protection", "CPP": "child protection plan",
+    "CLA": "children looked after", "LAC": "looked after children", "CIC": "children in care",
+    "CL": "care leaver", "EET": "education employment or training",
+    "NEET": "not in education employment or training",
+    "ICPC": "initial child protection conference", "S47": "section 47 enquiry",
+    "RHI": "return home interview", "SGO": "special guardianship order",
+    "PLO": "public law outline", "IRO": "independent reviewing officer",
+    "PEP": "personal education plan", "EHCP": "education health and care plan",
+    "SEND": "special educational needs and disabilities", "MASH": "multi-agency safeguarding hub",
+    "NQSW": "newly qualified social worker", "ASYE": "assessed and supported year in employment",
+    "UASC": "unaccompanied asylum-seeking children", "NFA": "no further action",
+    "FTE": "full-time equivalent", "IFA": "independent fostering agency",
+    "DFE": "department for education", "RAG": "red amber green", "DOT": "direction of travel",
+    "ISRO": "independent safeguarding and reviewing officer", "PA": "personal adviser",
+    "MTFP": "medium term financial plan", "SW": "social worker", "IFD": "integrated front door",
+    "OSC": "overview and scrutiny committee", "HOS": "head of service",
+}
+_ACRONYM = re.compile(r"\b(" + "|".join(sorted(GLOSSARY, key=len, reverse=True)) + r")s?\b")
+_PHRASES = {v: k for k, v in GLOSSARY.items()}
+
+
+def acronym_expansions(text: str) -> str:
+    """The long form of each acronym and the acronym of each long form found in `text`."""
+    extra = [GLOSSARY[m.group(1)] for m in _ACRONYM.finditer(text)]
+    lowered = text.lower()
+    extra += [acronym for phrase, acronym in _PHRASES.items() if phrase in lowered]
+    return " ".join(dict.fromkeys(extra))
+
+
+def expand_acronyms(text: str) -> str:
+    extra = acronym_expansions(text)
+    return f"{text} {extra}" if extra else text
+
+
+PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2}\b")
+
+
+def wants_person(question: str) -> bool:
+    return bool(re.match(r"\s*who\b", question, re.I))
+
+
+def question_terms(question: str) -> list[str]:
+    """The terms a passage must cover to answer: council names are left out, because
+    retrieval is already scoped to the council named, and every one of its passages
+    would otherwise 'match' them."""
+    from assistant.ingest.metadata import strip_council_names
+
+    return content_terms(strip_council_names(question))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from assistant.ingest.passages import split_sentences
 from assistant.retrieve import weighted_coverage
-from assistant.text import content_terms, has_figure, wants_figure
+from assistant.text import PERSON, content_terms, has_figure, question_terms, wants_figure, wants_person
 from assistant.types import Hit
 
 ABSTAIN_TEXT = (
@@ -33,36 +33,51 @@ class Extraction:
     support: float  # how well the best quote answers the question (0..1)
 
 
-def units(hit: Hit) -> list[str]:
-    """The quotable pieces of a passage: sentences, list items, or the whole table row."""
+@dataclass(frozen=True)
+class Unit:
+    """A quotable piece of a passage and what it must be read with to make sense."""
+
+    text: str
+    context: str  # lead-in, heading, caption, row label: scored with, not quoted
+    own_scope: str  # what counts as the unit's 'own' words when scoring
+
+
+def units(hit: Hit) -> list[Unit]:
+    """Sentences (and pairs of sentences), list items (read with their lead-in), or the
+    whole table row (read with its label and caption: a row's figures mean nothing alone)."""
     passage = hit.passage
+    frame = " ".join(filter(None, [hit.document.title, passage.heading, passage.caption]))
     if passage.kind == "table_row":
-        return [passage.text]
-    pieces = []
-    for line in passage.text.split("\n"):
-        line = line.strip()
-        if line.startswith("- "):
-            pieces.append(line[2:])
-        elif line:
-            pieces.extend(split_sentences(line))
-    return pieces
+        label = passage.text.split(" — ")[0]
+        return [Unit(passage.text, frame, f"{label} {frame}")]
+    lead_lines = [l for l in passage.text.split("\n") if l.strip() and not l.startswith("- ")]
+    items = [l[2:].strip() for l in passage.text.split("\n") if l.startswith("- ")]
+    sentences = split_sentences(" ".join(lead_lines))
+    found = [Unit(s, frame, s) for s in sentences]
+    found += [Unit(f"{a} {b}", frame, f"{a} {b}") for a, b in zip(sentences, sentences[1:])]
+    lead = sentences[-1] if sentences else ""
+    found += [Unit(item, f"{frame} {lead}", f"{lead} {item}") for item in items]
+    return found
 
 
 def extract(question: str, hits: list[Hit], idf: dict[str, float], max_quotes: int = 2) -> Extraction:
-    terms = content_terms(question)
+    terms = question_terms(question)
     need_figure = wants_figure(question)
+    need_person = wants_person(question)
     top = max((h.score for h in hits), default=1.0) or 1.0
     scored: list[Quote] = []
     for i, hit in enumerate(hits):
-        context = " ".join(filter(None, [hit.document.title, hit.document.council,
-                                         hit.passage.heading, hit.passage.caption]))
         for unit in units(hit):
-            own = weighted_coverage(terms, content_terms(unit), idf)
-            with_context = weighted_coverage(terms, content_terms(f"{context} {unit}"), idf)
-            support = 0.5 * own + 0.3 * with_context + 0.2 * (hit.score / top)
-            if need_figure and not has_figure(unit):
+            own = weighted_coverage(terms, content_terms(unit.own_scope), idf)
+            with_context = weighted_coverage(terms, content_terms(f"{unit.context} {unit.text}"), idf)
+            support = 0.55 * own + 0.3 * with_context + 0.15 * (hit.score / top)
+            if need_figure and not has_figure(unit.text):
                 support *= 0.6
-            scored.append(Quote(i, unit, support))
+            if need_person and not PERSON.search(unit.text):
+                support *= 0.8
+            if unit.text.count(". ") >= 1 and unit.own_scope == unit.text:
+                support *= 0.97  # a pair of sentences must earn its extra length
+            scored.append(Quote(i, unit.text, support))
     if not scored:
         return Extraction([], 0.0)
     scored.sort(key=lambda q: q.support, reverse=True)
@@ -73,7 +88,8 @@ def extract(question: str, hits: list[Hit], idf: dict[str, float], max_quotes: i
         if len(chosen) >= max_quotes:
             break
         adds = set(terms) & (set(content_terms(quote.text)) - covered)
-        if adds and quote.support >= 0.8 * best.support and quote.text != best.text:
+        overlaps = quote.text in best.text or best.text in quote.text
+        if adds and not overlaps and quote.support >= 0.8 * best.support:
             chosen.append(quote)
             covered |= set(content_terms(quote.text))
     return Extraction(chosen, best.support)

@@ -230,3 +230,9 @@ def detect_council(text: str) -> str | None:
     """The authority the paper is mainly about: the one it names most often."""
     counts = councils_named(text)
     return max(counts, key=lambda official: counts[official]) if counts else None
+
+
+def strip_council_names(text: str) -> str:
+    for name, _official in _gazetteer():
+        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?:'s|’s)?(?![\w-])", " ", text)
+    return text

@@ -35,6 +35,9 @@ def split_sentences(text: str) -> list[str]:
 def build_passages(doc_id: str, blocks: list[Block], count_tokens: TokenCounter, limit: int) -> list[Passage]:
     passages: list[Passage] = []
     tables = TableReader()
+    cover, blocks = _cover(blocks)
+    if cover is not None:
+        blocks = [cover, *blocks]
     for block in blocks:
         for kind, text in _block_texts(block, tables, count_tokens, limit):
             passages.append(
@@ -45,7 +48,7 @@ def build_passages(doc_id: str, blocks: list[Block], count_tokens: TokenCounter,
                     kind=kind,
                     section=block.section,
                     heading=block.heading,
-                    caption=block.caption if kind == "table_row" else None,
+                    caption=block.caption,
                     page=block.page,
                     order=len(passages),
                 )
@@ -53,8 +56,25 @@ def build_passages(doc_id: str, blocks: list[Block], count_tokens: TokenCounter,
     return passages
 
 
+def _cover(blocks: list[Block]) -> tuple[Block | None, list[Block]]:
+    """The title lines before the first paragraph (subject, author, meeting date...) are
+    headings by shape, but they answer 'who presented this?': keep them as one passage."""
+    leading = []
+    for block in blocks:
+        if block.kind != "heading" or block.section is not None:
+            break
+        leading.append(block)
+    if len(leading) < 2:
+        return None, blocks
+    text = "\n".join(b.lines[0] for b in leading)
+    return Block("cover", [text], leading[0].page), blocks[len(leading):]
+
+
 def _block_texts(block: Block, tables: TableReader, count: TokenCounter, limit: int) -> Iterator[tuple[str, str]]:
     if block.kind == "heading":
+        return
+    if block.kind == "cover":
+        yield "text", block.lines[0]
         return
     if block.kind == "table":
         for row in tables.read(block.lines):

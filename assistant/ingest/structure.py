@@ -141,9 +141,17 @@ def blocks(lines: list[Line]) -> list[Block]:
         elif current is not None and not current.items and _mid_sentence(current):
             current.lines.append(text)
         else:
-            current = Block("paragraph", [text], page, section, heading)
+            current = Block("paragraph", [text], page, section, heading, _follows_list(out))
             out.append(current)
     return out
+
+
+def _follows_list(previous: list[Block]) -> str | None:
+    """Commentary right after a bare list ('These measures are indicative of ...') is about
+    the list's items: keep them as its caption so the passage says what it explains."""
+    if previous and previous[-1].kind == "list" and not previous[-1].lines:
+        return "; ".join(previous[-1].items)[:300]
+    return None
 
 
 def _is_title(text: str) -> bool:
