@@ -69,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--no-gate", action="store_true", help="Report only; do not fail on thresholds.")
     ev.add_argument("--no-baseline", action="store_true", help="Skip the plain LlamaIndex baseline row.")
     ev.add_argument("--thresholds", type=Path, default=Path("eval/thresholds.toml"))
+    ev.add_argument("--calibrate", action="store_true",
+                    help="Also report the abstention threshold these questions support.")
     ev.set_defaults(run=cmd_eval)
     return parser
 
@@ -206,6 +208,8 @@ def cmd_eval(args, settings: Settings) -> int:
         print(json.dumps({**report["summary"], "gate_failures": failures}, ensure_ascii=False))
     else:
         print(evaluation.format_summary(report))
+        if args.calibrate:
+            print(f"\nabstention calibration: {json.dumps(evaluation.calibrate(report['items']))}")
         for failure in failures:
             print(f"GATE FAILED: {failure}")
     return 1 if failures else 0

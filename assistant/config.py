@@ -35,9 +35,10 @@ class Settings(BaseSettings):
     top_k: int = Field(5, description="Citations returned with each answer.")
     candidates: int = Field(30, description="Passages each retriever proposes before fusion.")
     abstain_below: float = Field(
-        0.32,
+        0.5276,
         description="Support score below which the answerer says the papers do not answer. "
-        "Calibrated on eval/known_facts.jsonl by `assistant eval --calibrate`.",
+        "Calibrated on eval/known_facts.jsonl by `assistant eval --calibrate`: the most "
+        "abstentions on unanswerable questions with at most 5% of answerable ones refused.",
     )
     max_file_mb: float = Field(50.0, description="Files larger than this are refused.")
 

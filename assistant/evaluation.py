@@ -171,30 +171,24 @@ def gate(summary: dict, thresholds_path: Path) -> list[str]:
 
 # --- abstention calibration ------------------------------------------------------------
 
-def calibrate(records: list[dict]) -> dict:
-    """The support threshold that best separates answerable from unanswerable questions.
+def calibrate(records: list[dict], max_over_refusal: float = 0.05) -> dict:
+    """The support threshold that abstains on the most unanswerable questions while
+    refusing at most `max_over_refusal` of the answerable ones (the gate's ceiling).
 
-    Chooses the threshold maximising (abstention recall - over-refusal), and, to show how
-    well that generalises, also picks it on half the questions and measures on the other.
+    To show how well that generalises it is also chosen on half the questions and
+    measured on the other half (both ways round).
     """
     def best(rows):
-        candidates = sorted({r["support"] for r in rows}) + [1.0]
-        scored = []
-        for t in candidates:
-            recall, over = _rates(rows, t)
-            scored.append((recall - over, -abs(t - 0.3), t))
-        return max(scored)[2]
+        supports = sorted({r["support"] for r in rows})
+        cuts = [(a + b) / 2 for a, b in zip(supports, supports[1:])] or [0.0]
+        allowed = [t for t in cuts if _rates(rows, t)[1] <= max_over_refusal]
+        return round(max(allowed, key=lambda t: (_rates(rows, t)[0], -t)) if allowed else 0.0, 4)
 
-    def midpoint(rows, t):
-        # Put the threshold halfway to the next support value below it, not on an item.
-        below = [r["support"] for r in rows if r["support"] < t]
-        return round((t + max(below)) / 2, 4) if below else t
-
-    chosen = midpoint(records, best(records))
+    chosen = best(records)
     halves = (records[0::2], records[1::2])
     held_out = []
     for train, test in (halves, halves[::-1]):
-        t = midpoint(train, best(train))
+        t = best(train)
         held_out.append(dict(zip(("abstention_recall", "over_refusal"), _rates(test, t)), threshold=t))
     recall, over = _rates(records, chosen)
     return {"threshold": chosen, "abstention_recall": recall, "over_refusal": over, "held_out": held_out}

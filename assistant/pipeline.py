@@ -19,6 +19,9 @@ from assistant.errors import AssistantError, UnreadableFile
 from assistant.index import Index
 from assistant.ingest import SUPPORTED_SUFFIXES, file_hash, parse_file
 from assistant.ingest.metadata import councils_named
+from assistant.text import content_terms
+
+NO_COUNCIL = "\x00no council held\x00"
 from assistant.types import Answer, Citation, Filters, Hit, SourceDocument
 
 
@@ -127,10 +130,17 @@ class Assistant:
         if filters.council:
             return filters
         held = {d.council for d in self.index.documents() if d.council}
-        named = [c for c in councils_named(question) if c in held]
-        if len(named) != 1:
-            return filters
-        return replace(filters, council=named[0])
+        mentioned = councils_named(question)
+        named = [c for c in mentioned if c in held]
+        if len(named) == 1:
+            return replace(filters, council=named[0])
+        if mentioned and not named and not any(self._in_papers(c) for c in mentioned):
+            return replace(filters, council=NO_COUNCIL)  # e.g. Kent: nothing we hold speaks of it
+        return filters
+
+    def _in_papers(self, council: str) -> bool:
+        place = council.replace(" County Council", "").replace(" Council", "")
+        return all(term in self.retriever.idf for term in content_terms(place))
 
     def answer(self, question: str, hits: list[Hit], top_k: int) -> Answer:
         extraction = extract(question, hits, self.retriever.idf)

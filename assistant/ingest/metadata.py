@@ -164,7 +164,8 @@ def detect_meeting_date(head: list[str]) -> str | None:
             if found:
                 return found.isoformat()
             continue
-        if COMMITTEE.search(text) or re.search(r"\bmeeting\b", text, re.I):
+        names_meeting = re.search(r"\bmeeting\b", text, re.I) and len(text.split()) <= 12
+        if COMMITTEE.search(text) or names_meeting:
             for nearby in head[i : i + 3]:
                 found = parse_date(nearby)
                 if found and not re.match(r"^date\s*:", nearby, re.I):

@@ -271,15 +271,15 @@ def _merge_wrapped_rows(rows: list[list[str]]) -> list[list[str]]:
     merged: list[list[str]] = []
     for row in rows:
         filled = [c for c in row if c]
-        continuation = (
-            merged
-            and len(row) <= 2
-            and len(filled) == 1
-            and not row[0]
-            and not is_value(filled[0])
+        wrapped_last_cell = merged and len(row) <= 2 and len(filled) == 1 and not row[0]
+        # 'Average FTE caseload for Assessment | 37.3 | 18.9' then 'Team' on a row of its own.
+        wrapped_label = (
+            merged and len(filled) == 1 and row[0] and any(is_value(c) for c in merged[-1])
         )
-        if continuation:
+        if filled and not is_value(filled[0]) and wrapped_last_cell:
             merged[-1][-1] = f"{merged[-1][-1]} {filled[0]}".strip()
+        elif filled and not is_value(filled[0]) and wrapped_label:
+            merged[-1][0] = f"{merged[-1][0]} {filled[0]}".strip()
         else:
             merged.append(row)
     return merged

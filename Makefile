@@ -1,0 +1,39 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 GRADIO_ANALYTICS_ENABLED=False ANONYMIZED_TELEMETRY=False NO_PROXY=localhost,127.0.0.1
+
+.PHONY: run test install index bench eval clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# torch first, pinned: our machines hold its CPU build; anything looser pulls GBs of CUDA.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+# Idempotent: unchanged files are skipped, changed ones replaced.
+index: install
+	$(BIN)/assistant ingest corpus
+
+run: index
+	$(BIN)/assistant chat
+
+test: install
+	$(BIN)/python -m pytest
+
+eval: index
+	$(BIN)/assistant eval --out eval/results/latest.json
+
+bench: index
+	$(BIN)/python bench/benchmark.py
+
+clean:
+	rm -rf $(VENV) index/chroma.sqlite3 index/manifest.json index/*-*-*-*-*/

@@ -1,0 +1,82 @@
+"""Answers cite the right paragraph, keep figures verbatim, and respect filters."""
+
+import json
+import subprocess
+import sys
+
+from assistant.answer.figures import ungrounded
+from assistant.types import Filters
+
+ASK_KEYS = {"question", "answer", "abstained", "citations", "backend", "timings_ms"}
+CITATION_KEYS = {"n", "doc_id", "source", "title", "council", "meeting_date", "section", "page", "text", "score"}
+
+
+def test_re_referral_rate_cites_section_3_11(corpus_assistant):
+    answer = corpus_assistant.ask("What was the re-referral rate in Barnsley at the end of October 2023?")
+    assert not answer.abstained
+    assert "28.4%" in answer.text
+    first = answer.citations[0]
+    assert first.section == "3.11"
+    assert first.source == "barnsley-osc-2024-01-09-csc-performance-oct-2023.txt"
+    assert "[1]" in answer.text
+
+
+def test_every_figure_in_an_answer_is_in_a_cited_passage(corpus_assistant):
+    for question in [
+        "How big is the forecast overspend for North Somerset children's services?",
+        "What percentage of children in care in North Somerset have up-to-date dental checks?",
+        "How many international social workers does Bury have in post?",
+    ]:
+        answer = corpus_assistant.ask(question)
+        assert not answer.abstained, question
+        assert ungrounded(answer.text, [c.text for c in answer.citations]) == [], question
+
+
+def test_council_filter_constrains_retrieval(corpus_assistant):
+    answer = corpus_assistant.ask("What is the re-referral rate?", Filters(council="north somerset"))
+    assert answer.citations
+    assert {c.council for c in answer.citations} == {"North Somerset Council"}
+
+
+def test_kind_and_date_filters(corpus_assistant):
+    minutes = corpus_assistant.ask("What did members discuss?", Filters(kind="minutes"))
+    assert {c.title for c in minutes.citations} == {"Minutes of the meeting of 19 October 2023"}
+    from datetime import date
+
+    old = corpus_assistant.ask("agency workers", Filters(date_to=date(2020, 1, 1)))
+    assert {c.council for c in old.citations} == {"West Sussex County Council"}
+
+
+def test_unanswerable_question_abstains_and_shows_closest_passages(corpus_assistant):
+    answer = corpus_assistant.ask("What is the number of children missing education in Kent?")
+    assert answer.abstained
+    assert answer.text.startswith("The papers provided do not say")
+
+
+def test_ask_json_contract(corpus_settings, corpus_assistant):
+    env = {
+        "ASSISTANT_INDEX_DIR": str(corpus_settings.index_dir),
+        "PATH": "/usr/bin:/bin",
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ask", "--json",
+         "What was the re-referral rate in Barnsley at the end of October 2023?"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)  # exactly one JSON object on stdout
+    assert set(data) == ASK_KEYS
+    assert isinstance(data["abstained"], bool) and data["backend"] == "extractive"
+    assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
+    assert data["citations"] and all(set(c) == CITATION_KEYS for c in data["citations"])
+    assert data["citations"][0]["section"] == "3.11"
+    assert "28.4%" in data["answer"]
+
+
+def test_empty_question_is_a_clear_error(corpus_assistant):
+    import pytest
+
+    from assistant.errors import AssistantError
+
+    with pytest.raises(AssistantError, match="type a question"):
+        corpus_assistant.ask("   ")

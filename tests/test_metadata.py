@@ -1,0 +1,51 @@
+"""Metadata is read from the text of each of the five reports (never hard-coded)."""
+
+import pytest
+
+from assistant.ingest import parse_file
+
+from conftest import corpus_file
+
+
+def documents(prefix):
+    return [p.document for p in parse_file(corpus_file(prefix), lambda t: len(t.split()), 180)]
+
+
+@pytest.mark.parametrize(
+    "prefix, council, committee, meeting_date, title, author",
+    [
+        ("barnsley-osc-2023", "Barnsley Council", "Overview & Scrutiny Committee", "2023-09-12",
+         "Strengthening Children Services Quarterly Report: April 23 to June 23",
+         "Executive Director Core Services and the Executive Director Children's Services"),
+        ("barnsley-osc-2024", "Barnsley Council", "Overview and Scrutiny Committee", "2024-01-09",
+         "Children's Social Care Performance Report – October 2023",
+         "Executive Director Core Services and the Executive Director Children's Services"),
+        ("bury", "Bury Council", "Children's Scrutiny Committee", None,
+         "Children's Services Improvement Plan Update",
+         "Jeanette Richards, Executive Director Children & Young People"),
+        ("west-sussex", "West Sussex County Council", "Children and Young People's Services Select Committee",
+         "2019-10-23", "Children First Improvement – Update Report", "Director of Children's Services"),
+    ],
+)
+def test_single_reports(prefix, council, committee, meeting_date, title, author):
+    (doc,) = documents(prefix)
+    assert (doc.council, doc.committee, doc.meeting_date, doc.title, doc.author, doc.kind) == (
+        council, committee, meeting_date, title, author, "report"
+    )
+
+
+def test_pack_members_inherit_the_meeting_but_keep_their_own_titles_and_authors():
+    docs = documents("north-somerset")
+    assert {d.council for d in docs} == {"North Somerset Council"}
+    q3 = docs[2]
+    assert q3.meeting_date == "2024-02-22"  # its own cover omits the year; the pack states it
+    assert q3.author.startswith("Jane Anstis")
+    assert docs[1].meeting_date == "2023-10-19"  # minutes record their own meeting
+    assert docs[4].author == "Councillor Joe Tristram"
+    assert docs[5].meeting_date == "2024-02-22"
+    assert all(d.committee for d in docs)
+
+
+def test_unknown_stays_null():
+    (doc,) = documents("bury")
+    assert doc.meeting_date is None  # the Bury paper states no meeting date

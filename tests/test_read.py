@@ -1,0 +1,113 @@
+"""Every supported format becomes text; bad files fail with a reason a person can act on."""
+
+import pytest
+
+from assistant.errors import UnreadableFile
+from assistant.ingest import parse_file
+from assistant.ingest.read import read_pages
+
+
+def words(text):
+    return len(text.split())
+
+
+def make_pdf(path, pages):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for lines in pages:
+        y = 800
+        for line in lines:
+            pdf.drawString(60, y, line)
+            y -= 18
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def make_docx(path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Report to the Children's Scrutiny Committee on 3 March 2025")
+    document.add_paragraph("Fostering Sufficiency Update")
+    document.add_paragraph("1.1 We approved 12 new foster families this year against a target of 20.")
+    table = document.add_table(rows=3, cols=3)
+    for r, row in enumerate([["Measure", "Q1", "Q2"], ["Foster families approved", "5", "7"],
+                             ["Foster families lost", "2", "1"]]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    document.save(path)
+    return path
+
+
+def test_pdf_keeps_page_numbers(tmp_path):
+    pdf = make_pdf(tmp_path / "paper.pdf", [
+        ["Report to the Overview and Scrutiny Committee on 5 May 2025", "Care Leavers Update"],
+        ["2.1 The proportion of care leavers in suitable accommodation was 91% in March."],
+    ])
+    parsed = parse_file(pdf, words, 180)
+    passage = next(p for d in parsed for p in d.passages if "91%" in p.text)
+    assert passage.page == 2
+    assert passage.section == "2.1"
+
+
+def test_docx_paragraphs_and_tables(tmp_path):
+    (doc,) = parse_file(make_docx(tmp_path / "paper.docx"), words, 180)
+    texts = [p.text for p in doc.passages]
+    assert any("12 new foster families" in t for t in texts)
+    assert "Foster families approved — Q1: 5; Q2: 7" in texts
+    assert doc.document.meeting_date == "2025-03-03"
+
+
+def test_html_and_markdown_tables(tmp_path):
+    html = tmp_path / "paper.html"
+    html.write_text(
+        "<html><body><h1>Youth Justice Update</h1><p>3.2 First-time entrants fell to 41 in 2024.</p>"
+        "<table><tr><th>Measure</th><th>2023</th><th>2024</th></tr>"
+        "<tr><td>First-time entrants</td><td>55</td><td>41</td></tr></table>"
+        "<script>alert('x')</script></body></html>", "utf-8")
+    (doc,) = parse_file(html, words, 180)
+    texts = [p.text for p in doc.passages]
+    assert "First-time entrants — 2023: 55; 2024: 41" in texts
+    assert not any("alert" in t for t in texts)
+
+    md = tmp_path / "paper.md"
+    md.write_text("# Update\n\n| Measure | Q1 | Q2 |\n|---|---|---|\n| Visits on time | 80% | 85% |\n", "utf-8")
+    (doc,) = parse_file(md, words, 180)
+    assert "Visits on time — Q1: 80%; Q2: 85%" in [p.text for p in doc.passages]
+
+
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        ("empty.txt", b"", "empty"),
+        ("junk.txt", bytes(range(256)) * 40, "binary"),
+        ("broken.pdf", b"%PDF-1.4\n this is not really a pdf", "PDF"),
+        ("notes.xlsx", b"PK\x03\x04 spreadsheet", "unsupported file type"),
+    ],
+)
+def test_bad_files_raise_a_readable_reason(tmp_path, name, content, reason):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(UnreadableFile) as excinfo:
+        read_pages(path)
+    assert reason.lower() in excinfo.value.reason.lower()
+
+
+def test_image_only_pdf_is_refused(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(tmp_path / "scan.pdf"))
+    pdf.rect(50, 50, 200, 200, fill=1)
+    pdf.showPage()
+    pdf.save()
+    with pytest.raises(UnreadableFile, match="no text"):
+        read_pages(tmp_path / "scan.pdf")
+
+
+def test_windows_1252_text_is_read(tmp_path):
+    path = tmp_path / "legacy.txt"
+    path.write_bytes("Budget £7.2M – a “pressure”".encode("cp1252"))
+    assert "£7.2M" in read_pages(path)[0].text

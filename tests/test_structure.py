@@ -1,0 +1,58 @@
+"""Packs split into papers; numbered paragraphs are citation anchors; lists keep lead-ins."""
+
+import re
+
+from assistant.ingest import parse_file
+
+from conftest import corpus_file
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def test_document_pack_splits_into_its_papers():
+    parsed = parse_file(corpus_file("north-somerset"), words, 180)
+    kinds = [p.document.kind for p in parsed]
+    titles = [p.document.title for p in parsed]
+    assert kinds == ["agenda", "minutes", "report", "report", "report", "work programme"]
+    assert titles[1] == "Minutes of the meeting of 19 October 2023"
+    assert titles[2] == "Q3 Performance Monitoring"
+    assert "MTFP" in titles[3]
+    assert "Recruitment and Retention" in titles[4]
+    assert len({p.document.doc_id for p in parsed}) == 6
+
+
+def test_single_report_is_one_document():
+    assert len(parse_file(corpus_file("bury"), words, 180)) == 1
+
+
+def test_numbered_paragraph_is_one_passage_anchored_on_its_number():
+    passages = parse_file(corpus_file("barnsley-osc-2024"), words, 180)[0].passages
+    p311 = [p for p in passages if p.section == "3.11" and p.kind == "paragraph"]
+    assert len(p311) == 1
+    assert p311[0].text.startswith("The percentage of re-referrals within 12 months")
+    assert "The year-to-date figure is 23.7%" in p311[0].text
+
+
+def test_list_items_stay_with_their_lead_in():
+    passages = parse_file(corpus_file("barnsley-osc-2023"), words, 180)[0].passages
+    caseloads = next(p for p in passages if "20 children for Experienced Social Workers" in p.text)
+    assert caseloads.section == "3.12"
+    assert "we set a clear expectation of maximum caseloads" in caseloads.text
+
+
+def test_long_units_are_split_between_sentences_never_inside_one():
+    limit = 40
+    for prefix in ["barnsley", "bury", "west-sussex", "north-somerset"]:
+        for parsed in parse_file(corpus_file(prefix), words, limit):
+            for p in parsed.passages:
+                if p.kind == "paragraph" and words(p.text) > limit:
+                    # Only a single sentence longer than the limit may exceed it.
+                    assert len(re.split(r"(?<=[.!?])\s+(?=[A-Z])", p.text)) == 1, p.text
+
+
+def test_commentary_after_a_list_is_captioned_with_the_list():
+    passages = parse_file(corpus_file("north-somerset"), words, 180)[2].passages
+    staffing = next(p for p in passages if p.text.startswith("These measures are indicative of the staffing pressures"))
+    assert "Percentage of Child Protection statutory visits within timescales" in staffing.caption

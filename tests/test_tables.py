@@ -1,0 +1,62 @@
+"""Table rows come out self-describing, including multi-row headers."""
+
+from assistant.ingest import parse_file
+from assistant.ingest.tables import TableReader
+
+from conftest import corpus_file
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def rows_of(prefix: str, part: int = 0) -> list[str]:
+    parsed = parse_file(corpus_file(prefix), words, 400)
+    return [p.text for p in parsed[part].passages if p.kind == "table_row"]
+
+
+def test_three_row_kpi_header_names_every_column():
+    rows = rows_of("north-somerset", part=2)
+    dental = next(r for r in rows if r.startswith("Percentage of children in care with Dental checks"))
+    for fragment in [
+        "Q4 22-23: 41%", "Q1 2023-2024: 38%", "Q2 2023-2024: 34%", "Q3 2023-2024: 34%",
+        "Target 23-24: 70%", "Polarity: Higher is better", "RAG: RED", "DOT: STABLE",
+        "England 21-22: 70.0%", "Statistical Neighbour 21-22: 66.0%",
+        "Area: At risk of Care, Cared for and Experienced Children and Young People",
+    ]:
+        assert fragment in dental, fragment
+
+
+def test_rows_after_a_page_break_keep_the_header_and_the_area():
+    rows = rows_of("north-somerset", part=2)
+    # This row's block repeats the header, and its Area cell is blank ("Page 11" artefact).
+    row = next(r for r in rows if r.startswith("Percentage of re-referrals within previous 12 months"))
+    assert "Area: Early Help and Front Door Responses" in row
+    assert "Q3 2023-2024: 17%" in row and "Target 23-24: 22%" in row
+    assert not any(r.startswith(("Area", "Indicator")) for r in rows), "header rows leaked as data"
+
+
+def test_two_row_header_with_years_and_label_column_name():
+    rows = rows_of("barnsley-osc-2024")
+    assert "Up to Date Plan: Children on a CPP — September 2023: 68%; October 2023: 58%" in rows
+    assert "Case Supervisions: Children Looked After — September 2023: 59%; October 2023: 76%" in rows
+
+
+def test_finance_table_units_and_totals_do_not_inherit_codes():
+    rows = rows_of("north-somerset", part=3)
+    corporate = next(r for r in rows if "Corporate Parenting —" in r)
+    assert "Revised Budget (£): 13,210,850" in corporate
+    assert "Projected Out-Turn Variance (£): 5,769,636" in corporate
+    totals = next(r for r in rows if "Totals Children's Services budget reductions" in r)
+    assert "Ref:" not in totals  # the blank Ref cell must not be carried down from CH11
+
+
+def test_wrapped_first_cell_is_joined():
+    rows = rows_of("barnsley-osc-2023")
+    assert any(r.startswith("Average Caseload: Average FTE caseload for Assessment Team — June 22: 37.3") for r in rows)
+
+
+def test_headerless_two_column_table():
+    reader = TableReader()
+    rows = reader.read(["February 2019\t18.5%", "May 2019\t14.9%"])
+    assert [r.serialise() for r in rows] == ["February 2019 — 18.5%", "May 2019 — 14.9%"]
