@@ -14,9 +14,7 @@ Three steps:
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 

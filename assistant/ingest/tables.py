@@ -193,11 +193,12 @@ class TableReader:
         width = max(width, self._header.width)
         if previous is None or self._header.labels != previous.labels:
             self._carried = {}  # a different table: nothing carries over
-        return [self._row(r + [""] * (width - len(r)), data) for r in data if any(r)]
+        columns = _label_columns(data, width)
+        return [self._row(r + [""] * (width - len(r)), columns) for r in data if any(r)]
 
-    def _row(self, cells: list[str], data: list[list[str]]) -> Row:
+    def _row(self, cells: list[str], columns: tuple[int, list[int]]) -> Row:
         labels = self._header.labels
-        label_col, group_cols = _label_columns(data, len(cells))
+        label_col, group_cols = columns
         for col in group_cols:
             if cells[col]:
                 self._carried[col] = cells[col]
