@@ -129,7 +129,7 @@ class Assistant:
         Somerset's papers)."""
         if filters.council:
             return filters
-        held = {d.council for d in self.index.documents() if d.council}
+        held = {d.council for d in self.retriever.documents.values() if d.council}
         mentioned = councils_named(question)
         named = [c for c in mentioned if c in held]
         if len(named) == 1:

@@ -14,7 +14,6 @@ STOPWORDS = frozenset(
     currently council councils report papers paper say says said""".split()
 )
 TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*|\d+(?:[.,]\d+)*%?")
-FIGURE = re.compile(r"(?<![\w.])[£$]?\(?-?\d[\d,]*(?:\.\d+)?\)?(?:\s?%|\s?(?:k|m|bn|M|K)\b)?")
 QUANTITY_WORDS = re.compile(
     r"\b(how many|how much|what share|what proportion|by how much|gap|what (?:is|was|were|are) the (?:number|percentage|rate|proportion|"
     r"average|total|cost|budget|forecast|target|figure|variance|overspend)|percentage|per cent|"
@@ -44,11 +43,9 @@ def wants_figure(question: str) -> bool:
 
 
 def has_figure(text: str) -> bool:
-    return any(_is_real_figure(m.group(0)) for m in FIGURE.finditer(text))
+    from assistant.answer.figures import figures
 
-
-def _is_real_figure(token: str) -> bool:
-    return bool(re.search(r"\d", token))
+    return bool(figures(text))
 
 
 # Children's services shorthand. Papers use the acronym, members often ask in words (or
