@@ -113,7 +113,7 @@ class Retriever:
             searchable = f"{node.metadata.get('context', '')} {node.get_content(metadata_mode='none')}"
             coverage = weighted_coverage(terms, content_terms(searchable), self._idf)
             cosine = float(np.dot(q, vectors.get(node.node_id, q * 0)))
-            figure_bonus = 0.05 if want_number and has_figure(node.get_content(metadata_mode="none")) else 0.0
+            figure_bonus = 0.05 if want_number and has_figure(node.get_content(metadata_mode="none"), question) else 0.0
             score = 0.45 * coverage + 0.4 * cosine + 0.15 * (item.score / top_fused) + figure_bonus
             ranked.append(RankedCandidate(node, item.score, cosine, coverage, score))
         ranked.sort(key=lambda c: c.score, reverse=True)

@@ -38,14 +38,45 @@ def content_terms(text: str, expand: bool = True) -> list[str]:
     return _stemmer().stemWords(words)
 
 
+EXPLANATION = re.compile(r"^\s*(why|who|what (?:explains|reasons?|caused|is being done|actions?))\b", re.I)
+REASON_QUESTION = re.compile(r"^\s*(why|what (?:explains|is the reason|are the reasons|caused|is driving|drives))\b", re.I)
+REASON_CUES = re.compile(
+    r"\b(because|due to|owing to|as a result|result(?:s|ed|ing)? (?:from|in)|reflect\w*|indicative|driven|"
+    r"caused|pressures?|challeng\w*|shortage\w*|too few|lack of|demand|attribut\w*)\b",
+    re.I,
+)
+
+
+def wants_reason(question: str) -> bool:
+    return bool(REASON_QUESTION.search(question))
+
+
 def wants_figure(question: str) -> bool:
-    return bool(QUANTITY_WORDS.search(question))
+    """'How many…', '…rate', '…budget' ask for a figure; 'Why is … off target?' does not."""
+    return bool(QUANTITY_WORDS.search(question)) and not EXPLANATION.search(question)
 
 
-def has_figure(text: str) -> bool:
-    from assistant.answer.figures import figures
+def has_figure(text: str, question: str = "") -> bool:
+    """Does `text` state a figure the question does not already give? ('…for 2024/25' in
+    a question about 2024/25 budgets is a restatement, not an answer.)"""
+    from assistant.answer.figures import figure_in, figures
 
-    return bool(figures(text))
+    return any(
+        not figure_in(f, question) and not _is_reference(text, f.text) for f in figures(text)
+    )
+
+
+# 'Appendix 1', 'section 3.2', 'Phase 2': numbers that point somewhere rather than measure.
+_REFERENCE = re.compile(
+    r"\b(appendix|annex|section|paragraph|para|page|table|item|chart|graph|recommendation|"
+    r"priority|ref|phase|tier|level|stage|step|version|no\.?)\s*$",
+    re.I,
+)
+
+
+def _is_reference(text: str, figure_text: str) -> bool:
+    at = text.find(figure_text)
+    return at > 0 and bool(_REFERENCE.search(text[:at]))
 
 
 # Children's services shorthand. Papers use the acronym, members often ask in words (or
@@ -95,7 +126,9 @@ def wants_person(question: str) -> bool:
 def question_terms(question: str) -> list[str]:
     """The terms a passage must cover to answer: council names are left out, because
     retrieval is already scoped to the council named, and every one of its passages
-    would otherwise 'match' them."""
+    would otherwise 'match' them. Acronyms are not expanded here: passages are, so 'EET'
+    in a question still meets 'education, employment or training' in a passage, and a
+    phrase with an acronym ('social worker' / 'SW') is not counted twice."""
     from assistant.ingest.metadata import strip_council_names
 
-    return content_terms(strip_council_names(question))
+    return content_terms(strip_council_names(question), expand=False)

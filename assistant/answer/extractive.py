@@ -11,7 +11,16 @@ from dataclasses import dataclass
 
 from assistant.ingest.passages import split_sentences
 from assistant.retrieve import weighted_coverage
-from assistant.text import PERSON, content_terms, has_figure, question_terms, wants_figure, wants_person
+from assistant.text import (
+    PERSON,
+    REASON_CUES,
+    content_terms,
+    has_figure,
+    question_terms,
+    wants_figure,
+    wants_person,
+    wants_reason,
+)
 from assistant.types import Hit
 
 ABSTAIN_TEXT = (
@@ -53,17 +62,22 @@ def units(hit: Hit) -> list[Unit]:
     lead_lines = [l for l in passage.text.split("\n") if l.strip() and not l.startswith("- ")]
     items = [l[2:].strip() for l in passage.text.split("\n") if l.startswith("- ")]
     sentences = split_sentences(" ".join(lead_lines))
-    found = [Unit(s, frame, s) for s in sentences]
-    found += [Unit(f"{a} {b}", frame, f"{a} {b}") for a, b in zip(sentences, sentences[1:])]
+    # Commentary on a list ('These measures are indicative of ...') is about the list's
+    # items, which the passage keeps as its caption: they are part of what it says.
+    about = passage.caption if passage.kind == "paragraph" and passage.caption else ""
+    found = [Unit(s, frame, f"{about} {s}") for s in sentences]
+    found += [Unit(f"{a} {b}", frame, f"{about} {a} {b}") for a, b in zip(sentences, sentences[1:])]
     lead = sentences[-1] if sentences else ""
     found += [Unit(item, f"{frame} {lead}", f"{lead} {item}") for item in items]
     return found
 
 
-def extract(question: str, hits: list[Hit], idf: dict[str, float], max_quotes: int = 2) -> Extraction:
+def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float]) -> list[Quote]:
+    """Every quotable unit of every hit, best answer first."""
     terms = question_terms(question)
     need_figure = wants_figure(question)
     need_person = wants_person(question)
+    need_reason = wants_reason(question)
     top = max((h.score for h in hits), default=1.0) or 1.0
     scored: list[Quote] = []
     for i, hit in enumerate(hits):
@@ -71,16 +85,24 @@ def extract(question: str, hits: list[Hit], idf: dict[str, float], max_quotes: i
             own = weighted_coverage(terms, content_terms(unit.own_scope), idf)
             with_context = weighted_coverage(terms, content_terms(f"{unit.context} {unit.text}"), idf)
             support = 0.55 * own + 0.3 * with_context + 0.15 * (hit.score / top)
-            if need_figure and not has_figure(unit.text):
-                support *= 0.6
+            if need_figure and not has_figure(unit.text, question):
+                support *= 0.5  # a figure question answered without a figure is not answered
+            if need_reason and not REASON_CUES.search(unit.text):
+                support *= 0.8  # 'why' is answered by a cause, not by restating the indicator
             if need_person and not PERSON.search(unit.text):
                 support *= 0.8
-            if unit.text.count(". ") >= 1 and unit.own_scope == unit.text:
+            if unit.text.count(". ") >= 1 and unit.own_scope.endswith(unit.text):
                 support *= 0.97  # a pair of sentences must earn its extra length
             scored.append(Quote(i, unit.text, support))
+    scored.sort(key=lambda q: q.support, reverse=True)
+    return scored
+
+
+def extract(question: str, hits: list[Hit], idf: dict[str, float], max_quotes: int = 2) -> Extraction:
+    scored = rank_quotes(question, hits, idf)
     if not scored:
         return Extraction([], 0.0)
-    scored.sort(key=lambda q: q.support, reverse=True)
+    terms = question_terms(question)
     best = scored[0]
     chosen = [best]
     covered = set(content_terms(best.text))
@@ -89,7 +111,7 @@ def extract(question: str, hits: list[Hit], idf: dict[str, float], max_quotes: i
             break
         adds = set(terms) & (set(content_terms(quote.text)) - covered)
         overlaps = quote.text in best.text or best.text in quote.text
-        if adds and not overlaps and quote.support >= 0.8 * best.support:
+        if adds and not overlaps and quote.support >= 0.75 * best.support:
             chosen.append(quote)
             covered |= set(content_terms(quote.text))
     return Extraction(chosen, best.support)

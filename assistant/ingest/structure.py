@@ -148,9 +148,15 @@ def blocks(lines: list[Line]) -> list[Block]:
 
 def _follows_list(previous: list[Block]) -> str | None:
     """Commentary right after a bare list ('These measures are indicative of ...') is about
-    the list's items: keep them as its caption so the passage says what it explains."""
-    if previous and previous[-1].kind == "list" and not previous[-1].lines:
-        return "; ".join(previous[-1].items)[:300]
+    the list's items: keep them as its caption so the passage says what it explains. The
+    commentary runs on, paragraph after paragraph, until the next list, table or heading."""
+    if not previous:
+        return None
+    last = previous[-1]
+    if last.kind == "list" and not last.lines:
+        return "; ".join(last.items)[:300]
+    if last.kind == "paragraph" and last.caption:
+        return last.caption
     return None
 
 
