@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     top_k: int = Field(5, description="Citations returned with each answer.")
     candidates: int = Field(30, description="Passages each retriever proposes before fusion.")
     abstain_below: float = Field(
-        0.5276,
+        0.524,
         description="Support score below which the answerer says the papers do not answer. "
         "Calibrated on eval/known_facts.jsonl by `assistant eval --calibrate`: the most "
         "abstentions on unanswerable questions with at most 5% of answerable ones refused.",

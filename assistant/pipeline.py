@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from functools import cached_property
+from itertools import zip_longest
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -21,8 +22,9 @@ from assistant.ingest import SUPPORTED_SUFFIXES, file_hash, parse_file
 from assistant.ingest.metadata import councils_named
 from assistant.text import content_terms
 
-NO_COUNCIL = "\x00no council held\x00"
 from assistant.types import Answer, Citation, Filters, Hit, SourceDocument
+
+NO_COUNCIL = "\x00no council held\x00"
 
 
 @dataclass(frozen=True)
@@ -110,10 +112,15 @@ class Assistant:
             raise AssistantError("Please type a question.")
         top_k = top_k or self.settings.top_k
         started = time.perf_counter()
-        filters = self._scope_to_named_council(question, filters)
-        hits = self.retriever.search(question, filters, top_k=top_k)
+        compared = () if filters.council else self._held_councils_named(question)
+        if len(compared) > 1:
+            hits = self._search_each_council(question, filters, compared, top_k)
+        else:
+            compared = ()
+            filters = self._scope_to_named_council(question, filters)
+            hits = self.retriever.search(question, filters, top_k=top_k)
         retrieved = time.perf_counter()
-        answer = self.answer(question, hits, top_k)
+        answer = self.answer(question, hits, top_k, compare=compared)
         done = time.perf_counter()
         timings = {
             "retrieve": round((retrieved - started) * 1000, 1),
@@ -129,21 +136,31 @@ class Assistant:
         Somerset's papers)."""
         if filters.council:
             return filters
-        held = {d.council for d in self.retriever.documents.values() if d.council}
         mentioned = councils_named(question)
-        named = [c for c in mentioned if c in held]
+        named = self._held_councils_named(question)
         if len(named) == 1:
             return replace(filters, council=named[0])
         if mentioned and not named and not any(self._in_papers(c) for c in mentioned):
             return replace(filters, council=NO_COUNCIL)  # e.g. Kent: nothing we hold speaks of it
         return filters
 
+    def _held_councils_named(self, question: str) -> tuple[str, ...]:
+        held = {d.council for d in self.retriever.documents.values() if d.council}
+        return tuple(c for c in councils_named(question) if c in held)
+
+    def _search_each_council(self, question: str, filters: Filters, councils, top_k: int) -> list[Hit]:
+        """'How do X compare between Barnsley and North Somerset?': each council's papers
+        are searched on their own, so neither side is crowded out of the sources."""
+        per_council = [self.retriever.search(question, replace(filters, council=c), top_k) for c in councils]
+        interleaved = [hit for group in zip_longest(*per_council) for hit in group if hit]
+        return interleaved[:top_k]
+
     def _in_papers(self, council: str) -> bool:
         place = council.replace(" County Council", "").replace(" Council", "")
         return all(term in self.retriever.idf for term in content_terms(place))
 
-    def answer(self, question: str, hits: list[Hit], top_k: int) -> Answer:
-        extraction = extract(question, hits, self.retriever.idf)
+    def answer(self, question: str, hits: list[Hit], top_k: int, compare: tuple[str, ...] = ()) -> Answer:
+        extraction = extract(question, hits, self.retriever.idf, compare=compare)
         if not extraction.quotes or extraction.support < self.settings.abstain_below:
             citations = tuple(Citation.from_hit(i + 1, h) for i, h in enumerate(hits[:top_k]))
             return Answer(question, ABSTAIN_TEXT, True, citations, support=extraction.support)

@@ -106,7 +106,7 @@ _PHRASES = {v: k for k, v in GLOSSARY.items()}
 def acronym_expansions(text: str) -> str:
     """The long form of each acronym and the acronym of each long form found in `text`."""
     extra = [GLOSSARY[m.group(1)] for m in _ACRONYM.finditer(text)]
-    lowered = text.lower()
+    lowered = " ".join(re.sub(r"[^\w\s-]", " ", text.lower()).split())  # 'education, employment or training'
     extra += [acronym for phrase, acronym in _PHRASES.items() if phrase in lowered]
     return " ".join(dict.fromkeys(extra))
 

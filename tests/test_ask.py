@@ -80,3 +80,25 @@ def test_empty_question_is_a_clear_error(corpus_assistant):
 
     with pytest.raises(AssistantError, match="type a question"):
         corpus_assistant.ask("   ")
+
+
+def test_comparison_between_councils_quotes_each_side(corpus_assistant):
+    answer = corpus_assistant.ask("How do care leaver EET rates compare between Barnsley and North Somerset?")
+    assert not answer.abstained
+    quoted = [c for c in answer.citations if c.quote]
+    assert [c.council for c in quoted] == ["Barnsley Council", "North Somerset Council"]
+    assert "59.4%" in answer.text and "54%" in answer.text
+
+
+def test_question_in_two_parts_is_answered_in_two_parts():
+    from assistant.answer.extractive import question_parts
+
+    parts = question_parts(
+        "What dental check rate does North Somerset report, and what does Barnsley say about PEPs?",
+        compare=("North Somerset Council", "Barnsley Council"),
+    )
+    assert parts == [
+        ("What dental check rate does North Somerset report", "North Somerset Council"),
+        ("what does Barnsley say about PEPs?", "Barnsley Council"),
+    ]
+    assert question_parts("What is the target and the RAG rating?") == [("What is the target and the RAG rating?", None)]

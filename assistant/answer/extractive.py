@@ -7,8 +7,10 @@ answer well enough, it abstains and shows the closest passages instead.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from assistant.ingest.metadata import councils_named
 from assistant.ingest.passages import split_sentences
 from assistant.retrieve import weighted_coverage
 from assistant.text import (
@@ -87,6 +89,8 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float]) -> list[Q
             support = 0.55 * own + 0.3 * with_context + 0.15 * (hit.score / top)
             if need_figure and not has_figure(unit.text, question):
                 support *= 0.5  # a figure question answered without a figure is not answered
+            if not set(content_terms(unit.text, expand=False)) - set(terms):
+                support *= 0.5  # it only restates the question ('Findings from the inspection.')
             if need_reason and not REASON_CUES.search(unit.text):
                 support *= 0.8  # 'why' is answered by a cause, not by restating the indicator
             if need_person and not PERSON.search(unit.text):
@@ -98,7 +102,20 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float]) -> list[Q
     return scored
 
 
-def extract(question: str, hits: list[Hit], idf: dict[str, float], max_quotes: int = 2) -> Extraction:
+def extract(
+    question: str,
+    hits: list[Hit],
+    idf: dict[str, float],
+    max_quotes: int = 2,
+    compare: tuple[str, ...] = (),
+) -> Extraction:
+    """The best quote(s) for the question. A question with several parts ('..., and what
+    does Barnsley say about PEPs?') or setting councils side by side (`compare`: '...
+    between Barnsley and North Somerset?') gets one quote per part, each from its own
+    council's papers where it names one."""
+    parts = question_parts(question, compare)
+    if len(parts) > 1:
+        return _extract_each(parts, hits, idf)
     scored = rank_quotes(question, hits, idf)
     if not scored:
         return Extraction([], 0.0)
@@ -115,3 +132,31 @@ def extract(question: str, hits: list[Hit], idf: dict[str, float], max_quotes: i
             chosen.append(quote)
             covered |= set(content_terms(quote.text))
     return Extraction(chosen, best.support)
+
+
+_COMPOUND = re.compile(r",?\s+and\s+(?=(?:what|how|who|when|which|where|why|is|are|has|have|does|did)\b)", re.I)
+
+
+def question_parts(question: str, compare: tuple[str, ...] = ()) -> list[tuple[str, str | None]]:
+    """(sub-question, council it is about or None) for each thing the question asks."""
+    pieces = [p.strip() for p in _COMPOUND.split(question) if p.strip()]
+    if len(pieces) > 1:
+        return [(p, next((c for c in compare if c in councils_named(p)), None)) for p in pieces]
+    return [(question, c) for c in compare] or [(question, None)]
+
+
+def _extract_each(parts: list[tuple[str, str | None]], hits: list[Hit], idf: dict[str, float]) -> Extraction:
+    """One quote per part, supported on average as well as its parts (the weakest part
+    alone would refuse most comparisons: each part's wording also names the other side).
+    A comparison with one side missing is no answer."""
+    quotes: list[Quote] = []
+    for part, council in parts:
+        ranked = [
+            q for q in rank_quotes(part, hits, idf)
+            if council is None or hits[q.hit_index].document.council == council
+        ]
+        if not ranked:
+            return Extraction([], 0.0)
+        if all(ranked[0].text != q.text for q in quotes):
+            quotes.append(ranked[0])
+    return Extraction(quotes, sum(q.support for q in quotes) / len(quotes))

@@ -215,16 +215,18 @@ def _gazetteer() -> list[tuple[str, str]]:
 
 
 def councils_named(text: str) -> dict[str, int]:
-    """Official council names mentioned in `text`, with how often (longest names first)."""
+    """Official council names mentioned in `text`, with how often, in the order they are
+    first mentioned. Longest names are matched first ('North Somerset' before 'Somerset')."""
     remaining = text
-    counts: dict[str, int] = {}
+    found: dict[str, tuple[int, int]] = {}  # official name -> (first position, count)
     for name, official in _gazetteer():
         pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
-        found = len(pattern.findall(remaining))
-        if found:
-            counts[official] = counts.get(official, 0) + found
-            remaining = pattern.sub(" ", remaining)
-    return counts
+        matches = list(pattern.finditer(remaining))
+        if matches:
+            first, count = found.get(official, (len(text), 0))
+            found[official] = (min(first, matches[0].start()), count + len(matches))
+            remaining = pattern.sub(lambda m: " " * len(m.group()), remaining)  # keeps positions
+    return {official: count for official, (_, count) in sorted(found.items(), key=lambda kv: kv[1][0])}
 
 
 def detect_council(text: str) -> str | None:
