@@ -23,8 +23,9 @@ install: $(STAMP)
 index: install
 	$(BIN)/assistant ingest corpus
 
+# The main job: the web UI on the bundled corpus (prints the URL once it is listening).
 run: index
-	$(BIN)/assistant chat
+	$(BIN)/assistant serve
 
 test: install
 	$(BIN)/python -m pytest
@@ -36,4 +37,4 @@ bench: index
 	$(BIN)/python bench/benchmark.py
 
 clean:
-	rm -rf $(VENV) index/chroma.sqlite3 index/manifest.json index/*-*-*-*-*/
+	rm -rf $(VENV) index/chroma.sqlite3 index/manifest.json index/*-*-*-*-*/ index/uploads test-artifacts

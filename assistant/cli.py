@@ -15,7 +15,8 @@ from pathlib import Path
 from assistant import _offline  # noqa: F401
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.types import Answer, Filters
+from assistant.answer.render import as_plain_text
+from assistant.types import Filters
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="Ask questions one after another (Ctrl-D to stop).")
     _add_filter_args(chat)
     chat.set_defaults(run=cmd_chat)
+
+    serve = sub.add_parser("serve", help="Start the web UI (default http://127.0.0.1:7860).")
+    serve.add_argument("--host", default="127.0.0.1", help="Interface to listen on.")
+    serve.add_argument("--port", type=int, default=7860)
+    serve.set_defaults(run=cmd_serve)
 
     docs = sub.add_parser("documents", help="List the indexed documents.")
     docs.add_argument("--json", action="store_true")
@@ -141,7 +147,7 @@ def cmd_ask(args, settings: Settings) -> int:
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
-        print(format_answer(answer))
+        print(as_plain_text(answer))
     return 0
 
 
@@ -156,22 +162,21 @@ def cmd_chat(args, settings: Settings) -> int:
             return 0
         if question:
             try:
-                print(format_answer(assistant.ask(question, filters)) + "\n")
+                print(as_plain_text(assistant.ask(question, filters)) + "\n")
             except AssistantError as exc:
                 print(f"error: {exc}", file=sys.stderr)
 
 
-def format_answer(answer: Answer) -> str:
-    """The answer with its references, as plain text a councillor can paste into notes."""
-    lines = [answer.text, ""]
-    label = "Closest passages" if answer.abstained else "Sources"
-    lines.append(f"{label}:")
-    for c in answer.citations:
-        where = f"section {c.section}" if c.section else (f"page {c.page}" if c.page else "")
-        meta = ", ".join(x for x in [c.title, c.council, c.meeting_date, where] if x)
-        lines.append(f"[{c.n}] {meta}")
-        lines.append(f"    {c.text[:400]}")
-    return "\n".join(lines)
+def cmd_serve(args, settings: Settings) -> int:
+    from assistant.web import serve
+
+    assistant = _assistant(settings)
+    print(f"Loading the index and model ({len(assistant.documents())} documents)...", flush=True)
+    app = serve(assistant, args.host, args.port, block=False)
+    print(f"Scrutiny Assistant is running: open http://{args.host}:{args.port} in your browser "
+          "(Ctrl-C to stop).", flush=True)
+    app.block_thread()
+    return 0
 
 
 def cmd_documents(args, settings: Settings) -> int:

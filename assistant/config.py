@@ -41,6 +41,13 @@ class Settings(BaseSettings):
         "abstentions on unanswerable questions with at most 5% of answerable ones refused.",
     )
     max_file_mb: float = Field(50.0, description="Files larger than this are refused.")
+    uploads_dir: Path | None = Field(
+        None, description="Where files added in the web UI are kept. Default: <index_dir>/uploads."
+    )
+
+    @property
+    def upload_dir(self) -> Path:
+        return self.uploads_dir or self.index_dir / "uploads"
 
     def resolved_embed_model(self) -> str:
         return self.embed_model or bundled_model_path()

@@ -36,6 +36,13 @@ class FileResult:
     reason: str | None = None
 
 
+@dataclass(frozen=True)
+class LibraryEntry:
+    document: SourceDocument
+    passages: int
+    added: str | None  # ISO timestamp of the ingest that committed the file
+
+
 class Assistant:
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or Settings()
@@ -100,6 +107,24 @@ class Assistant:
 
     def documents(self) -> list[SourceDocument]:
         return self.index.documents()
+
+    def library(self) -> list[LibraryEntry]:
+        """Every indexed document with its passage count and when its file was added."""
+        counts: dict[str, int] = {}
+        for node in self.retriever.nodes:
+            counts[node.metadata["doc_id"]] = counts.get(node.metadata["doc_id"], 0) + 1
+        files = self.index.manifest()["files"]
+        return [
+            LibraryEntry(d, counts.get(d.doc_id, 0), files.get(d.source, {}).get("added"))
+            for d in self.documents()
+        ]
+
+    def example_questions(self, limit: int = 4) -> list[str]:
+        from assistant.examples import example_questions
+        from assistant.index import passage_from_node
+
+        passages = [passage_from_node(n) for n in self.retriever.nodes]
+        return example_questions(self.documents(), passages, limit)
 
     def _forget_retriever(self) -> None:
         self.__dict__.pop("retriever", None)

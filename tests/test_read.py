@@ -5,25 +5,11 @@ import pytest
 from assistant.errors import UnreadableFile
 from assistant.ingest import parse_file
 from assistant.ingest.read import read_pages
+from files import make_pdf
 
 
 def words(text):
     return len(text.split())
-
-
-def make_pdf(path, pages):
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    pdf = canvas.Canvas(str(path), pagesize=A4)
-    for lines in pages:
-        y = 800
-        for line in lines:
-            pdf.drawString(60, y, line)
-            y -= 18
-        pdf.showPage()
-    pdf.save()
-    return path
 
 
 def make_docx(path):

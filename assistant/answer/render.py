@@ -1,0 +1,22 @@
+"""An Answer as plain text with its references: what the CLI prints and what the web UI
+lets a councillor copy into their notes."""
+
+from __future__ import annotations
+
+from assistant.types import Answer, Citation
+
+
+def where(citation: Citation) -> str:
+    """'section 3.11' when the paper numbers its paragraphs, else 'page 4', else ''."""
+    if citation.section:
+        return f"section {citation.section}"
+    return f"page {citation.page}" if citation.page else ""
+
+
+def as_plain_text(answer: Answer, passage_chars: int = 400) -> str:
+    lines = [answer.text, "", "Closest passages:" if answer.abstained else "Sources:"]
+    for c in answer.citations:
+        meta = ", ".join(x for x in [c.title, c.council, c.meeting_date, where(c)] if x)
+        lines.append(f"[{c.n}] {meta}")
+        lines.append(f"    {c.text[:passage_chars]}")
+    return "\n".join(lines)

@@ -1,0 +1,284 @@
+"""The web UI: a thin Gradio layer over `Assistant` (ask, ingest, remove, library).
+
+Everything a handler does is one call into the pipeline plus formatting; the CLI and the
+evaluation call the same methods. Handlers never let an exception reach the page: a
+library error becomes its message, anything else a plain apology (and a log line).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import shutil
+import threading
+from datetime import date
+from pathlib import Path
+
+from assistant import _offline  # noqa: F401  (before gradio: analytics and hub calls off)
+from assistant.answer.render import as_plain_text, where
+from assistant.errors import AssistantError
+from assistant.ingest import SUPPORTED_SUFFIXES
+from assistant.pipeline import Assistant, FileResult
+from assistant.types import Answer, Citation, Filters
+
+log = logging.getLogger(__name__)
+
+ALL = ""  # the 'no filter' choice in every dropdown
+KINDS = ["report", "minutes", "agenda", "work programme"]
+SORRY = "Something went wrong while answering. Please try again; if it keeps happening, tell the scrutiny officer."
+
+# System fonts only: the default theme fetches Google Fonts, which a council network (or
+# no network) blocks, delaying the first paint.
+CSS = """
+.card { border: 1px solid #6b7280; border-radius: 6px; padding: .75rem 1rem; margin: 0 0 .75rem; background: #fff; color: #111827; }
+.card h3 { font-size: 1rem; margin: 0 0 .25rem; }
+.card .meta { font-size: .9rem; color: #374151; margin: 0 0 .5rem; }
+.card blockquote { margin: 0; padding-left: .75rem; border-left: 4px solid #1d4ed8; white-space: pre-wrap; }
+.card mark { background: #fde68a; color: #111827; }
+.notice { font-weight: 600; }
+"""
+
+
+def build_app(assistant: Assistant):
+    import gradio as gr
+
+    lock = threading.Lock()  # one ingest or removal at a time; asks read committed state
+
+    with gr.Blocks(title="Scrutiny Assistant", analytics_enabled=False) as app:
+        gr.Markdown(
+            "# Scrutiny Assistant\n"
+            "Ask about the committee papers. Every answer quotes the papers and cites the "
+            "report and section it came from; when the papers do not answer, it says so."
+        )
+        with gr.Tab("Ask"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chat = gr.Chatbot(label="Conversation", elem_id="chat", height=420, buttons=["copy"])
+                    question = gr.Textbox(
+                        label="Your question", placeholder="e.g. What is the re-referral rate and the target?",
+                        elem_id="question", lines=2,
+                    )
+                    with gr.Row():
+                        ask_button = gr.Button("Ask", variant="primary", elem_id="ask")
+                        clear_button = gr.Button("New conversation", elem_id="clear")
+                    examples = gr.Dataset(
+                        label="Example questions from these papers", components=[question],
+                        samples=[[q] for q in _examples(assistant)], elem_id="examples",
+                    )
+                    with gr.Accordion("Filters (apply to every question until changed)", open=False):
+                        council = gr.Dropdown(label="Council", elem_id="council")
+                        report = gr.Dropdown(label="Report", elem_id="report")
+                        kind = gr.Dropdown(label="Document kind", choices=[("Any", ALL), *[(k, k) for k in KINDS]],
+                                           value=ALL, elem_id="kind")
+                        with gr.Row():
+                            date_from = gr.Textbox(label="Meetings from (YYYY-MM-DD)", elem_id="date-from")
+                            date_to = gr.Textbox(label="Meetings to (YYYY-MM-DD)", elem_id="date-to")
+                    # Editable and without Gradio's own copy icon so that screen readers get
+                    # its label (Gradio labels neither a disabled textarea nor one sharing its
+                    # <label> with a button); nothing reads it back.
+                    plain = gr.Textbox(label="Answer with references, as plain text", lines=6,
+                                       interactive=True, elem_id="plain")
+                    copy_button = gr.Button("Copy answer with references", elem_id="copy", size="sm")
+                with gr.Column(scale=2):
+                    sources = gr.HTML(_sources_html(None), elem_id="sources")
+
+        with gr.Tab("Library"):
+            library = gr.Dataframe(
+                headers=["Title", "Council", "Committee", "Meeting date", "Kind", "Passages", "Added", "File"],
+                label="Documents in the index", interactive=False, elem_id="library", wrap=True,
+            )
+            upload = gr.File(
+                label="Add committee papers (PDF, DOCX, TXT, HTML, MD)", file_count="multiple",
+                file_types=sorted(SUPPORTED_SUFFIXES), elem_id="upload",
+            )
+            ingest_button = gr.Button("Add to the library", variant="primary", elem_id="ingest")
+            ingest_report = gr.Markdown(elem_id="ingest-report")
+            with gr.Row():
+                to_remove = gr.Dropdown(label="File to remove", elem_id="remove-file")
+                remove_button = gr.Button("Remove from the library", variant="stop", elem_id="remove")
+            remove_report = gr.Markdown(elem_id="remove-report")
+
+        filters = [council, report, kind, date_from, date_to]
+        refreshed = [council, report, to_remove, library, examples]
+
+        def on_ask(text, history, *filter_values):
+            history = list(history or [])
+            text = " ".join((text or "").split())
+            if not text:
+                return history, gr.skip(), gr.skip(), text
+            try:
+                answer = assistant.ask(text, _filters(*filter_values))
+            except AssistantError as exc:
+                return history + _turn(text, str(exc)), _sources_html(None), "", ""
+            except Exception:  # noqa: BLE001  (the page must never show a traceback)
+                log.exception("ask failed")
+                return history + _turn(text, SORRY), _sources_html(None), "", ""
+            return history + _turn(text, answer.text), _sources_html(answer), as_plain_text(answer), ""
+
+        def on_ingest(files, progress=gr.Progress()):
+            paths = _store_uploads(files or [], assistant.settings.upload_dir)
+            if not paths:
+                return ("Choose one or more files first.", *_refresh(assistant))
+            done: list[FileResult] = []
+            progress((0, len(paths)), desc="Reading and indexing")
+            with lock:
+                try:
+                    assistant.ingest(paths, on_file=lambda r: (done.append(r), progress((len(done), len(paths)))))
+                except Exception:  # noqa: BLE001
+                    log.exception("ingest failed")
+                    return (f"Ingest stopped: {SORRY} Nothing already in the library was lost.", *_refresh(assistant))
+            for result in done:
+                if result.status == "skipped":
+                    Path(result.path).unlink(missing_ok=True)  # keep only what the library holds
+            return (_ingest_markdown(done), *_refresh(assistant))
+
+        def on_remove(source):
+            if not source:
+                return ("Choose a file to remove.", *_refresh(assistant))
+            with lock:
+                removed = assistant.remove(source)
+            message = f"Removed **{html.escape(source)}**." if removed else f"{html.escape(source)} is not in the library."
+            return (message, *_refresh(assistant))
+
+        ask_inputs = [question, chat, *filters]
+        ask_outputs = [chat, sources, plain, question]
+        ask_button.click(on_ask, ask_inputs, ask_outputs)
+        question.submit(on_ask, ask_inputs, ask_outputs)
+        examples.click(lambda sample: sample[0], examples, question).then(on_ask, ask_inputs, ask_outputs)
+        copy_button.click(None, plain, None, js="(text) => navigator.clipboard.writeText(text)")
+        clear_button.click(lambda: ([], _sources_html(None), "", ""), None, ask_outputs)
+        ingest_button.click(on_ingest, upload, [ingest_report, *refreshed]).then(lambda: None, None, upload)
+        remove_button.click(on_remove, to_remove, [remove_report, *refreshed])
+        app.load(lambda: _refresh(assistant), None, refreshed)
+    return app
+
+
+def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, block: bool = True):
+    """Warm the model and index, then listen. Returns the running app when not blocking."""
+    import gradio as gr
+
+    assistant.retriever  # noqa: B018  (loads passages, BM25 and the model before the first visitor)
+    assistant.index.embedder.embed_query("warm up")
+    app = build_app(assistant)
+    theme = gr.themes.Base(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
+    app.queue(default_concurrency_limit=4)
+    app.launch(
+        server_name=host, server_port=port, share=False, inbrowser=False, show_error=False,
+        prevent_thread_lock=not block, quiet=True, theme=theme, css=CSS, footer_links=[],
+        ssr_mode=False, allowed_paths=[],
+    )
+    return app
+
+
+# --- helpers: pure functions from pipeline objects to what the page shows ---------------
+
+def _turn(question: str, reply: str) -> list[dict]:
+    return [{"role": "user", "content": question}, {"role": "assistant", "content": reply}]
+
+
+def _filters(council, doc_id, kind, date_from, date_to) -> Filters:
+    return Filters(
+        council=council or None,
+        doc_ids=(doc_id,) if doc_id else (),
+        kind=kind or None,
+        date_from=_date(date_from, "Meetings from"),
+        date_to=_date(date_to, "Meetings to"),
+    )
+
+
+def _date(text: str | None, label: str) -> date | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise AssistantError(f"{label}: '{text}' is not a date like 2024-01-31.") from None
+
+
+def _sources_html(answer: Answer | None) -> str:
+    if answer is None:
+        return '<section aria-label="Sources"><h2>Sources</h2><p>Sources for each answer appear here.</p></section>'
+    heading = "Closest passages (they do not answer the question)" if answer.abstained else "Sources"
+    cards = "".join(_card(c) for c in answer.citations) or "<p>No passages matched the filters.</p>"
+    return f'<section aria-label="Sources"><h2>{heading}</h2>{cards}</section>'
+
+
+def _card(c: Citation) -> str:
+    meta = " · ".join(html.escape(x) for x in [c.council, c.meeting_date and f"meeting {c.meeting_date}", where(c)] if x)
+    return (
+        f'<article class="card" data-n="{c.n}" data-source="{html.escape(c.source)}" '
+        f'data-section="{html.escape(c.section or "")}">'
+        f"<h3>[{c.n}] {html.escape(c.title or c.source)}</h3>"
+        f'<p class="meta">{meta}</p><blockquote>{_highlight(c.text, c.quote)}</blockquote></article>'
+    )
+
+
+def _highlight(text: str, quote: str | None) -> str:
+    """The passage, escaped, with the sentence or row the answer quoted marked."""
+    escaped = html.escape(text)
+    if not quote:
+        return escaped
+    marked = html.escape(quote)
+    if marked in escaped:
+        return escaped.replace(marked, f"<mark>{marked}</mark>", 1)
+    return escaped
+
+
+def _refresh(assistant: Assistant):
+    """New choices for everything that lists documents: filters, removal, library, examples."""
+    import gradio as gr
+
+    entries = assistant.library()
+    councils = sorted({e.document.council for e in entries if e.document.council})
+    reports = [(f"{e.document.title or e.document.source} ({e.document.meeting_date or 'date unknown'})",
+                e.document.doc_id) for e in entries]
+    files = sorted({e.document.source for e in entries})
+    rows = [[e.document.title, e.document.council, e.document.committee, e.document.meeting_date,
+             e.document.kind, e.passages, (e.added or "")[:16].replace("T", " "), e.document.source]
+            for e in entries]
+    return (
+        gr.Dropdown(choices=[("All councils", ALL), *[(c, c) for c in councils]]),
+        gr.Dropdown(choices=[("All reports", ALL), *reports]),
+        gr.Dropdown(choices=files, value=None),
+        rows,
+        gr.Dataset(samples=[[q] for q in _examples(assistant)]),
+    )
+
+
+def _examples(assistant: Assistant) -> list[str]:
+    try:
+        return assistant.example_questions()
+    except AssistantError:
+        return []
+
+
+_UNSAFE = re.compile(r"[^\w.\- ()]+")
+
+
+def _store_uploads(files, folder: Path) -> list[Path]:
+    """Copy uploads into the library folder under a safe name (no paths, no odd characters)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = []
+    for f in files:
+        original = Path(getattr(f, "orig_name", None) or getattr(f, "name", f))
+        name = _UNSAFE.sub("_", Path(str(original)).name).strip(" .") or "upload"
+        target = folder / name
+        shutil.copyfile(getattr(f, "name", f), target)
+        stored.append(target)
+    return stored
+
+
+def _ingest_markdown(results: list[FileResult]) -> str:
+    lines = []
+    for r in results:
+        name = html.escape(Path(r.path).name)
+        if r.status == "skipped":
+            lines.append(f"- ❌ **{name}** was not added: {html.escape(r.reason or 'unreadable')}")
+        elif r.status == "unchanged":
+            lines.append(f"- **{name}** is already in the library, unchanged.")
+        else:
+            lines.append(f"- ✅ **{name}** {r.status}: {r.documents} document(s), {r.passages} passages. "
+                         "You can ask about it now.")
+    return "\n".join(lines)

@@ -1,0 +1,213 @@
+"""The web UI, driven end to end in a real headless Chromium (Debian's package, through
+Playwright) against the real app on 127.0.0.1, over a real index of the corpus.
+
+Screenshots of every step go to test-artifacts/web/. Locally the tests skip, with the
+reason, when Chromium or Playwright is missing; in CI (CI=true) they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from files import make_pdf
+
+CHROMIUM = Path(os.environ.get("ASSISTANT_TEST_CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "web"
+# Offline: nothing but the app may be resolved (Chromium otherwise calls Google at start-up).
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def _browser_missing() -> str | None:
+    if not CHROMIUM.exists():
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install -e '.[dev]')"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    missing = _browser_missing()
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser tests must run in CI: {missing}")
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(corpus_assistant, embedder, tmp_path_factory):
+    """The real app on a free local port, over its own copy of the corpus index (uploads
+    and removals here must not change what other tests see)."""
+    from assistant.index import Index
+    from assistant.pipeline import Assistant
+    from assistant.web import serve
+
+    own = tmp_path_factory.mktemp("web-index")
+    shutil.copytree(corpus_assistant.settings.index_dir, own, dirs_exist_ok=True)
+    settings = corpus_assistant.settings.model_copy(update={"index_dir": own})
+    assistant = Assistant(settings)
+    assistant.__dict__["index"] = Index(settings, embedder)
+    port = _free_port()
+    app = serve(assistant, "127.0.0.1", port, block=False)
+    yield f"http://127.0.0.1:{port}/"
+    app.close()
+
+
+@pytest.fixture
+def page(browser, app_url, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(app_url)
+    page.wait_for_selector("#question textarea")
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def ask(page, question: str, expect_sources: bool = True) -> None:
+    before = page.locator("#chat [data-testid='bot']").count()
+    page.fill("#question textarea", question)
+    page.click("#ask")
+    page.wait_for_function(
+        "n => document.querySelectorAll(\"#chat [data-testid='bot']\").length > n", arg=before
+    )
+    if expect_sources:
+        page.wait_for_selector("#sources article.card")
+
+
+def cards(page) -> list[dict]:
+    return [
+        {"source": c.get_attribute("data-source"), "section": c.get_attribute("data-section"),
+         "text": c.inner_text(), "marked": c.locator("mark").count()}
+        for c in page.locator("#sources article.card").all()
+    ]
+
+
+def last_answer(page) -> str:
+    return page.locator("#chat [data-testid='bot']").last.inner_text()
+
+
+def test_question_gets_answer_and_citation_card(page):
+    ask(page, "What was the re-referral rate in Barnsley at the end of October 2023?")
+    shot(page, "1-ask")
+    assert "28.4%" in last_answer(page)
+    assert "[1]" in last_answer(page)
+    first = cards(page)[0]
+    assert first["source"] == "barnsley-osc-2024-01-09-csc-performance-oct-2023.txt"
+    assert first["section"] == "3.11"
+    assert "Children's Social Care Performance Report" in first["text"]
+    assert "2024-01-09" in first["text"] and "section 3.11" in first["text"]
+    assert first["marked"] == 1  # the quoted sentence is highlighted
+    assert "28.4%" in page.input_value("#plain textarea")  # copyable with references
+
+
+def test_example_questions_come_from_the_index(page):
+    examples = page.locator("#examples button").all_inner_texts()
+    assert examples, "no example questions shown"
+    assert any("Barnsley" in e or "North Somerset" in e for e in examples)
+    page.locator("#examples button").first.click()
+    page.wait_for_selector("#sources article.card")
+    shot(page, "2-example")
+
+
+def test_council_filter_constrains_sources(page):
+    page.get_by_text("Filters (apply").click()
+    page.click("#council input")
+    page.get_by_role("option", name="North Somerset Council").click()
+    ask(page, "What is the re-referral rate?")
+    shot(page, "3-council-filter")
+    sources = {c["source"] for c in cards(page)}
+    assert sources == {"north-somerset-cyps-panel-2024-02-22-public-document-pack.txt"}
+    ask(page, "And what is the target for dental checks for children in care?")  # follow-up keeps filter
+    assert {c["source"] for c in cards(page)} == sources
+
+
+def test_unanswerable_question_says_so_and_shows_closest(page):
+    ask(page, "What is the youth reoffending rate in Barnsley?")
+    shot(page, "4-abstain")
+    assert "do not say" in last_answer(page)
+    assert "Closest passages" in page.inner_text("#sources")
+    assert cards(page)
+    ask(page, "How many children were excluded from school in Kent in 2023?", expect_sources=False)
+    assert "do not say" in last_answer(page)
+    assert "No passages matched" in page.inner_text("#sources")
+
+
+def test_upload_pdf_then_ask_about_it(page, tmp_path):
+    pdf = make_pdf(tmp_path / "Wessex fostering update.pdf", [[
+        "Wessex Council Children's Scrutiny Committee 14 March 2024",
+        "Fostering Recruitment Update",
+        "1.1 The service recruited 17 new foster households in the year to February 2024.",
+        "1.2 The target for the year was 25 new foster households.",
+    ]])
+    page.get_by_role("tab", name="Library").click()
+    page.set_input_files("#upload input[type=file]", str(pdf))
+    page.click("#ingest")
+    page.wait_for_selector("#ingest-report:has-text('added')", timeout=60_000)
+    shot(page, "5-upload-pdf")
+    assert "Wessex fostering update.pdf" in page.inner_text("#library")
+    page.get_by_role("tab", name="Ask").click()
+    ask(page, "How many new foster households were recruited in Wessex?")
+    shot(page, "6-ask-uploaded")
+    assert "17" in last_answer(page)
+    assert cards(page)[0]["source"] == "Wessex fostering update.pdf"
+
+
+def test_corrupt_upload_is_reported_and_nothing_is_lost(page, tmp_path):
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n this is not really a pdf \x00\x01\x02")
+    page.get_by_role("tab", name="Library").click()
+    rows_before = page.locator("#library tbody tr").count()
+    page.set_input_files("#upload input[type=file]", str(broken))
+    page.click("#ingest")
+    page.wait_for_selector("#ingest-report:has-text('broken.pdf')", timeout=60_000)
+    shot(page, "7-corrupt-upload")
+    report = page.inner_text("#ingest-report")
+    assert "was not added" in report
+    assert "Traceback" not in page.content()
+    assert page.locator("#library tbody tr").count() == rows_before
+    page.get_by_role("tab", name="Ask").click()
+    ask(page, "What was the re-referral rate in Barnsley at the end of October 2023?")
+    assert "28.4%" in last_answer(page)
+
+
+def test_every_control_has_a_label(page):
+    page.get_by_text("Filters (apply").click()
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll('input:not([type=hidden]), textarea, select, button')]
+            .filter(el => el.offsetParent !== null)
+            .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                          && !el.getAttribute('aria-labelledby') && !el.innerText.trim() && !el.title)
+            .map(el => el.outerHTML.slice(0, 120))"""
+    )
+    assert unlabelled == []
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
