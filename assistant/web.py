@@ -57,7 +57,7 @@ def build_app(assistant: Assistant):
                     chat = gr.Chatbot(label="Conversation", elem_id="chat", height=420, buttons=["copy"])
                     question = gr.Textbox(
                         label="Your question", placeholder="e.g. What is the re-referral rate and the target?",
-                        elem_id="question", lines=2,
+                        elem_id="question", lines=1, max_lines=4,  # Enter asks
                     )
                     with gr.Row():
                         ask_button = gr.Button("Ask", variant="primary", elem_id="ask")

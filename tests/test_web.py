@@ -207,6 +207,57 @@ def test_every_control_has_a_label(page):
     assert unlabelled == []
 
 
+def test_page_only_talks_to_the_app(browser, app_url):
+    """No CDN fonts, analytics or update checks: every request the page makes is local."""
+    context = browser.new_context()
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(app_url)
+    page.wait_for_selector("#question textarea")
+    ask(page, "What was the re-referral rate in Barnsley at the end of October 2023?")
+    context.close()
+    outside = [u for u in requested if not u.startswith(app_url) and not u.startswith("data:")]
+    assert requested and outside == []
+
+
+def test_keyboard_only_question(page):
+    page.focus("#question textarea")
+    page.keyboard.type("What was the re-referral rate in Barnsley at the end of October 2023?")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#sources article.card")
+    assert "28.4%" in last_answer(page)
+
+
+def test_usable_at_200_percent_zoom(browser, app_url):
+    """A 1280-pixel screen at 200 % zoom is a 640-CSS-pixel page: nothing may need sideways scrolling."""
+    context = browser.new_context(viewport={"width": 640, "height": 900}, device_scale_factor=2)
+    page = context.new_page()
+    page.goto(app_url)
+    page.wait_for_selector("#question textarea")
+    ask(page, "What was the re-referral rate in Barnsley at the end of October 2023?")
+    shot(page, "8-zoom-200")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    context.close()
+    assert overflow <= 0
+
+
+def test_remove_a_document_from_the_library(page, tmp_path):
+    note = tmp_path / "remove-me.txt"
+    note.write_text("Wessex Council Scrutiny Panel 1 May 2024\n\n1.1 The panel noted 9 new adopters.\n")
+    page.get_by_role("tab", name="Library").click()
+    page.set_input_files("#upload input[type=file]", str(note))
+    page.click("#ingest")
+    page.wait_for_selector("#ingest-report:has-text('remove-me.txt')", timeout=60_000)
+    assert "remove-me.txt" in page.inner_text("#library")
+    page.click("#remove-file input")
+    page.get_by_role("option", name="remove-me.txt").click()
+    page.click("#remove")
+    page.wait_for_selector("#remove-report:has-text('Removed')")
+    shot(page, "9-removed")
+    assert "remove-me.txt" not in page.inner_text("#library")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
