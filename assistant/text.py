@@ -62,7 +62,7 @@ def has_figure(text: str, question: str = "") -> bool:
     from assistant.answer.figures import figure_in, figures
 
     return any(
-        not figure_in(f, question) and not _is_reference(text, f.text) for f in figures(text)
+        not figure_in(f, question) and not _REFERENCE.search(text[: f.start]) for f in figures(text)
     )
 
 
@@ -72,11 +72,6 @@ _REFERENCE = re.compile(
     r"priority|ref|phase|tier|level|stage|step|version|no\.?)\s*$",
     re.I,
 )
-
-
-def _is_reference(text: str, figure_text: str) -> bool:
-    at = text.find(figure_text)
-    return at > 0 and bool(_REFERENCE.search(text[:at]))
 
 
 # Children's services shorthand. Papers use the acronym, members often ask in words (or

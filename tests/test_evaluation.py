@@ -32,6 +32,15 @@ def test_figures_normalise_money_and_percentages():
     assert ungrounded("It was 29% [1]", ["was 28.4% at the end"]) == ["29%"]
 
 
+def test_an_answer_figure_is_new_and_measures_something():
+    from assistant.text import has_figure
+
+    assert not has_figure("The report is laid out in Appendix 1.")
+    assert has_figure("As Appendix 1 shows, 1 child waited longer.")  # the second 1 is a count
+    assert not has_figure("Work on the 2024/25 budget is in its final stages.", "What is the 2024/25 budget?")
+    assert has_figure("Growth of £7.999m was applied for 2024/25.", "What is the 2024/25 budget?")
+
+
 def test_answer_checks():
     item = {"answer": "£7.2M", "answer_type": "number"}
     assert evaluation.answer_correct(item, {"answer": "pressure of £7.2M [1]", "abstained": False})

@@ -22,6 +22,7 @@ class Figure:
     value: float
     percent: bool
     text: str
+    start: int  # where the number begins in the text it was found in
 
 
 def figures(text: str) -> list[Figure]:
@@ -33,7 +34,7 @@ def figures(text: str) -> list[Figure]:
         value = float(m.group("num").replace(",", ""))
         unit = (m.group("unit") or "").lower().replace(" ", "")
         value *= SCALE.get(unit, 1)
-        found.append(Figure(value, unit in ("%", "percent"), m.group(0).strip(" (-−–")))
+        found.append(Figure(value, unit in ("%", "percent"), m.group(0).strip(" (-−–"), start))
     return found
 
 
