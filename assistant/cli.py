@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 
 from assistant import _offline  # noqa: F401
+from assistant.answer.render import as_plain_text
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.answer.render import as_plain_text
 from assistant.types import Filters
 
 

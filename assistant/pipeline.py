@@ -137,12 +137,14 @@ class Assistant:
             raise AssistantError("Please type a question.")
         top_k = top_k or self.settings.top_k
         started = time.perf_counter()
-        compared = () if filters.council else self._held_councils_named(question)
-        if len(compared) > 1:
+        # a council filter set by the member wins over any council the question names
+        mentioned = () if filters.council else tuple(councils_named(question))
+        held = self._held(mentioned)
+        compared = held if len(held) > 1 else ()
+        if compared:
             hits = self._search_each_council(question, filters, compared, top_k)
         else:
-            compared = ()
-            filters = self._scope_to_named_council(question, filters)
+            filters = self._scope_to_named_council(filters, mentioned, held)
             hits = self.retriever.search(question, filters, top_k=top_k)
         retrieved = time.perf_counter()
         answer = self.answer(question, hits, top_k, compare=compared)
@@ -154,24 +156,21 @@ class Assistant:
         }
         return replace(answer, timings_ms=timings)
 
-    def _scope_to_named_council(self, question: str, filters: Filters) -> Filters:
+    def _scope_to_named_council(self, filters: Filters, mentioned: tuple[str, ...], held: tuple[str, ...]) -> Filters:
         """'...in Barnsley?' means Barnsley's papers: a figure from another council would be
-        a wrong answer, not a near miss. Only when exactly one council is named and no
-        council filter is set; councils we hold no papers for are ordinary words (Torbay is quoted in North
-        Somerset's papers)."""
-        if filters.council:
-            return filters
-        mentioned = councils_named(question)
-        named = self._held_councils_named(question)
-        if len(named) == 1:
-            return replace(filters, council=named[0])
-        if mentioned and not named and not any(self._in_papers(c) for c in mentioned):
+        a wrong answer, not a near miss. Only when exactly one council is named; councils
+        we hold no papers for are ordinary words (Torbay is quoted in North Somerset's
+        papers)."""
+        if len(held) == 1:
+            return replace(filters, council=held[0])
+        if mentioned and not held and not any(self._in_papers(c) for c in mentioned):
             return replace(filters, council=NO_COUNCIL)  # e.g. Kent: nothing we hold speaks of it
         return filters
 
-    def _held_councils_named(self, question: str) -> tuple[str, ...]:
+    def _held(self, councils: tuple[str, ...]) -> tuple[str, ...]:
+        """The councils, of those given, that we hold papers for."""
         held = {d.council for d in self.retriever.documents.values() if d.council}
-        return tuple(c for c in councils_named(question) if c in held)
+        return tuple(c for c in councils if c in held)
 
     def _search_each_council(self, question: str, filters: Filters, councils, top_k: int) -> list[Hit]:
         """'How do X compare between Barnsley and North Somerset?': each council's papers

@@ -14,29 +14,27 @@ import shutil
 import threading
 from datetime import date
 from pathlib import Path
+from typing import get_args
 
 from assistant import _offline  # noqa: F401  (before gradio: analytics and hub calls off)
 from assistant.answer.render import as_plain_text, where
 from assistant.errors import AssistantError
 from assistant.ingest import SUPPORTED_SUFFIXES
 from assistant.pipeline import Assistant, FileResult
-from assistant.types import Answer, Citation, Filters
+from assistant.types import Answer, Citation, DocumentKind, Filters
 
 log = logging.getLogger(__name__)
 
 ALL = ""  # the 'no filter' choice in every dropdown
-KINDS = ["report", "minutes", "agenda", "work programme"]
+KINDS = get_args(DocumentKind)
 SORRY = "Something went wrong while answering. Please try again; if it keeps happening, tell the scrutiny officer."
 
-# System fonts only: the default theme fetches Google Fonts, which a council network (or
-# no network) blocks, delaying the first paint.
 CSS = """
 .card { border: 1px solid #6b7280; border-radius: 6px; padding: .75rem 1rem; margin: 0 0 .75rem; background: #fff; color: #111827; }
 .card h3 { font-size: 1rem; margin: 0 0 .25rem; }
 .card .meta { font-size: .9rem; color: #374151; margin: 0 0 .5rem; }
 .card blockquote { margin: 0; padding-left: .75rem; border-left: 4px solid #1d4ed8; white-space: pre-wrap; }
 .card mark { background: #fde68a; color: #111827; }
-.notice { font-weight: 600; }
 """
 
 
@@ -90,7 +88,7 @@ def build_app(assistant: Assistant):
             )
             upload = gr.File(
                 label="Add committee papers (PDF, DOCX, TXT, HTML, MD)", file_count="multiple",
-                file_types=sorted(SUPPORTED_SUFFIXES), elem_id="upload",
+                file_types=sorted(SUPPORTED_SUFFIXES), type="filepath", elem_id="upload",
             )
             ingest_button = gr.Button("Add to the library", variant="primary", elem_id="ingest")
             ingest_report = gr.Markdown(elem_id="ingest-report")
@@ -122,9 +120,14 @@ def build_app(assistant: Assistant):
                 return ("Choose one or more files first.", *_refresh(assistant))
             done: list[FileResult] = []
             progress((0, len(paths)), desc="Reading and indexing")
+
+            def file_done(result: FileResult) -> None:
+                done.append(result)
+                progress((len(done), len(paths)))
+
             with lock:
                 try:
-                    assistant.ingest(paths, on_file=lambda r: (done.append(r), progress((len(done), len(paths)))))
+                    assistant.ingest(paths, on_file=file_done)
                 except Exception:  # noqa: BLE001
                     log.exception("ingest failed")
                     return (f"Ingest stopped: {SORRY} Nothing already in the library was lost.", *_refresh(assistant))
@@ -161,12 +164,14 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, block
     assistant.retriever  # noqa: B018  (loads passages, BM25 and the model before the first visitor)
     assistant.index.embedder.embed_query("warm up")
     app = build_app(assistant)
+    # System fonts only: the default theme fetches Google Fonts, which a council network
+    # (or no network) blocks, delaying the first paint.
     theme = gr.themes.Base(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
     app.queue(default_concurrency_limit=4)
     app.launch(
-        server_name=host, server_port=port, share=False, inbrowser=False, show_error=False,
+        server_name=host, server_port=port, share=False, show_error=False,
         prevent_thread_lock=not block, quiet=True, theme=theme, css=CSS, footer_links=[],
-        ssr_mode=False, allowed_paths=[],
+        ssr_mode=False,
     )
     return app
 
@@ -257,15 +262,14 @@ def _examples(assistant: Assistant) -> list[str]:
 _UNSAFE = re.compile(r"[^\w.\- ()]+")
 
 
-def _store_uploads(files, folder: Path) -> list[Path]:
-    """Copy uploads into the library folder under a safe name (no paths, no odd characters)."""
+def _store_uploads(files: list[str], folder: Path) -> list[Path]:
+    """Copy uploads (Gradio's temporary copies, which keep the original file name) into the
+    library folder under a safe name: no paths, no odd characters."""
     folder.mkdir(parents=True, exist_ok=True)
     stored = []
-    for f in files:
-        original = Path(getattr(f, "orig_name", None) or getattr(f, "name", f))
-        name = _UNSAFE.sub("_", Path(str(original)).name).strip(" .") or "upload"
-        target = folder / name
-        shutil.copyfile(getattr(f, "name", f), target)
+    for upload in map(Path, files):
+        target = folder / (_UNSAFE.sub("_", upload.name).strip(" .") or "upload")
+        shutil.copyfile(upload, target)
         stored.append(target)
     return stored
 

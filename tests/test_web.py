@@ -73,7 +73,7 @@ def app_url(corpus_assistant, embedder, tmp_path_factory):
 
 
 @pytest.fixture
-def page(browser, app_url, request):
+def page(browser, app_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(20_000)
