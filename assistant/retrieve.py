@@ -59,7 +59,7 @@ class Retriever:
         query = expand_acronyms(question)
         query_embedding = self.index.embedder.embed_query(query)
         fused = self._fuse(query, query_embedding, allowed)
-        ranked = self._rerank(question, query_embedding, fused)
+        ranked = _spread_tables(self._rerank(question, query_embedding, fused), top_k)
         return [
             Hit(passage_from_node(c.node), self.documents[c.node.metadata["doc_id"]], c.score)
             for c in ranked[:top_k]
@@ -129,6 +129,29 @@ class Retriever:
     @property
     def idf(self) -> dict[str, float]:
         return self._idf
+
+
+ROWS_PER_TABLE = 3
+
+
+def _spread_tables(ranked: list[RankedCandidate], top_k: int) -> list[RankedCandidate]:
+    """Keep one table from filling the top-k.
+
+    A finance table's dozen rows all share its caption ("Forecast ... Month 8"), so they
+    all match a question that names the caption, and crowd out the prose paragraph that
+    states the total. Rows beyond the first few of a table wait behind other passages.
+    """
+    kept, waiting, per_table = [], [], {}
+    for candidate in ranked:
+        meta = candidate.node.metadata
+        table = (meta["doc_id"], meta.get("caption")) if meta.get("kind") == "table_row" else None
+        if table and per_table.get(table, 0) >= ROWS_PER_TABLE and len(kept) < top_k:
+            waiting.append(candidate)
+            continue
+        if table:
+            per_table[table] = per_table.get(table, 0) + 1
+        kept.append(candidate)
+    return kept[:top_k] + waiting + kept[top_k:]
 
 
 def weighted_coverage(question_terms: list[str], passage_terms: list[str], idf: dict[str, float]) -> float:

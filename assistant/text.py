@@ -11,13 +11,14 @@ STOPWORDS = frozenset(
     were what when where which who whom why will with would you your we us can could should
     about any all also more most much many not no nor only other same such up down out own
     very just tell me please show give much many number figure per latest current
-    currently council councils report papers paper say says said""".split()
+    currently council councils report papers paper say says said mean means meaning""".split()
 )
 TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*|\d+(?:[.,]\d+)*%?")
 QUANTITY_WORDS = re.compile(
     r"\b(how many|how much|what share|what proportion|by how much|gap|what (?:is|was|were|are) the (?:number|percentage|rate|proportion|"
     r"average|total|cost|budget|forecast|target|figure|variance|overspend)|percentage|per cent|"
-    r"rate|proportion|number of|target|budget|overspend|forecast|cost|£|average|total|how far)\b",
+    r"rate|proportion|number of|target|budget|overspend|forecast|cost|£|average|total|how far|how long|"
+    r"allowance|salary|salaries|pay|fees?|^\s*when)\b",
     re.I,
 )
 
@@ -61,9 +62,24 @@ def has_figure(text: str, question: str = "") -> bool:
     a question about 2024/25 budgets is a restatement, not an answer.)"""
     from assistant.answer.figures import figure_in, figures
 
+    skipped = [m.span() for m in _PARAGRAPH_REFS.finditer(text)]
+    skipped += [] if _WHEN.match(question) else [m.span() for m in _DATE.finditer(text)]
     return any(
-        not figure_in(f, question) and not _REFERENCE.search(text[: f.start]) for f in figures(text)
+        not figure_in(f, question)
+        and not _REFERENCE.search(text[: f.start])
+        and not any(a <= f.start < b for a, b in skipped)
+        for f in figures(text)
     )
+
+
+# '(3.6-3.9)', '(1.2)': the paragraphs a recommendation points to.
+_PARAGRAPH_REFS = re.compile(r"\(\s*\d+\.\d+(?:\s*(?:[-–&,]|and)\s*\d+\.\d+)*\s*\)")
+# A date answers 'when', not 'how many': '04 December 2019' holds no count.
+_WHEN = re.compile(r"\s*(when|what date|by when|since when)\b", re.I)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*"
+_DATE = re.compile(
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?|{_MONTH}\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\b"
+)
 
 
 # 'Appendix 1', 'section 3.2', 'Phase 2': numbers that point somewhere rather than measure.
@@ -94,8 +110,12 @@ GLOSSARY = {
     "MTFP": "medium term financial plan", "SW": "social worker", "IFD": "integrated front door",
     "OSC": "overview and scrutiny committee", "HOS": "head of service",
 }
-_ACRONYM = re.compile(r"\b(" + "|".join(sorted(GLOSSARY, key=len, reverse=True)) + r")s?\b")
-_PHRASES = {v: k for k, v in GLOSSARY.items()}
+# Not expanded: every KPI row says 'RAG: RED', and the long form would put 'amber' and
+# 'green' into all of them.
+_NOT_EXPANDED = {"RAG"}
+_EXPANDED = {k: v for k, v in GLOSSARY.items() if k not in _NOT_EXPANDED}
+_ACRONYM = re.compile(r"\b(" + "|".join(sorted(_EXPANDED, key=len, reverse=True)) + r")s?\b")
+_PHRASES = {v: k for k, v in _EXPANDED.items()}
 
 
 def acronym_expansions(text: str) -> str:
@@ -109,6 +129,18 @@ def acronym_expansions(text: str) -> str:
 def expand_acronyms(text: str) -> str:
     extra = acronym_expansions(text)
     return f"{text} {extra}" if extra else text
+
+
+_MEASURED = re.compile(r"\b([A-Za-z][\w'’-]*)\s+rates?\b")
+
+
+def measured_terms(question: str) -> set[str]:
+    """What a rate is a rate *of* ('re-referral rate' -> re-referral). A rate of
+    something else (a take-up rate for a re-referral question) is not an answer."""
+    from assistant.ingest.metadata import strip_council_names
+
+    asked = strip_council_names(question)
+    return {t for m in _MEASURED.finditer(asked) for t in content_terms(m.group(1))}
 
 
 PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2}\b")

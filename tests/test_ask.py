@@ -102,3 +102,33 @@ def test_question_in_two_parts_is_answered_in_two_parts():
         ("what does Barnsley say about PEPs?", "Barnsley Council"),
     ]
     assert question_parts("What is the target and the RAG rating?") == [("What is the target and the RAG rating?", None)]
+
+
+def test_one_table_does_not_fill_the_top_hits(corpus_assistant):
+    # Every row of the month-8 budget table names "Forecast of Projected Out-Turn" and
+    # "Month 8"; the paragraph that gives the directorate's total must still be found.
+    hits = corpus_assistant.retriever.search(
+        "What is the forecast out-turn for North Somerset children's services at month 8?",
+        Filters(council="North Somerset Council"),
+    )
+    rows_per_table = {}
+    for hit in hits:
+        if hit.passage.kind == "table_row":
+            rows_per_table[hit.passage.caption] = rows_per_table.get(hit.passage.caption, 0) + 1
+    assert max(rows_per_table.values()) <= 3
+    assert any("£38.323m" in hit.passage.text for hit in hits)
+
+
+def test_a_rate_of_something_else_is_not_an_answer(corpus_assistant):
+    from assistant.text import measured_terms
+
+    assert measured_terms("What is North Somerset's re-referral rate?") == {"re-referr"}
+    # West Sussex reports a social workers' take-up *rate* for 2019, not a re-referral rate.
+    assert corpus_assistant.ask("What was West Sussex's re-referral rate in 2019?").abstained
+
+
+def test_a_paragraph_is_read_under_its_heading(corpus_assistant):
+    # Barnsley 4.8 sits under "Corporate Capacity" and never repeats those words; 4.3
+    # mentions "staffing capacity" with another variance.
+    answer = corpus_assistant.ask("How much is the forecast variance for corporate capacity in Barnsley?")
+    assert "£0.6M" in answer.text and answer.citations[0].section == "4.8"

@@ -18,6 +18,7 @@ from assistant.text import (
     REASON_CUES,
     content_terms,
     has_figure,
+    measured_terms,
     question_terms,
     wants_figure,
     wants_person,
@@ -67,6 +68,7 @@ def units(hit: Hit) -> list[Unit]:
     # Commentary on a list ('These measures are indicative of ...') is about the list's
     # items, which the passage keeps as its caption: they are part of what it says.
     about = passage.caption if passage.kind == "paragraph" and passage.caption else ""
+    about = f"{passage.heading or ''} {about}"
     found = [Unit(s, frame, f"{about} {s}") for s in sentences]
     found += [Unit(f"{a} {b}", frame, f"{about} {a} {b}") for a, b in zip(sentences, sentences[1:])]
     lead = sentences[-1] if sentences else ""
@@ -80,6 +82,7 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float]) -> list[Q
     need_figure = wants_figure(question)
     need_person = wants_person(question)
     need_reason = wants_reason(question)
+    measured = measured_terms(question)
     top = max((h.score for h in hits), default=1.0) or 1.0
     scored: list[Quote] = []
     for i, hit in enumerate(hits):
@@ -93,6 +96,8 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float]) -> list[Q
                 support *= 0.5  # it only restates the question ('Findings from the inspection.')
             if need_reason and not REASON_CUES.search(unit.text):
                 support *= 0.8  # 'why' is answered by a cause, not by restating the indicator
+            if measured - set(content_terms(f"{unit.context} {unit.text}")):
+                support *= 0.5
             if need_person and not PERSON.search(unit.text):
                 support *= 0.8
             if unit.text.count(". ") >= 1 and unit.own_scope.endswith(unit.text):

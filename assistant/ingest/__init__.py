@@ -20,8 +20,14 @@ class ParsedDocument:
     passages: list[Passage]
 
 
+# Bump when a change to reading, passages or what is indexed with them (context line,
+# acronym expansion) means existing indexes must be rebuilt: it is part of every file's
+# hash, so the next `ingest` (and `make run`) re-indexes each file once.
+INDEX_FORMAT = "2"
+
+
 def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return hashlib.sha256(INDEX_FORMAT.encode() + path.read_bytes()).hexdigest()[:16]
 
 
 def parse_file(
