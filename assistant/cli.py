@@ -60,6 +60,15 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=7860)
     serve.set_defaults(run=cmd_serve)
 
+    suggest = sub.add_parser("suggest", help="Suggest cited scrutiny questions for a report or meeting.")
+    which = suggest.add_mutually_exclusive_group(required=True)
+    which.add_argument("--source", help="A paper's file name (or a path: it is ingested first).")
+    which.add_argument("--doc-id", action="append", help="A document id; repeat for a whole meeting.")
+    suggest.add_argument("--max", type=int, default=12, help="Most questions to suggest (default 12).")
+    suggest.add_argument("--json", action="store_true", help="Print one JSON object.")
+    suggest.add_argument("--briefing", type=Path, help="Also write a briefing (.md or .docx) with all the questions.")
+    suggest.set_defaults(run=cmd_suggest)
+
     docs = sub.add_parser("documents", help="List the indexed documents.")
     docs.add_argument("--json", action="store_true")
     docs.set_defaults(run=cmd_documents)
@@ -176,6 +185,23 @@ def cmd_serve(args, settings: Settings) -> int:
     print(f"Scrutiny Assistant is running: open http://{args.host}:{args.port} in your browser "
           "(Ctrl-C to stop).", flush=True)
     app.block_thread()
+    return 0
+
+
+def cmd_suggest(args, settings: Settings) -> int:
+    assistant = _assistant(settings)
+    doc_ids = args.doc_id or assistant.doc_ids_for_source(args.source)
+    suggestions = assistant.suggest(doc_ids, max_questions=args.max)
+    if args.briefing:
+        from assistant.briefing import write_briefing
+
+        write_briefing(suggestions, list(suggestions.questions), args.briefing)
+    if args.json:
+        print(json.dumps(suggestions.to_json(), ensure_ascii=False))
+        return 0
+    from assistant.briefing import as_markdown
+
+    print(as_markdown(suggestions, list(suggestions.questions)))
     return 0
 
 

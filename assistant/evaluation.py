@@ -110,7 +110,7 @@ def run(assistant, dataset: Path, baseline: bool = True) -> dict:
             "checks": check(item, response),
             "support": round(answer.support, 4),
         })
-    report = {"summary": summarise(records), "items": records}
+    report = {"summary": summarise(records), "items": records, "suggestions": suggestion_coverage(assistant)}
     if baseline:
         from assistant.baseline import score_baseline
 
@@ -202,6 +202,33 @@ def _rates(rows: list[dict], threshold: float) -> tuple[float, float]:
     return round(recall, 4), round(over, 4)
 
 
+def suggestion_coverage(assistant, max_questions: int = 12) -> list[dict]:
+    """For each report whose authors wrote their own lines of enquiry ('Possible Areas for
+    Investigation'), how many of their themes the generated questions also reach. The
+    officers' questions are never shown to generation, so this is a fair comparison."""
+    from assistant.answer.figures import ungrounded
+
+    rows = []
+    for document in assistant.documents():
+        suggestions = assistant.suggest([document.doc_id], max_questions=max_questions)
+        if not suggestions.officer_questions:
+            continue
+        officer = {q.theme for q in suggestions.officer_questions}
+        generated = {q.theme for q in suggestions.questions}
+        grounded = [not ungrounded(q.question, [c.text for c in q.citations]) for q in suggestions.questions]
+        rows.append({
+            "source": document.source,
+            "title": document.title,
+            "officer_questions": len(suggestions.officer_questions),
+            "generated_questions": len(suggestions.questions),
+            "officer_themes": sorted(officer),
+            "generated_themes": sorted(generated),
+            "theme_coverage": round(len(officer & generated) / len(officer), 4),
+            "grounded_share": round(sum(grounded) / max(len(grounded), 1), 4),
+        })
+    return rows
+
+
 # --- report ----------------------------------------------------------------------------
 
 def format_summary(report: dict) -> str:
@@ -225,6 +252,15 @@ def format_summary(report: dict) -> str:
                                 ("MRR", "mrr"), ("answer accuracy", "answer_accuracy"),
                                 ("abstention recall", "abstention_recall")]),
         ]
+    if report.get("suggestions"):
+        lines += ["", "  Suggested questions vs the officers' own 'Possible Areas for Investigation' (themes)"]
+        for row in report["suggestions"]:
+            missed = sorted(set(row["officer_themes"]) - set(row["generated_themes"]))
+            lines.append(
+                f"  {row['source']}: theme coverage {row['theme_coverage']:.2f} "
+                f"({row['generated_questions']} generated, {row['officer_questions']} officer-written; "
+                f"figures grounded {row['grounded_share']:.2f})" + (f"; missed: {', '.join(missed)}" if missed else "")
+            )
     failed = [r["id"] for r in report["items"] if r["checks"]["answerable"] and not r["checks"]["answer_correct"]]
     if failed:
         lines.append(f"\n  answerable questions answered wrongly or refused: {', '.join(failed)}")

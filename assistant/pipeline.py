@@ -126,6 +126,36 @@ class Assistant:
         passages = [passage_from_node(n) for n in self.retriever.nodes]
         return example_questions(self.documents(), passages, limit)
 
+    def suggest(self, doc_ids: Iterable[str], max_questions: int = 12):
+        """Ranked, cited scrutiny questions for these documents (a report, or a meeting's papers)."""
+        from assistant.index import passage_from_node
+        from assistant.suggest import suggest_questions
+
+        known = self.retriever.documents
+        wanted = list(dict.fromkeys(doc_ids))
+        missing = [d for d in wanted if d not in known]
+        if missing or not wanted:
+            raise AssistantError(
+                f"no indexed document has the id {', '.join(missing) or '(none given)'}; "
+                "see `assistant documents` for the ids"
+            )
+        passages = [passage_from_node(n) for n in self.retriever.nodes if n.metadata["doc_id"] in wanted]
+        return suggest_questions([known[d] for d in wanted], passages, max_questions)
+
+    def doc_ids_for_source(self, source: str) -> list[str]:
+        """The documents indexed from a file (by its name), ingesting the file first if it
+        is a path to something not yet indexed."""
+        path = Path(source)
+        if path.is_file():
+            result = self.ingest([path])[0]
+            if result.status == "skipped":
+                raise AssistantError(f"{path.name} could not be read: {result.reason}")
+        name = path.name
+        found = [d.doc_id for d in self.documents() if d.source == name]
+        if not found:
+            raise AssistantError(f"no indexed file is called {name!r} (see `assistant documents`)")
+        return found
+
     def _forget_retriever(self) -> None:
         self.__dict__.pop("retriever", None)
 

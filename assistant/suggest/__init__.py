@@ -1,0 +1,83 @@
+"""Suggested scrutiny questions for a report or a meeting, each cited.
+
+    passages -> indicators (table rows, prose figures)  [indicators.py]
+             -> signals (off target, RED, worsening, overspend, warnings)  [signals.py]
+             -> ranked questions with theme, why and citations  [questions.py]
+
+Officer-written lines of enquiry ('Possible Areas for Investigation') are shown apart and
+labelled; they are never fed to generation, so the evaluation can compare against them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.answer.figures import ungrounded
+from assistant.suggest.questions import (
+    OfficerQuestion,
+    SuggestedQuestion,
+    citations_for,
+    is_officer_section,
+    officer_questions,
+    phrase,
+    rank,
+    theme_of,
+)
+from assistant.suggest.signals import Signal, signals_for
+from assistant.types import Passage, SourceDocument
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    documents: tuple[SourceDocument, ...]
+    questions: tuple[SuggestedQuestion, ...]
+    officer_questions: tuple[OfficerQuestion, ...]
+
+    def to_json(self) -> dict:
+        docs = [_document_json(d) for d in self.documents]
+        return {
+            "document": docs[0] if len(docs) == 1 else None,
+            "documents": docs,
+            "questions": [q.to_json() for q in self.questions],
+            "officer_questions": [q.to_json() for q in self.officer_questions],
+        }
+
+
+def _document_json(d: SourceDocument) -> dict:
+    keys = ("doc_id", "source", "title", "council", "committee", "meeting_date", "kind")
+    return {k: getattr(d, k) for k in keys}
+
+
+def suggest_questions(
+    documents: list[SourceDocument], passages: list[Passage], max_questions: int = 12
+) -> Suggestions:
+    """Questions for these documents, from their passages (in reading order)."""
+    by_id = {d.doc_id: d for d in documents}
+    generated: list[SuggestedQuestion] = []
+    officer: list[OfficerQuestion] = []
+    for document in documents:
+        own = [p for p in passages if p.doc_id == document.doc_id]
+        officer += officer_questions(own, by_id)
+        usable = [p for p in own if not is_officer_section(p)]
+        generated += [_question(s, by_id) for s in signals_for(usable)]
+    grounded = [q for q in _unique(generated) if not ungrounded(q.question, [c.text for c in q.citations])]
+    return Suggestions(tuple(documents), tuple(rank(grounded, max_questions)), tuple(officer))
+
+
+def _question(signal: Signal, documents: dict[str, SourceDocument]) -> SuggestedQuestion:
+    question, why = phrase(signal)
+    theme = "finance" if signal.money else theme_of(" ".join(filter(None, [signal.subject, signal.area, signal.statement])))
+    return SuggestedQuestion(question, theme, why, signal.severity, citations_for(signal.passages, documents))
+
+
+def _unique(questions: list[SuggestedQuestion]) -> list[SuggestedQuestion]:
+    seen, kept = set(), []
+    for q in sorted(questions, key=lambda q: q.severity, reverse=True):
+        key = q.question.split(".")[0].lower()
+        if key not in seen:
+            seen.add(key)
+            kept.append(q)
+    return kept
+
+
+__all__ = ["Suggestions", "SuggestedQuestion", "OfficerQuestion", "suggest_questions"]
