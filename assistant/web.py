@@ -11,6 +11,7 @@ import html
 import logging
 import re
 import shutil
+import tempfile
 import threading
 from datetime import date
 from pathlib import Path
@@ -81,6 +82,20 @@ def build_app(assistant: Assistant):
                 with gr.Column(scale=2):
                     sources = gr.HTML(_sources_html(None), elem_id="sources")
 
+        with gr.Tab("Prepare for a meeting"):
+            gr.Markdown(
+                "Questions to ask, written from the figures and warnings in the papers; each cites "
+                "the passage it rests on. Tick the ones to keep, then download a briefing."
+            )
+            with gr.Row():
+                prep_for = gr.Dropdown(label="Report or meeting", elem_id="prepare-for", scale=3)
+                prep_button = gr.Button("Suggest questions", variant="primary", elem_id="suggest", scale=1)
+            prep_keep = gr.CheckboxGroup(label="Questions to keep (grouped by theme)", elem_id="prepare-questions")
+            brief_button = gr.Button("Make the briefing (Word and Markdown)", elem_id="make-briefing")
+            brief_files = gr.File(label="Briefing", file_count="multiple", interactive=False, elem_id="briefing-files")
+            prep_detail = gr.HTML(elem_id="prepare-detail")
+            prep_state = gr.State(None)
+
         with gr.Tab("Library"):
             library = gr.Dataframe(
                 headers=["Title", "Council", "Committee", "Meeting date", "Kind", "Passages", "Added", "File"],
@@ -98,7 +113,7 @@ def build_app(assistant: Assistant):
             remove_report = gr.Markdown(elem_id="remove-report")
 
         filters = [council, report, kind, date_from, date_to]
-        refreshed = [council, report, to_remove, library, examples]
+        refreshed = [council, report, to_remove, library, examples, prep_for]
 
         def on_ask(text, history, *filter_values):
             history = list(history or [])
@@ -143,6 +158,37 @@ def build_app(assistant: Assistant):
                 removed = assistant.remove(source)
             message = f"Removed **{html.escape(source)}**." if removed else f"{html.escape(source)} is not in the library."
             return (message, *_refresh(assistant))
+
+        def on_suggest(choice):
+            if not choice:
+                return None, gr.CheckboxGroup(choices=[], value=[]), "Choose a report or a meeting first."
+            try:
+                suggestions = assistant.suggest(_doc_ids_for(choice))
+            except AssistantError as exc:
+                return None, gr.CheckboxGroup(choices=[], value=[]), html.escape(str(exc))
+            except Exception:  # noqa: BLE001
+                log.exception("suggest failed")
+                return None, gr.CheckboxGroup(choices=[], value=[]), SORRY
+            ordered = _by_theme(suggestions.questions)
+            choices = [(f"{q.theme[:1].upper() + q.theme[1:]}: {q.question}", i) for i, q in ordered]
+            return (suggestions, gr.CheckboxGroup(choices=choices, value=[i for i, _ in ordered]),
+                    _suggestions_html(suggestions))
+
+        def on_briefing(suggestions, keep):
+            if suggestions is None:
+                return None
+            from assistant.briefing import write_briefing
+
+            chosen = [q for i, q in enumerate(suggestions.questions) if i in set(keep or [])]
+            from gradio.utils import get_upload_folder
+
+            # Gradio serves only files under its own temporary folder (or the working directory).
+            Path(get_upload_folder()).mkdir(parents=True, exist_ok=True)
+            folder = Path(tempfile.mkdtemp(prefix="briefing-", dir=get_upload_folder()))
+            return [str(write_briefing(suggestions, chosen, folder / f"scrutiny-briefing.{ext}")) for ext in ("docx", "md")]
+
+        prep_button.click(on_suggest, prep_for, [prep_state, prep_keep, prep_detail])
+        brief_button.click(on_briefing, [prep_state, prep_keep], brief_files)
 
         ask_inputs = [question, chat, *filters]
         ask_outputs = [chat, sources, plain, question]
@@ -249,7 +295,52 @@ def _refresh(assistant: Assistant):
         gr.Dropdown(choices=files, value=None),
         rows,
         gr.Dataset(samples=[[q] for q in _examples(assistant)]),
+        gr.Dropdown(choices=_preparation_choices([e.document for e in entries]), value=None),
     )
+
+
+def _preparation_choices(documents) -> list[tuple[str, str]]:
+    """Every report, then every meeting (all its papers together)."""
+    reports = [(f"Report: {d.title or d.source} ({d.meeting_date or 'date unknown'})", f"doc:{d.doc_id}")
+               for d in documents if d.kind == "report"]
+    meetings: dict[tuple, list[str]] = {}
+    for d in documents:
+        if d.council and d.meeting_date:
+            meetings.setdefault((d.council, d.committee or "", d.meeting_date), []).append(d.doc_id)
+    whole = [(f"Meeting: {c} {m} {day} ({len(ids)} papers)", "meeting:" + ",".join(ids))
+             for (c, m, day), ids in sorted(meetings.items(), key=lambda kv: kv[0][2], reverse=True)]
+    return reports + whole
+
+
+def _doc_ids_for(choice: str) -> list[str]:
+    """'doc:ID' or 'meeting:ID,ID,...' (the dropdown's values) -> document ids."""
+    return [i for i in choice.partition(":")[2].split(",") if i]
+
+
+def _by_theme(questions):
+    from assistant.suggest.questions import THEMES
+
+    return sorted(enumerate(questions), key=lambda iq: (THEMES.index(iq[1].theme), -iq[1].severity))
+
+
+def _suggestions_html(suggestions) -> str:
+    from assistant.suggest.questions import THEMES
+
+    parts = []
+    for theme in THEMES:
+        in_theme = [q for q in suggestions.questions if q.theme == theme]
+        if not in_theme:
+            continue
+        parts.append(f"<h3>{html.escape(theme[:1].upper() + theme[1:])}</h3>")
+        for q in in_theme:
+            cards = "".join(_card(c) for c in q.citations)
+            parts.append(f"<div class='suggestion'><p><strong>{html.escape(q.question)}</strong></p>"
+                         f"<p class='why'>Why: {html.escape(q.why)}</p>{cards}</div>")
+    if suggestions.officer_questions:
+        items = "".join(f"<li>{html.escape(q.question)}</li>" for q in suggestions.officer_questions)
+        parts.append("<h3>Lines of enquiry suggested by the report's authors</h3>"
+                     f"<p>Written by officers in the report itself, not by the assistant.</p><ul id='officer-questions'>{items}</ul>")
+    return "".join(parts) or "<p>The papers raise nothing the assistant could turn into a specific question.</p>"
 
 
 def _examples(assistant: Assistant) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import re
 import socket
 from pathlib import Path
 
@@ -256,6 +257,36 @@ def test_remove_a_document_from_the_library(page, tmp_path):
     page.wait_for_selector("#remove-report:has-text('Removed')")
     shot(page, "9-removed")
     assert "remove-me.txt" not in page.inner_text("#library")
+
+
+def test_prepare_for_a_meeting_and_download_the_briefing(page, tmp_path):
+    from docx import Document
+
+    page.get_by_role("tab", name="Prepare for a meeting").click()
+    page.click("#prepare-for input")
+    page.get_by_role("option", name=re.compile(r"Report: Children's Social Care Performance Report")).click()
+    page.click("#suggest")
+    page.wait_for_selector("#prepare-detail .suggestion", timeout=60_000)
+    detail = page.inner_text("#prepare-detail")
+    assert "28.4%" in detail and "Lines of enquiry suggested by the report's authors" in detail
+    assert page.locator("#prepare-detail article.card[data-section='3.11']").count() >= 1
+    boxes = page.locator("#prepare-questions input[type=checkbox]")
+    total = boxes.count()
+    assert total >= 5 and boxes.nth(0).is_checked()
+    kept_out = page.locator("#prepare-questions label").nth(0).inner_text().split(": ", 1)[1]
+    boxes.nth(0).uncheck()
+    page.click("#make-briefing")
+    link = page.locator("#briefing-files a[download='scrutiny-briefing.docx']")
+    link.wait_for(timeout=60_000)
+    shot(page, "10-prepare")
+    with page.expect_download() as download:
+        link.click()
+    path = tmp_path / "briefing.docx"
+    download.value.save_as(path)
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert "Suggested questions" in text and "Glossary" in text
+    assert kept_out.split(".")[0] not in text  # the unticked question is left out
+    assert text.count("?") >= total - 1
 
 
 def _free_port() -> int:
