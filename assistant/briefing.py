@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.answer.render import where
 from assistant.suggest import Suggestions, SuggestedQuestion
-from assistant.suggest.questions import THEMES
+from assistant.suggest.questions import by_theme
 from assistant.text import GLOSSARY
 from assistant.types import Citation
 
@@ -36,11 +37,8 @@ def briefing_blocks(suggestions: Suggestions, chosen: list[SuggestedQuestion]) -
     blocks.append(Block("paragraph", summary(chosen)))
     blocks.append(Block("heading", "Suggested questions"))
     number = 0
-    for theme in THEMES:
-        in_theme = [q for q in chosen if q.theme == theme]
-        if not in_theme:
-            continue
-        blocks.append(Block("subheading", theme[:1].upper() + theme[1:]))
+    for title, in_theme in by_theme(chosen):
+        blocks.append(Block("subheading", title))
         for q in in_theme:
             number += 1
             blocks.append(Block("question", f"{number}. {q.question}"))
@@ -110,8 +108,7 @@ def write_briefing(suggestions: Suggestions, chosen: list[SuggestedQuestion], pa
 
 
 def _evidence(c: Citation) -> str:
-    where = f"section {c.section}" if c.section else (f"page {c.page}" if c.page else "")
-    source = ", ".join(p for p in (c.title, where) if p)
+    source = ", ".join(p for p in (c.title, where(c)) if p)
     text = " ".join(c.text.split())
     return f"{source}: “{text[:400]}{' …' if len(text) > 400 else ''}”"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.text import lower_first
 from assistant.types import Passage, SourceDocument
 
 _RED = re.compile(r"\bRAG:\s*RED\b", re.I)
@@ -56,11 +57,11 @@ def _question_for(document: SourceDocument, passages: list[Passage]) -> str | No
         indicator = label.rsplit(": ", 1)[-1].strip()
         measured = "%" in values or re.search(r":\s*[£\d]", values)
         if measured and 3 <= len(indicator.split()) <= 14 and not re.search(r"\d", indicator):
-            return f"What is the latest figure for {_lower_first(indicator)}{place}?"
+            return f"What is the latest figure for {lower_first(indicator)}{place}?"
     for passage in passages:
         heading = passage.heading or ""
         if passage.kind == "paragraph" and 2 <= len(heading.split()) <= 8 and not _GENERIC_HEADINGS.match(heading):
-            return f"What do the papers say about {_lower_first(heading)}{place}?"
+            return f"What do the papers say about {lower_first(heading)}{place}?"
     return None
 
 
@@ -68,8 +69,3 @@ def _place(council: str | None) -> str:
     if not council:
         return ""
     return " in " + re.sub(r"\s+(County |Metropolitan Borough |Borough |City )?Council$", "", council)
-
-
-def _lower_first(text: str) -> str:
-    # 'Percentage of ...' reads as 'percentage of ...'; acronyms ('EET', 'CIN') stay as they are
-    return text if text[:2].isupper() else text[:1].lower() + text[1:]

@@ -143,6 +143,15 @@ def measured_terms(question: str) -> set[str]:
     return {t for m in _MEASURED.finditer(asked) for t in content_terms(m.group(1))}
 
 
+def upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def lower_first(text: str) -> str:
+    # 'Percentage of ...' reads as 'percentage of ...'; acronyms ('EET', 'CIN') stay as they are
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+
+
 PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2}\b")
 
 

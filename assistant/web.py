@@ -22,6 +22,7 @@ from assistant.answer.render import as_plain_text, where
 from assistant.errors import AssistantError
 from assistant.ingest import SUPPORTED_SUFFIXES
 from assistant.pipeline import Assistant, FileResult
+from assistant.suggest.questions import by_theme
 from assistant.types import Answer, Citation, DocumentKind, Filters
 
 log = logging.getLogger(__name__)
@@ -169,19 +170,20 @@ def build_app(assistant: Assistant):
             except Exception:  # noqa: BLE001
                 log.exception("suggest failed")
                 return None, gr.CheckboxGroup(choices=[], value=[]), SORRY
-            ordered = _by_theme(suggestions.questions)
-            choices = [(f"{q.theme[:1].upper() + q.theme[1:]}: {q.question}", i) for i, q in ordered]
-            return (suggestions, gr.CheckboxGroup(choices=choices, value=[i for i, _ in ordered]),
+            choices = [(f"{title}: {q.question}", q.question)
+                       for title, in_theme in by_theme(suggestions.questions) for q in in_theme]
+            return (suggestions, gr.CheckboxGroup(choices=choices, value=[value for _, value in choices]),
                     _suggestions_html(suggestions))
 
         def on_briefing(suggestions, keep):
             if suggestions is None:
                 return None
-            from assistant.briefing import write_briefing
-
-            chosen = [q for i, q in enumerate(suggestions.questions) if i in set(keep or [])]
             from gradio.utils import get_upload_folder
 
+            from assistant.briefing import write_briefing
+
+            kept = set(keep or [])
+            chosen = [q for q in suggestions.questions if q.question in kept]
             # Gradio serves only files under its own temporary folder (or the working directory).
             Path(get_upload_folder()).mkdir(parents=True, exist_ok=True)
             folder = Path(tempfile.mkdtemp(prefix="briefing-", dir=get_upload_folder()))
@@ -317,21 +319,10 @@ def _doc_ids_for(choice: str) -> list[str]:
     return [i for i in choice.partition(":")[2].split(",") if i]
 
 
-def _by_theme(questions):
-    from assistant.suggest.questions import THEMES
-
-    return sorted(enumerate(questions), key=lambda iq: (THEMES.index(iq[1].theme), -iq[1].severity))
-
-
 def _suggestions_html(suggestions) -> str:
-    from assistant.suggest.questions import THEMES
-
     parts = []
-    for theme in THEMES:
-        in_theme = [q for q in suggestions.questions if q.theme == theme]
-        if not in_theme:
-            continue
-        parts.append(f"<h3>{html.escape(theme[:1].upper() + theme[1:])}</h3>")
+    for title, in_theme in by_theme(suggestions.questions):
+        parts.append(f"<h3>{html.escape(title)}</h3>")
         for q in in_theme:
             cards = "".join(_card(c) for c in q.citations)
             parts.append(f"<div class='suggestion'><p><strong>{html.escape(q.question)}</strong></p>"

@@ -67,8 +67,9 @@ def units(hit: Hit) -> list[Unit]:
     sentences = split_sentences(" ".join(lead_lines))
     # Commentary on a list ('These measures are indicative of ...') is about the list's
     # items, which the passage keeps as its caption: they are part of what it says.
-    about = passage.caption if passage.kind == "paragraph" and passage.caption else ""
-    about = f"{passage.heading or ''} {about}"
+    # A paragraph is also about its heading ('Corporate Capacity' over 4.8).
+    listed = passage.caption if passage.kind == "paragraph" and passage.caption else ""
+    about = f"{passage.heading or ''} {listed}"
     found = [Unit(s, frame, f"{about} {s}") for s in sentences]
     found += [Unit(f"{a} {b}", frame, f"{about} {a} {b}") for a, b in zip(sentences, sentences[1:])]
     lead = sentences[-1] if sentences else ""
@@ -88,7 +89,8 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float]) -> list[Q
     for i, hit in enumerate(hits):
         for unit in units(hit):
             own = weighted_coverage(terms, content_terms(unit.own_scope), idf)
-            with_context = weighted_coverage(terms, content_terms(f"{unit.context} {unit.text}"), idf)
+            in_context = set(content_terms(f"{unit.context} {unit.text}"))
+            with_context = weighted_coverage(terms, in_context, idf)
             support = 0.55 * own + 0.3 * with_context + 0.15 * (hit.score / top)
             if need_figure and not has_figure(unit.text, question):
                 support *= 0.5  # a figure question answered without a figure is not answered
@@ -96,7 +98,7 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float]) -> list[Q
                 support *= 0.5  # it only restates the question ('Findings from the inspection.')
             if need_reason and not REASON_CUES.search(unit.text):
                 support *= 0.8  # 'why' is answered by a cause, not by restating the indicator
-            if measured - set(content_terms(f"{unit.context} {unit.text}")):
+            if measured - in_context:
                 support *= 0.5
             if need_person and not PERSON.search(unit.text):
                 support *= 0.8

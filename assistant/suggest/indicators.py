@@ -130,6 +130,16 @@ def _first_figure(value: str) -> Figure | None:
     return first
 
 
+def reading(label: str, text: str) -> Reading:
+    """A labelled figure from text that holds one ('80%', '(98,396)')."""
+    return Reading(label, text, _first_figure(text).value)
+
+
+def sentences_of(passage: Passage) -> list[str]:
+    """The passage's sentences, list markers removed."""
+    return [s.lstrip("- ").strip() for s in split_sentences(passage.text.replace("\n", " "))]
+
+
 def _polarity(value: str) -> bool | None:
     if re.search(r"lower", value, re.I):
         return True
@@ -164,9 +174,8 @@ def indicators_from_prose(passage: Passage) -> list[Indicator]:
     The sentence itself is kept: it, not this parse, is what a question quotes."""
     found = []
     subject = None
-    sentences = split_sentences(passage.text.replace("\n", " "))
+    sentences = sentences_of(passage)
     for i, sentence in enumerate(sentences):
-        sentence = sentence.lstrip("- ").strip()
         named = _SUBJECT.search(sentence)
         if named:
             whom = _FOR_WHOM.search(sentence)
@@ -178,22 +187,20 @@ def indicators_from_prose(passage: Passage) -> list[Indicator]:
         statement = sentence
         needs_previous = below and not against and not any(f.percent for f in figures(sentence[: below.start()]))
         if i and (needs_previous or _ANAPHORA.match(sentence)):
-            statement = f"{sentences[i - 1].lstrip('- ').strip()} {sentence}"  # the figure came just before
+            statement = f"{sentences[i - 1]} {sentence}"  # the figure came just before
         indicator = Indicator(name=subject or (passage.heading or "this measure"), passages=[passage], statement=statement)
         if against:
-            value = _first_figure(against.group("value"))
-            target = _first_figure(against.group("target"))
-            indicator.values.append(Reading("latest", against.group("value"), value.value))
-            indicator.target = Reading("target", against.group("target"), target.value)
+            indicator.values.append(reading("latest", against.group("value")))
+            indicator.target = reading("target", against.group("target"))
         else:
             target_text = below.group("t1") or below.group("t2")
             if target_text:
-                indicator.target = Reading("target", target_text, _first_figure(target_text).value)
+                indicator.target = reading("target", target_text)
             moved = _FROM_TO.search(sentence)
             after = [f for f in figures(sentence[named.end():]) if f.percent] if named else []
             value = (moved and moved.group(2)) or (after[0].text if after else None)
             if value:
-                indicator.values.append(Reading("latest", value, _first_figure(value).value))
+                indicator.values.append(reading("latest", value))
             indicator.lower_is_better = False  # 'below target' is bad news: higher is better
         found.append(indicator)
     return found

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.suggest.signals import Signal
+from assistant.text import lower_first, upper_first
 from assistant.types import Citation, Hit, Passage, SourceDocument
 
 THEMES = (
@@ -97,7 +98,7 @@ def phrase(signal: Signal) -> tuple[str, str]:
                 f"and when will it be delivered?"), why
     if "cost_growth" in kinds:
         why = f"{subject}: {facts}."
-        return (f"Spending on {_lower_first(subject)} is {facts}. What is driving the growth and what would "
+        return (f"Spending on {lower_first(subject)} is {facts}. What is driving the growth and what would "
                 f"bring it back under control?"), why
     if signal.statement and "off_target" in kinds:
         why = signal.statement
@@ -107,7 +108,7 @@ def phrase(signal: Signal) -> tuple[str, str]:
         why = signal.statement or ""
         return (f"The report says: \"{_short(signal.statement or '')}\" What is being done about this, by when, "
                 f"and how will the committee know it has worked?"), why
-    why = f"{subject}: {facts}" + (f" (rated {signal.extra.get('rag')})" if signal.extra.get("rag") else "") + "."
+    why = f"{subject}: {facts}" + (f" (rated {signal.rag})" if signal.rag else "") + "."
     if signal.listed_as:
         why += f" The report lists it under '{signal.listed_as}'."
     ask = _ask(kinds, signal)
@@ -130,12 +131,7 @@ def _ask(kinds: list[str], signal: Signal) -> str:
 
 
 def _subject(name: str) -> str:
-    name = name.strip().rstrip(".:")
-    return name[:1].upper() + name[1:]
-
-
-def _lower_first(text: str) -> str:
-    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+    return upper_first(name.strip().rstrip(".:"))
 
 
 def _short(text: str, limit: int = 220) -> str:
@@ -143,6 +139,12 @@ def _short(text: str, limit: int = 220) -> str:
     if len(text) <= limit:
         return text
     return text[: text.rfind(" ", 0, limit)] + " …"
+
+
+def by_theme(questions) -> list[tuple[str, list[SuggestedQuestion]]]:
+    """(Theme title, its questions in the order given) for every theme that has any."""
+    groups = [(theme, [q for q in questions if q.theme == theme]) for theme in THEMES]
+    return [(upper_first(theme), qs) for theme, qs in groups if qs]
 
 
 def rank(questions: list[SuggestedQuestion], limit: int) -> list[SuggestedQuestion]:

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from assistant.ingest.passages import split_sentences
+from assistant.answer.figures import figures
 from assistant.suggest.indicators import (
     Indicator,
-    Reading,
     indicator_from_row,
     indicators_from_prose,
     lower_is_better,
+    reading,
+    sentences_of,
 )
 from assistant.text import content_terms
 from assistant.types import Passage
@@ -35,7 +36,7 @@ class Signal:
     response: str | None = None  # what the report says is being done
     area: str | None = None
     money: bool = False
-    extra: dict = field(default_factory=dict)
+    rag: str | None = None  # RED or AMBER, when the report rates it so
 
 
 def signals_for(passages: list[Passage]) -> list[Signal]:
@@ -99,14 +100,14 @@ def _indicator_signal(ind: Indicator) -> Signal | None:
     if not kinds or (kinds == ["worsening"] and severity < 0.15):
         return None
     return Signal(ind.name, facts, min(severity, 1.0), kinds, list(ind.passages), ind.statement,
-                  area=ind.area, extra={"rag": ind.rag} if ind.rag in ("RED", "AMBER") else {})
+                  area=ind.area, rag=ind.rag if ind.rag in ("RED", "AMBER") else None)
 
 
 def _finance_signal(ind: Indicator) -> Signal | None:
     """Overspends, savings not delivered, costs that have grown far beyond their base."""
-    money = ind.money
-    unit = " (£000)" if any("£000" in r.label or "£'000" in r.label for r in _readings(ind)) else ""
-    pounds = "£" if not unit and any("(£)" in r.label for r in _readings(ind)) else ""
+    labels = [r.label for r in (ind.budget, ind.forecast, ind.variance, *ind.values) if r]
+    unit = " (£000)" if any("£000" in label or "£'000" in label for label in labels) else ""
+    pounds = "£" if not unit and any("(£)" in label for label in labels) else ""
     if ind.budget and ind.budget.value < 0 and ind.forecast is not None:  # a savings line
         slipping = ind.forecast.value > ind.budget.value or ind.rag in ("RED", "AMBER")
         if not slipping:
@@ -116,13 +117,13 @@ def _finance_signal(ind: Indicator) -> Signal | None:
         shortfall = ind.forecast.value - ind.budget.value
         severity = 0.3 + min(0.4, shortfall / max(abs(ind.budget.value), 1.0) * 0.4)
         return Signal(ind.name, facts, severity, ["savings_at_risk"], list(ind.passages), area=ind.area, money=True)
-    if ind.variance and ind.variance.value > 0 and money:
+    if ind.variance and ind.variance.value > 0 and ind.money:
         facts = [f"variance of {pounds}{ind.variance.text}{unit}"]
         if ind.budget and ind.forecast:
             facts.append(f"forecast {pounds}{ind.forecast.text} against a budget of {pounds}{ind.budget.text}{unit}")
         return Signal(ind.name, facts, _money_severity(ind.variance.value * (1000 if unit else 1)),
                       ["overspend"], list(ind.passages), area=ind.area, money=True)
-    if ind.growth and ind.growth.value >= 50 and money:
+    if ind.growth and ind.growth.value >= 50 and ind.money:
         first, last = (ind.values[0], ind.values[-1]) if len(ind.values) > 1 else (None, None)
         facts = [f"up {ind.growth.text} since {ind.growth.label.replace('Change from ', '')}"]
         if first and last:
@@ -138,10 +139,6 @@ _PERIOD = re.compile(r"\b(Q[1-4]|quarter|(?:19|20)\d\d|\d\d-\d\d|P\d+|month|year
 
 def _is_period(label: str) -> bool:
     return bool(_PERIOD.search(label))
-
-
-def _readings(ind: Indicator) -> list[Reading]:
-    return [r for r in (ind.budget, ind.forecast, ind.variance, *ind.values) if r]
 
 
 def _money_severity(pounds: float) -> float:
@@ -166,8 +163,7 @@ def _target_from_narrative(indicator: Indicator, passages: list[Passage]) -> Non
         if passage.kind != "table_row" and passage.section == row.section:
             found = _TARGET_IN_PROSE.search(passage.text)
             if found:
-                text = found.group(1) or found.group(2)
-                indicator.target = Reading("target", text, float(text.rstrip("%")))
+                indicator.target = reading("target", found.group(1) or found.group(2))
                 indicator.passages.append(passage)
                 return
 
@@ -265,22 +261,16 @@ def _prose_signals(passage: Passage, attached: bool = False) -> list[Signal]:
             found.append(Signal(ind.name, facts, 0.55 if latest else 0.4, ["off_target"], [passage], ind.statement))
     if found:
         return found
-    for sentence in split_sentences(passage.text.replace("\n", " ")):
-        sentence = sentence.lstrip("- ").strip()
+    sentences = sentences_of(passage)
+    for sentence in sentences:
         money = _MONEY_PRESSURE.search(sentence)
         if money:
             amount = money.group(1) or money.group(2)
-            from assistant.answer.figures import figures
-
-            pounds = figures(amount)[0].value if figures(amount) else 0
-            found.append(Signal(passage.heading or "budget", [amount], _money_severity(pounds), ["overspend"],
-                                [passage], sentence, money=True))
-            break
-    if found:
-        return found
-    for sentence in split_sentences(passage.text.replace("\n", " ")):
-        sentence = sentence.lstrip("- ").strip()
+            stated = figures(amount)
+            pounds = stated[0].value if stated else 0
+            return [Signal(passage.heading or "budget", [amount], _money_severity(pounds), ["overspend"],
+                           [passage], sentence, money=True)]
+    for sentence in sentences:
         if len(sentence) > 60 and _WARNING.search(sentence):
-            found.append(Signal(passage.heading or "this area", [], 0.2, ["narrative_warning"], [passage], sentence))
-            break
-    return found
+            return [Signal(passage.heading or "this area", [], 0.2, ["narrative_warning"], [passage], sentence)]
+    return []
