@@ -25,7 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
-    settings = Settings()
+    try:
+        settings = Settings(**_llm_overrides(args))
+    except ValueError as exc:  # pydantic's ValidationError: a bad setting, said plainly
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         return args.run(args, settings)
     except AssistantError as exc:
@@ -38,29 +42,30 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assistant", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command")
+    llm = _llm_options()
 
     ingest = sub.add_parser("ingest", help="Read papers into the index (default: corpus/).")
     ingest.add_argument("paths", nargs="*", type=Path)
     ingest.add_argument("--rebuild", action="store_true", help="Empty the index first.")
     ingest.set_defaults(run=cmd_ingest)
 
-    ask = sub.add_parser("ask", help="Ask a question; the answer cites the papers.")
+    ask = sub.add_parser("ask", help="Ask a question; the answer cites the papers.", parents=[llm])
     ask.add_argument("question")
     _add_filter_args(ask)
     ask.add_argument("--top-k", type=int, default=None, help="Citations to return.")
     ask.add_argument("--json", action="store_true", help="Print one JSON object (stable schema).")
     ask.set_defaults(run=cmd_ask)
 
-    chat = sub.add_parser("chat", help="Ask questions one after another (Ctrl-D to stop).")
+    chat = sub.add_parser("chat", help="Ask questions one after another (Ctrl-D to stop).", parents=[llm])
     _add_filter_args(chat)
     chat.set_defaults(run=cmd_chat)
 
-    serve = sub.add_parser("serve", help="Start the web UI (default http://127.0.0.1:7860).")
+    serve = sub.add_parser("serve", help="Start the web UI (default http://127.0.0.1:7860).", parents=[llm])
     serve.add_argument("--host", default="127.0.0.1", help="Interface to listen on.")
     serve.add_argument("--port", type=int, default=7860)
     serve.set_defaults(run=cmd_serve)
 
-    suggest = sub.add_parser("suggest", help="Suggest cited scrutiny questions for a report or meeting.")
+    suggest = sub.add_parser("suggest", help="Suggest cited scrutiny questions for a report or meeting.", parents=[llm])
     which = suggest.add_mutually_exclusive_group(required=True)
     which.add_argument("--source", help="A paper's file name (or a path: it is ingested first).")
     which.add_argument("--doc-id", action="append", help="A document id; repeat for a whole meeting.")
@@ -77,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     remove.add_argument("source", help="File name as listed by `assistant documents`.")
     remove.set_defaults(run=cmd_remove)
 
-    ev = sub.add_parser("eval", help="Run the known-facts evaluation (and its gate).")
+    ev = sub.add_parser("eval", help="Run the known-facts evaluation (and its gate).", parents=[llm])
     ev.add_argument("--dataset", type=Path, default=Path("eval/known_facts.jsonl"))
     ev.add_argument("--out", type=Path, help="Write the full results JSON here.")
     ev.add_argument("--json", action="store_true", help="Print the summary as JSON.")
@@ -88,6 +93,25 @@ def _parser() -> argparse.ArgumentParser:
                     help="Also report the abstention threshold these questions support.")
     ev.set_defaults(run=cmd_eval)
     return parser
+
+
+def _llm_options() -> argparse.ArgumentParser:
+    """The language-model settings, on every command that answers or suggests; each
+    overrides its ASSISTANT_LLM_* variable (or .env line) for this run."""
+    options = argparse.ArgumentParser(add_help=False)
+    group = options.add_argument_group("language model (optional; answers are always checked)")
+    group.add_argument("--llm", choices=["none", "openai-compatible", "ollama", "llama-cpp"])
+    group.add_argument("--llm-base-url", help="e.g. http://127.0.0.1:11434/v1")
+    group.add_argument("--llm-model", help="Model name (llama-cpp: path to a GGUF file).")
+    group.add_argument("--llm-api-key", help="Prefer ASSISTANT_LLM_API_KEY: arguments are visible to other users.")
+    group.add_argument("--llm-timeout", type=float, help="Seconds before the extractive answer is shown instead.")
+    group.add_argument("--llm-max-tokens", type=int)
+    return options
+
+
+def _llm_overrides(args) -> dict:
+    names = ("llm", "llm_base_url", "llm_model", "llm_api_key", "llm_timeout", "llm_max_tokens")
+    return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
 
 def _add_filter_args(parser: argparse.ArgumentParser) -> None:
@@ -163,6 +187,7 @@ def cmd_ask(args, settings: Settings) -> int:
 def cmd_chat(args, settings: Settings) -> int:
     assistant = _assistant(settings)
     filters = _filters(args)
+    asked: list[str] = []  # as searched for, so a follow-up can be read with what came before
     print("Ask about the papers (Ctrl-D to stop).", file=sys.stderr)
     while True:
         try:
@@ -171,9 +196,12 @@ def cmd_chat(args, settings: Settings) -> int:
             return 0
         if question:
             try:
-                print(as_plain_text(assistant.ask(question, filters)) + "\n")
+                answer = assistant.ask(question, filters, history=asked)
             except AssistantError as exc:
                 print(f"error: {exc}", file=sys.stderr)
+                continue
+            asked.append(answer.searched_for or answer.question)
+            print(as_plain_text(answer) + "\n")
 
 
 def cmd_serve(args, settings: Settings) -> int:

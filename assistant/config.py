@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -44,6 +45,22 @@ class Settings(BaseSettings):
     uploads_dir: Path | None = Field(
         None, description="Where files added in the web UI are kept. Default: <index_dir>/uploads."
     )
+
+    # --- an optional language model (the default answers extractively, with none) -----
+    llm: Literal["none", "openai-compatible", "ollama", "llama-cpp"] = Field(
+        "none",
+        description="Language model that writes answers (always checked against the passages): "
+        "none | openai-compatible (Ollama, vLLM, llama.cpp server, LM Studio, Azure OpenAI) | "
+        "ollama (its native API) | llama-cpp (a local GGUF file; `pip install .[local-llm]`).",
+    )
+    llm_base_url: str = Field("", description="Server address, e.g. http://127.0.0.1:11434/v1.")
+    llm_model: str = Field("", description="Model name on the server; for llama-cpp, the GGUF file path.")
+    llm_api_key: SecretStr = Field(SecretStr(""), description="API key, if the server needs one.")
+    llm_timeout: float = Field(
+        60.0, description="Seconds to wait for a whole answer before showing the extractive one instead."
+    )
+    llm_max_tokens: int = Field(400, description="Longest answer the model may write, in its tokens.")
+    llm_context_window: int = Field(4096, description="The model's context window, in its tokens.")
 
     @property
     def upload_dir(self) -> Path:

@@ -9,13 +9,13 @@ on the same questions so the gain over the framework default is visible in every
 from __future__ import annotations
 
 import json
-import re
 import statistics
 import tomllib
 from pathlib import Path
 
 from assistant.answer.figures import MARKER, figure_in, figures, ungrounded
-from assistant.ingest.structure import clean
+from assistant.llm import describe
+from assistant.text import normalise
 
 ANSWER_TYPES = ("number", "text", "date", "not_in_corpus")
 
@@ -36,14 +36,6 @@ def load_dataset(path: Path) -> list[dict]:
         record.setdefault("source", "")
         items.append(record)
     return items
-
-
-def normalise(text: str) -> str:
-    """Case, whitespace, typographic quotes and extraction markup do not count."""
-    text = clean(text.replace("\t", " "))
-    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    text = re.sub(r"[–—]", "-", text)
-    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 # --- checks on one response ------------------------------------------------------------
@@ -110,7 +102,8 @@ def run(assistant, dataset: Path, baseline: bool = True) -> dict:
             "checks": check(item, response),
             "support": round(answer.support, 4),
         })
-    report = {"summary": summarise(records), "items": records, "suggestions": suggestion_coverage(assistant)}
+    summary = {"backend": describe(assistant.settings), **summarise(records)}
+    report = {"summary": summary, "items": records, "suggestions": suggestion_coverage(assistant)}
     if baseline:
         from assistant.baseline import score_baseline
 
@@ -127,6 +120,8 @@ def summarise(records: list[dict]) -> dict:
         return round(sum(1 for r in rows if r["checks"][key]) / len(rows), 4) if rows else None
 
     ranks = [r["checks"]["evidence_rank"] for r in answerable]
+    grounding = [r["response"]["grounding"] for r in records]
+    sentences = sum(g["sentences"] for g in grounding)
     return {
         "questions": len(records),
         "answerable": len(answerable),
@@ -139,6 +134,9 @@ def summarise(records: list[dict]) -> dict:
         "numeric_grounding": share(records, "numerically_grounded"),
         "abstention_recall": share(unanswerable, "abstained"),
         "over_refusal": share(answerable, "abstained"),
+        # of the sentences written (or quoted), the share that passed the grounding check
+        "grounded_sentence_share": round(sum(g["supported"] for g in grounding) / sentences, 4) if sentences else None,
+        "fallbacks": sum(1 for g in grounding if g["fallback"]),  # written answers replaced by quotes
         "latency_p50_ms": _percentile(latencies, 50),
         "latency_p95_ms": _percentile(latencies, 95),
     }
@@ -239,9 +237,10 @@ def format_summary(report: dict) -> str:
         ("answer accuracy", s["answer_accuracy"]), ("citation validity", s["citation_validity"]),
         ("numeric grounding", s["numeric_grounding"]), ("abstention recall", s["abstention_recall"]),
         ("over-refusal", s["over_refusal"]),
+        ("sentences grounded", f"{s['grounded_sentence_share']} ({s['fallbacks']} written answers replaced by quotes)"),
         ("latency p50 / p95 ms", f"{s['latency_p50_ms']} / {s['latency_p95_ms']}"),
     ]
-    lines = ["Known-facts evaluation", *(f"  {name:<22} {value}" for name, value in rows)]
+    lines = [f"Known-facts evaluation (answers: {s['backend']})", *(f"  {name:<22} {value}" for name, value in rows)]
     if "baseline" in report:
         b = report["baseline"]
         lines += [

@@ -12,17 +12,20 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import zip_longest
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator, Sequence
 
 from assistant.answer.extractive import ABSTAIN_TEXT, extract
+from assistant.answer.generative import write_answer
+from assistant.answer.grounding import check_sentence, evidence
 from assistant.config import Settings
+from assistant.conversation import condense
 from assistant.errors import AssistantError, UnreadableFile
 from assistant.index import Index
 from assistant.ingest import SUPPORTED_SUFFIXES, file_hash, parse_file
 from assistant.ingest.metadata import councils_named
+from assistant.llm import describe, make_llm
 from assistant.text import content_terms
-
-from assistant.types import Answer, Citation, Filters, Hit, SourceDocument
+from assistant.types import Answer, Citation, Filters, Grounding, Hit, SourceDocument
 
 NO_COUNCIL = "\x00no council held\x00"
 
@@ -50,6 +53,11 @@ class Assistant:
     @cached_property
     def index(self) -> Index:
         return Index(self.settings)
+
+    @cached_property
+    def llm(self):
+        """The configured language model, or None (extractive answers only)."""
+        return make_llm(self.settings)
 
     @cached_property
     def retriever(self):
@@ -140,7 +148,12 @@ class Assistant:
                 "see `assistant documents` for the ids"
             )
         passages = [passage_from_node(n) for n in self.retriever.nodes if n.metadata["doc_id"] in wanted]
-        return suggest_questions([known[d] for d in wanted], passages, max_questions)
+        suggestions = suggest_questions([known[d] for d in wanted], passages, max_questions)
+        if self.llm is None or not suggestions.questions:
+            return suggestions
+        from assistant.suggest.rephrase import rephrase
+
+        return rephrase(suggestions, passages, self.llm, self.settings.llm_timeout, max_questions)
 
     def doc_ids_for_source(self, source: str) -> list[str]:
         """The documents indexed from a file (by its name), ingesting the file first if it
@@ -161,30 +174,50 @@ class Assistant:
 
     # --- ask -------------------------------------------------------------------------
 
-    def ask(self, question: str, filters: Filters = Filters(), top_k: int | None = None) -> Answer:
+    def ask(self, question: str, filters: Filters = Filters(), top_k: int | None = None,
+            history: Sequence[str] = ()) -> Answer:
+        """The complete answer (see `answers` for the snapshots while it is written)."""
+        answer = None
+        for answer in self.answers(question, filters, top_k, history):
+            pass
+        return answer
+
+    def answers(self, question: str, filters: Filters = Filters(), top_k: int | None = None,
+                history: Sequence[str] = ()) -> Iterator[Answer]:
+        """The answer to a question, as snapshots: with a language model, the sources as
+        soon as retrieval is done, then the checked sentences as they are written; the
+        last snapshot is complete. `history`: earlier questions, as searched for."""
         question = " ".join(question.split())
         if not question:
             raise AssistantError("Please type a question.")
         top_k = top_k or self.settings.top_k
-        started = time.perf_counter()
+        clock = _Stopwatch()
+        searched_for = condense(question, list(history), self.llm, self.settings.llm_timeout)
+        clock.lap("condense")
+        hits, compared = self._retrieve(searched_for, filters, top_k)
+        clock.lap("retrieve")
+        answer = self.answer(searched_for, hits, top_k, compare=compared)
+        clock.lap("answer")
+        if self.llm is not None and not answer.abstained:
+            written = write_answer(searched_for, hits[:top_k], self.llm, self.settings.llm_timeout,
+                                   describe(self.settings), fallback=answer)
+            for answer in written:
+                if not answer.complete:
+                    yield replace(answer, question=question, searched_for=_if_rewritten(searched_for, question))
+            clock.lap("write")
+        yield replace(answer, question=question, searched_for=_if_rewritten(searched_for, question),
+                      timings_ms=clock.timings())
+
+    def _retrieve(self, question: str, filters: Filters, top_k: int) -> tuple[list[Hit], tuple[str, ...]]:
+        """The passages to answer from, and the councils being compared (if any)."""
         # a council filter set by the member wins over any council the question names
         mentioned = () if filters.council else tuple(councils_named(question))
         held = self._held(mentioned)
         compared = held if len(held) > 1 else ()
         if compared:
-            hits = self._search_each_council(question, filters, compared, top_k)
-        else:
-            filters = self._scope_to_named_council(filters, mentioned, held)
-            hits = self.retriever.search(question, filters, top_k=top_k)
-        retrieved = time.perf_counter()
-        answer = self.answer(question, hits, top_k, compare=compared)
-        done = time.perf_counter()
-        timings = {
-            "retrieve": round((retrieved - started) * 1000, 1),
-            "answer": round((done - retrieved) * 1000, 1),
-            "total": round((done - started) * 1000, 1),
-        }
-        return replace(answer, timings_ms=timings)
+            return self._search_each_council(question, filters, compared, top_k), compared
+        filters = self._scope_to_named_council(filters, mentioned, held)
+        return self.retriever.search(question, filters, top_k=top_k), ()
 
     def _scope_to_named_council(self, filters: Filters, mentioned: tuple[str, ...], held: tuple[str, ...]) -> Filters:
         """'...in Barnsley?' means Barnsley's papers: a figure from another council would be
@@ -224,8 +257,30 @@ class Assistant:
         citations = tuple(
             Citation.from_hit(n, hits[i], quote=quotes_by_hit.get(i)) for i, n in number_of.items()
         )
-        text = " ".join(f"{q.text} [{number_of[q.hit_index]}]" for q in extraction.quotes)
-        return Answer(question, text, False, citations, support=extraction.support)
+        sentences = [f"{q.text} [{number_of[q.hit_index]}]" for q in extraction.quotes]
+        # Quotes are copied, so they pass by construction; checking them anyway keeps one
+        # grounding report for every backend (and would catch a quoting bug).
+        passages = {n: evidence(hits[i]) for i, n in number_of.items()}
+        grounding = Grounding(tuple(check_sentence(s, passages) for s in sentences))
+        return Answer(question, " ".join(sentences), False, citations, support=extraction.support, grounding=grounding)
+
+
+def _if_rewritten(searched_for: str, question: str) -> str | None:
+    return searched_for if searched_for != question else None
+
+
+class _Stopwatch:
+    def __init__(self):
+        self.started = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round((now - self.last) * 1000, 1)
+        self.last = now
+
+    def timings(self) -> dict[str, float]:
+        return {**self.laps, "total": round((self.last - self.started) * 1000, 1)}
 
 
 def _citation_order(quoted: list[int], available: int, top_k: int) -> list[int]:

@@ -168,3 +168,38 @@ def question_terms(question: str) -> list[str]:
     from assistant.ingest.metadata import strip_council_names
 
     return content_terms(strip_council_names(question), expand=False)
+
+
+def normalise(text: str) -> str:
+    """For comparing wordings: case, whitespace, typographic quotes and dashes and
+    extraction markup do not count."""
+    from assistant.ingest.structure import clean
+
+    text = clean(text.replace("\t", " "))
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = re.sub(r"[–—]", "-", text)
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+# A paper may contain text aimed at an AI assistant ('ignore previous instructions and ...').
+WITHHELD = "[text that reads as an instruction to an AI assistant was withheld]"
+
+_INSTRUCTION_LIKE = re.compile(
+    r"\b(?:ignore|disregard|forget)\b(?:\s+\w+){0,3}\s+(?:instructions?|prompts?)\b"
+    r"|\b(?:system|developer)\s+(?:prompt|message)\b"
+    r"|\byou\s+are\s+now\b|\bnew\s+instructions?\s*:"
+    r"|\b(?:AI|chatbot|language model|LLM)(?:\s+assistant)?s?\s+(?:must|should|shall|will)\b",
+    re.I,
+)
+
+
+def withhold_instructions(text: str) -> str:
+    """The passage with any sentence that reads as an instruction to an assistant replaced."""
+    if not _INSTRUCTION_LIKE.search(text):
+        return text
+    from assistant.ingest.passages import split_sentences
+
+    return "\n".join(
+        " ".join(WITHHELD if _INSTRUCTION_LIKE.search(s) else s for s in split_sentences(line))
+        for line in text.split("\n")
+    )

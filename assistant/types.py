@@ -103,6 +103,41 @@ class Filters:
         return self == Filters()
 
 
+CheckStatus = Literal["supported", "flagged", "removed"]
+
+
+@dataclass(frozen=True)
+class SentenceCheck:
+    """One sentence of a written answer, checked against the passages it cites."""
+
+    text: str  # as written, with its [n] markers
+    cited: tuple[int, ...]
+    status: CheckStatus  # flagged: kept but marked; removed: never shown
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Grounding:
+    checks: tuple[SentenceCheck, ...] = ()
+    fallback: bool = False  # nothing written could be shown: the extractive answer was
+
+    def count(self, status: CheckStatus) -> int:
+        return sum(1 for c in self.checks if c.status == status)
+
+    def to_json(self) -> dict:
+        return {
+            "sentences": len(self.checks),
+            "supported": self.count("supported"),
+            "removed": self.count("removed"),
+            "flagged": self.count("flagged"),
+            "fallback": self.fallback,
+            "problems": [
+                {"sentence": c.text, "status": c.status, "reason": c.reason}
+                for c in self.checks if c.status != "supported"
+            ],
+        }
+
+
 @dataclass(frozen=True)
 class Answer:
     question: str
@@ -112,6 +147,10 @@ class Answer:
     backend: str = "extractive"
     timings_ms: dict[str, float] = field(default_factory=dict)
     support: float = 0.0  # how well the best quote answers the question; used to calibrate
+    grounding: Grounding = Grounding()  # how each sentence of the text was checked
+    notice: str | None = None  # what the member should know about how this answer was made
+    searched_for: str | None = None  # the standalone question, when a follow-up was rewritten
+    complete: bool = True  # False for the snapshots shown while an answer is being written
 
     def to_json(self) -> dict:
         """The public `ask --json` contract: other tools parse this."""
@@ -121,5 +160,8 @@ class Answer:
             "abstained": self.abstained,
             "citations": [c.to_json() for c in self.citations],
             "backend": self.backend,
+            "grounding": self.grounding.to_json(),
+            "notice": self.notice,
+            "searched_for": self.searched_for,
             "timings_ms": self.timings_ms,
         }

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import get_args
 
 from assistant import _offline  # noqa: F401  (before gradio: analytics and hub calls off)
-from assistant.answer.render import as_plain_text, where
+from assistant.answer.render import as_plain_text, notes, where
 from assistant.errors import AssistantError
 from assistant.ingest import SUPPORTED_SUFFIXES
 from assistant.pipeline import Assistant, FileResult
@@ -82,6 +82,7 @@ def build_app(assistant: Assistant):
                     copy_button = gr.Button("Copy answer with references", elem_id="copy", size="sm")
                 with gr.Column(scale=2):
                     sources = gr.HTML(_sources_html(None), elem_id="sources")
+            asked = gr.State([])  # earlier questions as searched for, so follow-ups can be read
 
         with gr.Tab("Prepare for a meeting"):
             gr.Markdown(
@@ -116,19 +117,24 @@ def build_app(assistant: Assistant):
         filters = [council, report, kind, date_from, date_to]
         refreshed = [council, report, to_remove, library, examples, prep_for]
 
-        def on_ask(text, history, *filter_values):
-            history = list(history or [])
+        def on_ask(text, history, asked, *filter_values):
+            """Streams: the sources as soon as they are found, then each checked sentence."""
+            history, asked = list(history or []), list(asked or [])
             text = " ".join((text or "").split())
             if not text:
-                return history, gr.skip(), gr.skip(), text
+                yield history, gr.skip(), gr.skip(), text, asked
+                return
             try:
-                answer = assistant.ask(text, _filters(*filter_values))
+                for answer in assistant.answers(text, _filters(*filter_values), history=asked):
+                    if answer.complete:
+                        asked.append(answer.searched_for or text)
+                    plain_text = as_plain_text(answer) if answer.complete else ""
+                    yield history + _turn(text, _reply(answer)), _sources_html(answer), plain_text, "", asked
             except AssistantError as exc:
-                return history + _turn(text, str(exc)), _sources_html(None), "", ""
+                yield history + _turn(text, str(exc)), _sources_html(None), "", "", asked
             except Exception:  # noqa: BLE001  (the page must never show a traceback)
                 log.exception("ask failed")
-                return history + _turn(text, SORRY), _sources_html(None), "", ""
-            return history + _turn(text, answer.text), _sources_html(answer), as_plain_text(answer), ""
+                yield history + _turn(text, SORRY), _sources_html(None), "", "", asked
 
         def on_ingest(files, progress=gr.Progress()):
             paths = _store_uploads(files or [], assistant.settings.upload_dir)
@@ -192,13 +198,13 @@ def build_app(assistant: Assistant):
         prep_button.click(on_suggest, prep_for, [prep_state, prep_keep, prep_detail])
         brief_button.click(on_briefing, [prep_state, prep_keep], brief_files)
 
-        ask_inputs = [question, chat, *filters]
-        ask_outputs = [chat, sources, plain, question]
+        ask_inputs = [question, chat, asked, *filters]
+        ask_outputs = [chat, sources, plain, question, asked]
         ask_button.click(on_ask, ask_inputs, ask_outputs)
         question.submit(on_ask, ask_inputs, ask_outputs)
         examples.click(lambda sample: sample[0], examples, question).then(on_ask, ask_inputs, ask_outputs)
         copy_button.click(None, plain, None, js="(text) => navigator.clipboard.writeText(text)")
-        clear_button.click(lambda: ([], _sources_html(None), "", ""), None, ask_outputs)
+        clear_button.click(lambda: ([], _sources_html(None), "", "", []), None, ask_outputs)
         ingest_button.click(on_ingest, upload, [ingest_report, *refreshed]).then(lambda: None, None, upload)
         remove_button.click(on_remove, to_remove, [remove_report, *refreshed])
         app.load(lambda: _refresh(assistant), None, refreshed)
@@ -211,6 +217,7 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, block
 
     assistant.retriever  # noqa: B018  (loads passages, BM25 and the model before the first visitor)
     assistant.index.embedder.embed_query("warm up")
+    assistant.llm  # noqa: B018  (a misconfigured model is reported now, not at the first question)
     app = build_app(assistant)
     # System fonts only: the default theme fetches Google Fonts, which a council network
     # (or no network) blocks, delaying the first paint.
@@ -228,6 +235,13 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, block
 
 def _turn(question: str, reply: str) -> list[dict]:
     return [{"role": "user", "content": question}, {"role": "assistant", "content": reply}]
+
+
+def _reply(answer: Answer) -> str:
+    """The chat bubble: the answer, then (in italics) how it was made and checked."""
+    if not answer.complete:
+        return (answer.text + " …") if answer.text else "_Writing the answer; each sentence is checked against the papers…_"
+    return "\n\n".join([answer.text, *(f"_{html.escape(note)}_" for note in notes(answer))])
 
 
 def _filters(council, doc_id, kind, date_from, date_to) -> Filters:
@@ -320,7 +334,7 @@ def _doc_ids_for(choice: str) -> list[str]:
 
 
 def _suggestions_html(suggestions) -> str:
-    parts = []
+    parts = [f"<p class='notice'><em>{html.escape(suggestions.notice)}</em></p>"] if suggestions.notice else []
     for title, in_theme in by_theme(suggestions.questions):
         parts.append(f"<h3>{html.escape(title)}</h3>")
         for q in in_theme:

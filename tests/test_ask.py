@@ -7,7 +7,7 @@ import sys
 from assistant.answer.figures import ungrounded
 from assistant.types import Filters
 
-ASK_KEYS = {"question", "answer", "abstained", "citations", "backend", "timings_ms"}
+ASK_KEYS = {"question", "answer", "abstained", "citations", "backend", "grounding", "notice", "searched_for", "timings_ms"}
 CITATION_KEYS = {"n", "doc_id", "source", "title", "council", "meeting_date", "section", "page", "text", "score"}
 
 
@@ -67,7 +67,10 @@ def test_ask_json_contract(corpus_settings, corpus_assistant):
     data = json.loads(run.stdout)  # exactly one JSON object on stdout
     assert set(data) == ASK_KEYS
     assert isinstance(data["abstained"], bool) and data["backend"] == "extractive"
-    assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
+    assert set(data["timings_ms"]) == {"condense", "retrieve", "answer", "total"}
+    grounding = data["grounding"]  # quotes are checked like written answers, and pass
+    assert grounding["sentences"] >= 1 and grounding["supported"] == grounding["sentences"]
+    assert grounding["removed"] == grounding["flagged"] == 0 and not grounding["fallback"]
     assert data["citations"] and all(set(c) == CITATION_KEYS for c in data["citations"])
     assert data["citations"][0]["section"] == "3.11"
     assert "28.4%" in data["answer"]

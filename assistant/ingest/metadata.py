@@ -235,7 +235,9 @@ def detect_council(text: str) -> str | None:
     return max(counts, key=lambda official: counts[official]) if counts else None
 
 
-def strip_council_names(text: str) -> str:
+def strip_council_names(text: str, with_preposition: bool = False) -> str:
+    """The text without council names ('in Barnsley' too, with `with_preposition`)."""
+    lead = r"(?:\b(?:in|for|at|by|from)\s+(?:the\s+)?)?" if with_preposition else ""
     for name, _official in _gazetteer():
-        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?:'s|’s)?(?![\w-])", " ", text)
+        text = re.sub(rf"{lead}(?<![\w-]){re.escape(name)}(?:'s|’s)?(?:\s+(?:County\s+)?Council)?(?![\w-])", " ", text)
     return text

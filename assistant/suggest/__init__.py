@@ -24,7 +24,7 @@ from assistant.suggest.questions import (
     theme_of,
 )
 from assistant.suggest.signals import Signal, signals_for
-from assistant.types import Passage, SourceDocument
+from assistant.types import Grounding, Passage, SourceDocument
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class Suggestions:
     documents: tuple[SourceDocument, ...]
     questions: tuple[SuggestedQuestion, ...]
     officer_questions: tuple[OfficerQuestion, ...]
+    notice: str | None = None  # how a language model was (or could not be) used
+    grounding: Grounding = Grounding()  # the checks on a language model's questions, if one wrote them
 
     def to_json(self) -> dict:
         docs = [_document_json(d) for d in self.documents]
@@ -40,6 +42,8 @@ class Suggestions:
             "documents": docs,
             "questions": [q.to_json() for q in self.questions],
             "officer_questions": [q.to_json() for q in self.officer_questions],
+            "notice": self.notice,
+            "grounding": self.grounding.to_json(),
         }
 
 

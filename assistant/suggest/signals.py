@@ -237,7 +237,7 @@ _MONEY_PRESSURE = re.compile(
     r"(?:overspend|pressure|shortfall|deficit)[^.]{0,60}?of (£\d[\d.,]*\s?[mMkK]?\b)|(£\d[\d.,]*\s?[mMkK]?\b)[^.]{0,30}?overspend",
     re.I,
 )
-_WARNING = re.compile(
+WARNING = re.compile(
     r"\b(delay(?:ed|s)?|remains? (?:below|a challenge)|not yet|vacanc(?:y|ies)|(?<!multi-)agency (?:staff|workers?|costs?|numbers)|shortage|waiting list|"
     r"backlog|sickness|difficult(?:y|ies)|struggl\w+|impediment|significant (?:risk|pressure|challenge)|"
     r"too few|insufficient|deficits?)\b",
@@ -271,6 +271,6 @@ def _prose_signals(passage: Passage, attached: bool = False) -> list[Signal]:
             return [Signal(passage.heading or "budget", [amount], _money_severity(pounds), ["overspend"],
                            [passage], sentence, money=True)]
     for sentence in sentences:
-        if len(sentence) > 60 and _WARNING.search(sentence):
+        if len(sentence) > 60 and WARNING.search(sentence):
             return [Signal(passage.heading or "this area", [], 0.2, ["narrative_warning"], [passage], sentence)]
     return []

@@ -1,0 +1,64 @@
+"""Follow-up questions made standalone before retrieval.
+
+'And in North Somerset?' after 'What is the re-referral rate in Barnsley?' must search
+for North Somerset's re-referral rate. With a language model configured, it rewrites the
+follow-up; without one (or when it fails), a rule carries the topic and council over.
+Either way the member is shown what was searched for.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.ingest.metadata import councils_named, strip_council_names
+from assistant.llm import LLMFailure, complete
+from assistant.llm.prompts import condense_messages
+from assistant.text import content_terms
+
+_LEAD = re.compile(r"^(?:and|but|also|so|or|what about|how about|and what about|what of|same for)\b[\s,]*", re.I)
+_REFERS = re.compile(
+    r"\b(?:it|its|those|these|they|them|their)\b"
+    r"|\b(?:this|that|same|then)\b(?=\s*(?:\?|$|(?:compare|compares|mean|means|change|changed|figure|rate|"
+    r"number|one|year|quarter|period|target)\b))",
+    re.I,
+)
+
+
+def is_follow_up(question: str) -> bool:
+    """Leans on what came before: 'And in Q2?', 'What is its target?', 'Why?'."""
+    return bool(_LEAD.match(question) or _REFERS.search(question) or len(content_terms(question)) <= 1)
+
+
+def carry_over(follow_up: str, previous: str) -> str:
+    """The rule-based rewrite: a follow-up that only names another council asks the
+    previous question of that council; any other follow-up is read with the previous
+    question (its topic and council) alongside."""
+    if not is_follow_up(follow_up):
+        return follow_up
+    rest = _LEAD.sub("", follow_up).strip(" ?.,")
+    named = councils_named(rest)
+    if named and not content_terms(strip_council_names(rest, with_preposition=True)):
+        topic = " ".join(strip_council_names(previous, with_preposition=True).split()).rstrip(" ?")
+        where = rest if re.match(r"(?:in|for|at|by|from)\b", rest, re.I) else f"in {rest}"
+        return f"{topic} {where}?"
+    return f"{follow_up.rstrip(' ?')}? (following on from: {previous})"
+
+
+def condense(follow_up: str, history: list[str], llm=None, timeout: float = 30.0) -> str:
+    """The standalone question to search with. `history`: the earlier questions, each as
+    it was searched for, oldest first."""
+    if not history:
+        return follow_up
+    if llm is not None and is_follow_up(follow_up):
+        try:
+            rewritten = " ".join(complete(llm, condense_messages(history[-3:], follow_up), timeout).split())
+        except LLMFailure:
+            rewritten = ""
+        if _plausible(rewritten):
+            return rewritten
+    return carry_over(follow_up, history[-1])
+
+
+def _plausible(question: str) -> bool:
+    """A model's rewrite is used only if it looks like one question, not a reply."""
+    return 3 <= len(question.split()) <= 60 and question.endswith("?") and question.count("?") == 1
