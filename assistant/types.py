@@ -113,7 +113,8 @@ class SentenceCheck:
     text: str  # as written, with its [n] markers
     cited: tuple[int, ...]
     status: CheckStatus  # flagged: kept but marked; removed: never shown
-    reason: str | None = None
+    reason: str | None = None  # precise, for the record: may repeat the unbacked figure
+    problem: str | None = None  # plain, for the page: never repeats it
 
 
 @dataclass(frozen=True)

@@ -46,11 +46,7 @@ def build_app(assistant: Assistant):
     lock = threading.Lock()  # one ingest or removal at a time; asks read committed state
 
     with gr.Blocks(title="Scrutiny Assistant", analytics_enabled=False) as app:
-        gr.Markdown(
-            "# Scrutiny Assistant\n"
-            "Ask about the committee papers. Every answer quotes the papers and cites the "
-            "report and section it came from; when the papers do not answer, it says so."
-        )
+        gr.Markdown("# Scrutiny Assistant\n" + _introduction(assistant))
         with gr.Tab("Ask"):
             with gr.Row():
                 with gr.Column(scale=3):
@@ -235,6 +231,15 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, block
 
 def _turn(question: str, reply: str) -> list[dict]:
     return [{"role": "user", "content": question}, {"role": "assistant", "content": reply}]
+
+
+def _introduction(assistant: Assistant) -> str:
+    if assistant.settings.llm == "none":
+        how = "Every answer quotes the papers and cites the report and section it came from."
+    else:
+        how = ("A language model writes the answers; every sentence is checked against the report "
+               "and section it cites, and anything the papers do not back is left out.")
+    return f"Ask about the committee papers. {how} When the papers do not answer, it says so."
 
 
 def _reply(answer: Answer) -> str:

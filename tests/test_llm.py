@@ -71,7 +71,8 @@ def test_invented_figure_is_removed_and_reported(with_llm):
     answer = with_llm(invents)[0].ask(RE_REFERRALS)
     assert "28.4%" in answer.text and "31.9" not in answer.text
     assert answer.grounding.count("removed") == 1 and answer.grounding.count("supported") == 1
-    assert "31.9%" in answer.notice
+    assert "figure" in answer.notice and "31.9" not in answer.notice  # the page never repeats it
+    assert "31.9%" in answer.grounding.checks[1].reason  # the record does
     assert not ungrounded(answer.text, [c.text for c in answer.citations])
 
 
@@ -340,3 +341,36 @@ def test_eval_reports_grounding_for_a_model_deterministically(with_llm, tmp_path
     assert first["numeric_grounding"] == 1.0 and first["citation_validity"] == 1.0  # invented ones never shown
     keys = ("answer_accuracy", "grounded_sentence_share", "citation_validity", "fallbacks", "hit_at_5")
     assert {k: first[k] for k in keys} == {k: second[k] for k in keys}
+
+
+# --- configuration ---------------------------------------------------------------------
+
+def test_each_backend_is_a_llamaindex_llm_built_from_settings():
+    from llama_index.core.llms import LLM
+    from llama_index.llms.ollama import Ollama
+    from llama_index.llms.openai_like import OpenAILike
+
+    from assistant.config import Settings
+    from assistant.errors import AssistantError
+    from assistant.llm import make_llm
+
+    assert make_llm(Settings()) is None
+    ollama = make_llm(Settings(llm="ollama", llm_model="llama3.2:3b", llm_timeout=7))
+    assert isinstance(ollama, Ollama) and ollama.request_timeout == 7 and ollama.base_url == "http://127.0.0.1:11434"
+    openai = make_llm(Settings(llm="openai-compatible", llm_base_url="http://127.0.0.1:1/v1", llm_model="m",
+                               llm_api_key="secret", llm_max_tokens=99))
+    assert isinstance(openai, OpenAILike) and isinstance(openai, LLM)
+    assert openai.max_tokens == 99 and openai.api_key == "secret" and openai.max_retries == 0
+    with pytest.raises(AssistantError, match="BASE_URL"):
+        make_llm(Settings(llm="openai-compatible", llm_model="m"))
+    with pytest.raises(AssistantError, match="local-llm|GGUF"):
+        make_llm(Settings(llm="llama-cpp", llm_model="/nowhere/model.gguf"))
+
+
+def test_misconfigured_model_is_one_clear_cli_error(capsys, corpus_settings, monkeypatch):
+    from assistant import cli
+
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(corpus_settings.index_dir))
+    assert cli.main(["ask", "What is the re-referral rate?", "--llm", "openai-compatible", "--llm-model", "m"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "ASSISTANT_LLM_BASE_URL" in err and "Traceback" not in err

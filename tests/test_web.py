@@ -293,3 +293,73 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# --- with a language model (a scripted OpenAI-protocol server on 127.0.0.1) --------------
+
+@pytest.fixture(scope="module")
+def llm_app(corpus_assistant, embedder):
+    """The app with a model that streams slowly; `reply` picks what the model does next."""
+    from llm_server import Reply, ScriptedLLM, first_sentence, passages_in
+
+    from assistant.pipeline import Assistant
+    from assistant.web import serve
+
+    reply = {"mode": "invents"}
+
+    def script(request):
+        if reply["mode"] == "fails":
+            return Reply(status=500)
+        opening = first_sentence(passages_in(request)[1])
+        return Reply(f"{opening} [1]. A year earlier it was 31.9% [1].", chunk_words=2, chunk_delay=0.15)
+
+    with ScriptedLLM(script) as server:
+        settings = corpus_assistant.settings.model_copy(update={
+            "llm": "openai-compatible", "llm_base_url": server.url, "llm_model": "scripted"})
+        assistant = Assistant(settings)
+        assistant.__dict__["index"] = corpus_assistant.index
+        assistant.__dict__["retriever"] = corpus_assistant.retriever  # asks only read
+        port = _free_port()
+        app = serve(assistant, "127.0.0.1", port, block=False)
+        yield f"http://127.0.0.1:{port}/", reply
+        app.close()
+
+
+@pytest.fixture
+def llm_page(browser, llm_app):
+    url, reply = llm_app
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(url)
+    page.wait_for_selector("#question textarea")
+    yield page, reply
+    context.close()
+
+
+def test_written_answer_streams_after_its_sources_and_is_checked(llm_page):
+    page, reply = llm_page
+    reply["mode"] = "invents"
+    page.fill("#question textarea", "What was the re-referral rate in Barnsley at the end of October 2023?")
+    page.click("#ask")
+    # the sources are on the page while the answer is still being written
+    page.wait_for_selector("#sources article.card")
+    assert "Checked against the papers" not in last_answer(page)
+    shot(page, "12-llm-streaming")
+    page.wait_for_selector("#chat [data-testid='bot']:has-text('backed by their citations')")
+    shot(page, "13-llm-checked")
+    answer = last_answer(page)
+    assert "28.4%" in answer and "[1]" in answer
+    assert "31.9" not in answer  # the invented figure never reached the page
+    assert "1 of 2 sentences" in answer and "left out" in answer
+    assert "31.9" not in page.input_value("#plain textarea")
+
+
+def test_failing_model_shows_the_quoted_answer_with_a_notice(llm_page):
+    page, reply = llm_page
+    reply["mode"] = "fails"
+    ask(page, "What was the re-referral rate in Barnsley at the end of October 2023?")
+    page.wait_for_selector("#chat [data-testid='bot']:has-text('could not be used')")
+    answer = last_answer(page)
+    assert "28.4%" in answer and "HTTP 500" in answer
+    assert "Traceback" not in page.content() and "Error" not in page.inner_text("body")

@@ -60,24 +60,27 @@ def check_sentence(sentence: str, passages: dict[int, str]) -> SentenceCheck:
     cited = cited_numbers(sentence)
     claim = without_citations(sentence)
 
-    def verdict(status, reason=None) -> SentenceCheck:
-        return SentenceCheck(sentence, cited, status, reason)
+    def verdict(status, reason=None, problem=None) -> SentenceCheck:
+        return SentenceCheck(sentence, cited, status, reason, problem)
 
     missing = [n for n in cited if n not in passages]
     if missing:
-        return verdict("removed", f"cites passage {', '.join(f'[{n}]' for n in missing)}, which was not given")
+        return verdict("removed", f"cites passage {', '.join(f'[{n}]' for n in missing)}, which was not given",
+                       "it cites a passage the model was not given")
     stated = figures(claim)
     if not cited:
         if stated:
-            return verdict("removed", f"states {stated[0].text} without citing a passage")
-        return verdict("flagged", "cites no passage")
+            return verdict("removed", f"states {stated[0].text} without citing a passage", "it states a figure without a source")
+        return verdict("flagged", "cites no passage", "cites no passage")
     backing = "\n".join(passages[n] for n in cited)
     unbacked = [f.text for f in stated if not figure_in(f, backing)]
     if unbacked:
-        return verdict("removed", f"{', '.join(unbacked)} is not in the cited passage(s)")
+        return verdict("removed", f"{', '.join(unbacked)} is not in the cited passage(s)",
+                       "it states a figure that the passage it cites does not")
     misquoted = [q for q in _QUOTED.findall(claim) if not _quoted_from(q, normalise(backing))]
     if misquoted:
-        return verdict("removed", f"the quotation \u201c{misquoted[0]}\u201d is not in the cited passage(s)")
+        return verdict("removed", f"the quotation \u201c{misquoted[0]}\u201d is not in the cited passage(s)",
+                       "it quotes words the passage it cites does not contain")
     return verdict("supported")
 
 
@@ -85,13 +88,6 @@ def _quoted_from(quotation: str, backing: str) -> bool:
     """Word for word, where an ellipsis ('…', '...') marks words left out."""
     fragments = [normalise(f) for f in re.split(r"…|\.\.\.", quotation)]
     return all(f in backing for f in fragments if f.strip(" .,;:"))
-
-
-def check_text(text: str, passages: dict[int, str]) -> list[SentenceCheck]:
-    sentences, rest = split_claims(text)
-    if rest.strip():
-        sentences.append(_LIST_MARK.sub("", rest.strip()))
-    return [check_sentence(s, passages) for s in sentences]
 
 
 def as_shown(checks: list[SentenceCheck]) -> str:
@@ -102,7 +98,7 @@ def as_shown(checks: list[SentenceCheck]) -> str:
         if c.status == "supported":
             shown.append(c.text)
         elif c.status == "flagged":
-            shown.append(f"{c.text} (unchecked: {c.reason})")
+            shown.append(f"{c.text} (unchecked: {c.problem})")
     return " ".join(shown)
 
 
@@ -111,5 +107,5 @@ def removal_notice(checks: list[SentenceCheck]) -> str | None:
     if not removed:
         return None
     if len(removed) == 1:
-        return f"1 sentence was left out because the papers cited do not back it ({removed[0].reason})."
-    return f"{len(removed)} sentences were left out because the papers cited do not back them (e.g. {removed[0].reason})."
+        return f"1 sentence was left out because the papers cited do not back it: {removed[0].problem}."
+    return f"{len(removed)} sentences were left out because the papers cited do not back them (e.g. {removed[0].problem})."
