@@ -47,7 +47,15 @@ def _parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="Read papers into the index (default: corpus/).")
     ingest.add_argument("paths", nargs="*", type=Path)
     ingest.add_argument("--rebuild", action="store_true", help="Empty the index first.")
+    ingest.add_argument("--prune", action="store_true",
+                        help="Also remove documents whose files are no longer under PATHs (or uploaded).")
     ingest.set_defaults(run=cmd_ingest)
+
+    index = sub.add_parser("index", help="Look after the index.")
+    index_sub = index.add_subparsers(dest="index_command", required=True)
+    check = index_sub.add_parser("check", help="Report (and with --repair, mend) inconsistencies.")
+    check.add_argument("--repair", action="store_true", help="Delete stray passages; un-commit incomplete files.")
+    check.set_defaults(run=cmd_index_check)
 
     ask = sub.add_parser("ask", help="Ask a question; the answer cites the papers.", parents=[llm])
     ask.add_argument("question")
@@ -157,11 +165,12 @@ def cmd_ingest(args, settings: Settings) -> int:
             progress.advance(task)
             _print_file_result(console, result)
 
-        results = assistant.ingest(paths, rebuild=args.rebuild, on_file=on_file)
+        results = assistant.ingest(paths, rebuild=args.rebuild, prune=args.prune, on_file=on_file)
     skipped = [r for r in results if r.status == "skipped"]
+    removed = [r for r in results if r.status == "removed"]
     total = assistant.index.passage_count()
     console.print(
-        f"{len(results) - len(skipped)} file(s) indexed, {len(skipped)} skipped; "
+        f"{len(results) - len(skipped) - len(removed)} file(s) indexed, {len(skipped)} skipped, {len(removed)} removed; "
         f"{len(assistant.documents())} documents, {total} passages in {settings.index_dir}"
     )
     return 1 if skipped else 0
@@ -171,8 +180,16 @@ def _print_file_result(console, result) -> None:
     name = Path(result.path).name
     if result.status == "skipped":
         console.print(f"[red]skipped[/red]   {name}: {result.reason}")
+    elif result.status == "removed":
+        console.print(f"removed   {name}: {result.reason}")
     else:
         console.print(f"{result.status:<9} {name}: {result.documents} document(s), {result.passages} passages")
+
+
+def cmd_index_check(args, settings: Settings) -> int:
+    report = _assistant(settings).check(repair=args.repair)
+    print("\n".join(report.lines()))
+    return 0 if report.ok or args.repair else 1
 
 
 def cmd_ask(args, settings: Settings) -> int:

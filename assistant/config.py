@@ -20,7 +20,14 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=".env", extra="ignore")
 
     corpus_dir: Path = Field(Path("corpus"), description="Folder of committee papers to ingest.")
-    index_dir: Path = Field(Path("index"), description="Where the persisted Chroma store lives.")
+    index_dir: Path = Field(
+        Path("index"), description="Where the embedded Chroma store (and uploaded papers) live."
+    )
+    chroma_host: str = Field(
+        "", description="A Chroma server (`chroma run`) to use instead of the embedded store; "
+        "every app process pointed at it serves the same index."
+    )
+    chroma_port: int = Field(8000, description="The Chroma server's port.")
     collection: str = Field("corpus", description="Chroma collection (one per corpus).")
     embed_model: str = Field(
         "",

@@ -9,23 +9,24 @@ written first, then the manifest is swapped atomically, then the old version is 
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
-from dataclasses import asdict
+from collections import Counter
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
 from assistant.config import Settings
 from assistant.embedding import Embedder
-from assistant.errors import IndexNotBuilt
+from assistant.errors import AssistantError, IndexNotBuilt
 from assistant.ingest import ParsedDocument
+from assistant.manifest import ChromaManifest, FileManifest
 from assistant.text import acronym_expansions
 from assistant.types import Filters, Passage, SourceDocument
 
-MANIFEST = "manifest.json"
 _PASSAGE_FIELDS = ("passage_id", "doc_id", "kind", "section", "heading", "caption", "page", "order")
+# LlamaIndex's Chroma store overwrites a flat 'doc_id' with its own ref_doc_id ('None'), so
+# Chroma-side filters use this key; nodes read back keep 'doc_id' intact.
+PAPER_KEY = "paper_id"
 
 
 def context_line(document: SourceDocument, passage: Passage) -> str:
@@ -56,16 +57,26 @@ class Index:
     # --- storage ---------------------------------------------------------------------
 
     @cached_property
-    def collection(self):
+    def client(self):
+        """Chroma: a server (`ASSISTANT_CHROMA_HOST`) that any number of app processes share,
+        or the embedded store in `index_dir`."""
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
-        client = chromadb.PersistentClient(
-            path=str(self.dir), settings=ChromaSettings(anonymized_telemetry=False)
-        )
-        return client.get_or_create_collection(
-            self.settings.collection, metadata={"hnsw:space": "cosine"}
-        )
+        quiet = ChromaSettings(anonymized_telemetry=False)
+        if self.settings.chroma_host:
+            try:
+                return chromadb.HttpClient(host=self.settings.chroma_host, port=self.settings.chroma_port, settings=quiet)
+            except Exception as exc:  # noqa: BLE001  (chromadb raises several kinds for 'not there')
+                raise AssistantError(
+                    f"cannot reach the Chroma server at {self.settings.chroma_host}:{self.settings.chroma_port} "
+                    f"({type(exc).__name__}); is `chroma run` up?"
+                ) from None
+        return chromadb.PersistentClient(path=str(self.dir), settings=quiet)
+
+    @cached_property
+    def collection(self):
+        return self.client.get_or_create_collection(self.settings.collection, metadata={"hnsw:space": "cosine"})
 
     @cached_property
     def vector_store(self):
@@ -75,20 +86,26 @@ class Index:
 
     # --- manifest: what is committed -------------------------------------------------
 
+    @cached_property
+    def _manifest(self) -> FileManifest | ChromaManifest:
+        if self.settings.chroma_host:
+            return ChromaManifest(self.client, self.settings.collection)
+        return FileManifest(self.dir)
+
     def manifest(self) -> dict:
-        path = self.dir / MANIFEST
-        if not path.exists():
-            return {"files": {}}
-        return json.loads(path.read_text("utf-8"))
+        return self._manifest.read()
 
     def _write_manifest(self, manifest: dict) -> None:
-        # Atomic: readers see the old manifest or the new one, never half of either.
-        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".manifest-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(manifest, handle, indent=1, sort_keys=True)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.dir / MANIFEST)
+        self._manifest.write(manifest)
+
+    def version(self) -> str:
+        """Changes whenever something is committed (by this process or any other)."""
+        return self._manifest.version()
+
+    def writing(self):
+        """Context manager held by every write: one ingest (or removal) at a time, across
+        processes; raises IndexBusy at once if another holds it."""
+        return self._manifest.lock()
 
     def documents(self) -> list[SourceDocument]:
         docs = []
@@ -137,16 +154,45 @@ class Index:
         return True
 
     def sweep_orphans(self) -> int:
-        """Delete passages no committed file owns (left by an ingest that died)."""
-        committed = {e["file_hash"] for e in self.manifest()["files"].values()}
-        stored = self.collection.get(include=["metadatas"])
-        orphans = [
-            pid for pid, meta in zip(stored["ids"], stored["metadatas"])
-            if meta.get("file_hash") not in committed
-        ]
-        for start in range(0, len(orphans), 500):
-            self.collection.delete(ids=orphans[start : start + 500])
+        """Delete passages no committed document owns (left by an ingest that died)."""
+        orphans = self._orphans(self.manifest(), self.collection.get(include=["metadatas"]))
+        self._delete_ids(orphans)
         return len(orphans)
+
+    def check(self, repair: bool = False) -> "CheckReport":
+        """Compare the manifest with the store: passages no committed document owns, and
+        committed files whose passages are not all there. Repair deletes the first and
+        un-commits the second (the next `ingest` indexes those files again)."""
+        manifest = self.manifest()
+        stored = self.collection.get(include=["metadatas"])
+        held = Counter(meta.get("file_hash") for meta in stored["metadatas"])
+        orphans = self._orphans(manifest, stored)
+        incomplete = {
+            source: (entry["passages"], held.get(entry["file_hash"], 0))
+            for source, entry in manifest["files"].items()
+            if held.get(entry["file_hash"], 0) != entry["passages"]
+        }
+        if repair and (orphans or incomplete):
+            dropped = [manifest["files"].pop(source) for source in incomplete]
+            self._write_manifest(manifest)  # un-commit first: readers never see half a file
+            for entry in dropped:
+                self.collection.delete(where={"file_hash": entry["file_hash"]})
+            self._delete_ids(self._orphans(manifest, self.collection.get(include=["metadatas"])))
+        return CheckReport(len(manifest["files"]), len(stored["ids"]), len(orphans), incomplete, repaired=repair)
+
+    @staticmethod
+    def _orphans(manifest: dict, stored: dict) -> list[str]:
+        files = manifest["files"].values()
+        hashes = {e["file_hash"] for e in files}
+        doc_ids = {d["doc_id"] for e in files for d in e["documents"]}
+        return [
+            pid for pid, meta in zip(stored["ids"], stored["metadatas"])
+            if meta.get("file_hash") not in hashes or meta.get(PAPER_KEY) not in doc_ids
+        ]
+
+    def _delete_ids(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), 500):
+            self.collection.delete(ids=ids[start : start + 500])
 
     def reset(self) -> None:
         self.collection.delete(where={"file_hash": {"$ne": ""}})
@@ -159,6 +205,7 @@ class Index:
             "context": context_line(document, passage),
             "file_hash": document.file_hash,
             **{k: _flat(getattr(passage, k)) for k in _PASSAGE_FIELDS},
+            PAPER_KEY: passage.doc_id,
             "page": passage.page if passage.page is not None else -1,
         }
         return TextNode(
@@ -198,6 +245,31 @@ class Index:
 
     def passage_count(self) -> int:
         return sum(e["passages"] for e in self.manifest()["files"].values())
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    files: int
+    passages: int  # stored, committed or not
+    orphans: int  # passages no committed document owns
+    incomplete: dict[str, tuple[int, int]]  # file -> (passages committed, passages found)
+    repaired: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.orphans and not self.incomplete
+
+    def lines(self) -> list[str]:
+        done = " (removed)" if self.repaired else ""
+        found = [f"{self.files} files committed, {self.passages} passages stored"]
+        if self.orphans:
+            found.append(f"{self.orphans} passages belong to no committed document{done}")
+        for source, (expected, there) in self.incomplete.items():
+            action = " (un-committed: run `assistant ingest` to index it again)" if self.repaired else ""
+            found.append(f"{source}: {there} of its {expected} passages are in the store{action}")
+        if self.ok:
+            found.append("no inconsistencies")
+        return found
 
 
 def passage_from_node(node) -> Passage:

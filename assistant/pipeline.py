@@ -33,7 +33,7 @@ NO_COUNCIL = "\x00no council held\x00"
 @dataclass(frozen=True)
 class FileResult:
     path: str
-    status: str  # "added" | "updated" | "unchanged" | "skipped"
+    status: str  # "added" | "updated" | "unchanged" | "skipped" | "removed"
     documents: int = 0
     passages: int = 0
     reason: str | None = None
@@ -71,21 +71,40 @@ class Assistant:
         self,
         paths: Iterable[Path],
         rebuild: bool = False,
+        prune: bool = False,
         on_file: Callable[[FileResult], None] | None = None,
         on_progress: Callable[[int], None] | None = None,
     ) -> list[FileResult]:
-        """Index every supported file under `paths`; unreadable files are skipped with a reason."""
-        if rebuild:
-            self.index.reset()
-        self.index.sweep_orphans()
+        """Index every supported file under `paths`; unreadable files are skipped with a
+        reason. With `prune`, documents whose files are no longer under `paths` (nor in
+        the uploads folder) are removed. Holds the index's write lock throughout."""
+        files = expand_paths(paths)
         results = []
-        for path in expand_paths(paths):
-            result = self._ingest_one(path, on_progress)
+
+        def report(result: FileResult) -> None:
             results.append(result)
             if on_file:
                 on_file(result)
+
+        with self.index.writing() as renew:
+            if rebuild:
+                self.index.reset()
+            self.index.sweep_orphans()
+            for path in files:
+                report(self._ingest_one(path, on_progress))
+                renew()
+            if prune:
+                for source in self._gone(files):
+                    self.index.remove_file(source)
+                    report(FileResult(source, "removed", reason="its file is no longer in the folders ingested"))
         self._forget_retriever()
         return results
+
+    def _gone(self, files: list[Path]) -> list[str]:
+        present = {f.name for f in files}
+        if self.settings.upload_dir.is_dir():
+            present |= {f.name for f in self.settings.upload_dir.iterdir()}
+        return [source for source in self.index.manifest()["files"] if source not in present]
 
     def _ingest_one(self, path: Path, on_progress) -> FileResult:
         try:
@@ -109,15 +128,26 @@ class Assistant:
             return FileResult(str(path), "skipped", reason=f"could not read the file ({exc.strerror})")
 
     def remove(self, source: str) -> bool:
-        removed = self.index.remove_file(source)
+        with self.index.writing():
+            removed = self.index.remove_file(source)
         self._forget_retriever()
         return removed
+
+    def check(self, repair: bool = False):
+        """Inconsistencies between the manifest and the store (see `Index.check`)."""
+        if not repair:
+            return self.index.check()
+        with self.index.writing():
+            report = self.index.check(repair=True)
+        self._forget_retriever()
+        return report
 
     def documents(self) -> list[SourceDocument]:
         return self.index.documents()
 
     def library(self) -> list[LibraryEntry]:
         """Every indexed document with its passage count and when its file was added."""
+        self._reload_if_changed()
         counts: dict[str, int] = {}
         for node in self.retriever.nodes:
             counts[node.metadata["doc_id"]] = counts.get(node.metadata["doc_id"], 0) + 1
@@ -131,6 +161,7 @@ class Assistant:
         from assistant.examples import example_questions
         from assistant.index import passage_from_node
 
+        self._reload_if_changed()
         passages = [passage_from_node(n) for n in self.retriever.nodes]
         return example_questions(self.documents(), passages, limit)
 
@@ -139,6 +170,7 @@ class Assistant:
         from assistant.index import passage_from_node
         from assistant.suggest import suggest_questions
 
+        self._reload_if_changed()
         known = self.retriever.documents
         wanted = list(dict.fromkeys(doc_ids))
         missing = [d for d in wanted if d not in known]
@@ -172,6 +204,13 @@ class Assistant:
     def _forget_retriever(self) -> None:
         self.__dict__.pop("retriever", None)
 
+    def _reload_if_changed(self) -> None:
+        """Another process (or machine, with a Chroma server) may have committed since the
+        passages were loaded: then load them again, BM25 included."""
+        loaded = self.__dict__.get("retriever")
+        if loaded is not None and loaded.version != self.index.version():
+            self._forget_retriever()
+
     # --- ask -------------------------------------------------------------------------
 
     def ask(self, question: str, filters: Filters = Filters(), top_k: int | None = None,
@@ -192,6 +231,7 @@ class Assistant:
             raise AssistantError("Please type a question.")
         top_k = top_k or self.settings.top_k
         clock = _Stopwatch()
+        self._reload_if_changed()
         searched_for = condense(question, list(history), self.llm, self.settings.llm_timeout)
         clock.lap("condense")
         hits, compared = self._retrieve(searched_for, filters, top_k)

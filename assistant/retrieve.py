@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.index import Index, passage_from_node
+from assistant.index import PAPER_KEY, Index, passage_from_node
 from assistant.text import content_terms, expand_acronyms, has_figure, question_terms, wants_figure
 from assistant.types import Filters, Hit, SourceDocument
 
@@ -42,6 +42,7 @@ class Retriever:
         """(Re)read the committed state: call after an ingest in this process."""
         from llama_index.core import VectorStoreIndex
 
+        self.version = self.index.version()  # read first: a commit after this reloads again
         self.nodes = self.index.committed_nodes()
         self.documents = {d.doc_id: d for d in self.index.documents()}
         self._bm25_cache: dict[tuple[str, ...], object] = {}
@@ -87,7 +88,7 @@ class Retriever:
         from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
 
         filters = MetadataFilters(
-            filters=[MetadataFilter(key="doc_id", value=list(allowed), operator=FilterOperator.IN)]
+            filters=[MetadataFilter(key=PAPER_KEY, value=list(allowed), operator=FilterOperator.IN)]
         )
         return self._vector_index.as_retriever(similarity_top_k=self.candidates, filters=filters)
 
@@ -114,7 +115,10 @@ class Retriever:
             coverage = weighted_coverage(terms, content_terms(searchable), self._idf)
             cosine = float(np.dot(q, vectors.get(node.node_id, q * 0)))
             figure_bonus = 0.05 if want_number and has_figure(node.get_content(metadata_mode="none"), question) else 0.0
-            score = 0.45 * coverage + 0.4 * cosine + 0.15 * (item.score / top_fused) + figure_bonus
+            # words in the passage itself, not only its context: of a table's rows, which
+            # all share a caption, the one labelled 'February 2019' answers 'February 2019'
+            own = weighted_coverage(terms, content_terms(node.get_content(metadata_mode="none")), self._idf)
+            score = 0.45 * coverage + 0.4 * cosine + 0.15 * (item.score / top_fused) + 0.05 * own + figure_bonus
             ranked.append(RankedCandidate(node, item.score, cosine, coverage, score))
         ranked.sort(key=lambda c: c.score, reverse=True)
         return ranked

@@ -146,6 +146,8 @@ def build_app(assistant: Assistant):
             with lock:
                 try:
                     assistant.ingest(paths, on_file=file_done)
+                except AssistantError as exc:  # e.g. another ingest holds the index
+                    return (f"Nothing was added: {html.escape(str(exc))}.", *_refresh(assistant))
                 except Exception:  # noqa: BLE001
                     log.exception("ingest failed")
                     return (f"Ingest stopped: {SORRY} Nothing already in the library was lost.", *_refresh(assistant))
@@ -158,7 +160,10 @@ def build_app(assistant: Assistant):
             if not source:
                 return ("Choose a file to remove.", *_refresh(assistant))
             with lock:
-                removed = assistant.remove(source)
+                try:
+                    removed = assistant.remove(source)
+                except AssistantError as exc:
+                    return (f"Nothing was removed: {html.escape(str(exc))}.", *_refresh(assistant))
             message = f"Removed **{html.escape(source)}**." if removed else f"{html.escape(source)} is not in the library."
             return (message, *_refresh(assistant))
 

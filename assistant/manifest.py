@@ -1,0 +1,139 @@
+"""The commit point of the index, and the lock that lets one ingest write at a time.
+
+The manifest lists the files (by content hash) whose passages are committed; retrieval
+reads nothing else. Two homes, one interface:
+
+- `FileManifest`: `manifest.json` beside an embedded Chroma store, replaced atomically;
+  the lock is an OS file lock (released by the OS if the ingest dies).
+- `ChromaManifest`: one record in a small side collection on a Chroma server, so every
+  app process, on any machine, reads the same commit point; the lock is a lease record
+  that expires if its holder dies.
+
+`version()` changes whenever the manifest does: readers compare it to reload.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import socket
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterator
+
+from assistant.errors import IndexBusy
+
+def _holder() -> dict:
+    return {"host": socket.gethostname(), "pid": os.getpid(),
+            "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+
+
+def _busy(holder: dict) -> IndexBusy:
+    return IndexBusy(
+        f"another ingest is writing to this index (process {holder.get('pid')} on {holder.get('host')}, "
+        f"since {holder.get('since')}); try again when it has finished"
+    )
+
+
+class FileManifest:
+    def __init__(self, folder: Path):
+        self.path = folder / "manifest.json"
+        self.lock_path = folder / "ingest.lock"
+
+    def read(self) -> dict:
+        if not self.path.exists():
+            return {"files": {}}
+        return json.loads(self.path.read_text("utf-8"))
+
+    def write(self, manifest: dict) -> None:
+        # Atomic: readers see the old manifest or the new one, never half of either.
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".manifest-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(manifest, handle, indent=1, sort_keys=True)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.path)
+
+    def version(self) -> str:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return ""
+        return f"{stat.st_mtime_ns}-{stat.st_size}-{stat.st_ino}"
+
+    @contextmanager
+    def lock(self) -> Iterator[Callable[[], None]]:
+        """Held while writing; yields `renew` (call it now and then during a long ingest)."""
+        with open(self.lock_path, "a+", encoding="utf-8") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                raise _busy(_parse(handle.read())) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(json.dumps(_holder()))
+            handle.flush()
+            try:
+                yield lambda: None  # an OS lock needs no renewing
+            finally:
+                handle.truncate(0)
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class ChromaManifest:
+    LEASE_SECONDS = 600.0  # an ingest renews its lease at every file; a dead one's lapses
+
+    def __init__(self, client, collection: str):
+        # no embedding function: these records are never searched (and Chroma's default
+        # model would be downloaded)
+        self.records = client.get_or_create_collection(f"{collection}-manifest", embedding_function=None)
+
+    def _get(self, key: str) -> dict | None:
+        got = self.records.get(ids=[key], include=["documents"])
+        return json.loads(got["documents"][0]) if got["ids"] else None
+
+    def _put(self, key: str, value: dict) -> None:
+        self.records.upsert(ids=[key], documents=[json.dumps(value)], embeddings=[[0.0]])
+
+    def read(self) -> dict:
+        return self._get("manifest") or {"files": {}}
+
+    def write(self, manifest: dict) -> None:
+        self._put("manifest", {**manifest, "version": uuid.uuid4().hex})  # one upsert: atomic
+
+    def version(self) -> str:
+        return (self._get("manifest") or {}).get("version", "")
+
+    @contextmanager
+    def lock(self) -> Iterator[Callable[[], None]]:
+        token = uuid.uuid4().hex
+        held = self._get("lock")
+        if held and held.get("expires", 0) > time.time():
+            raise _busy(held)
+        self._put("lock", {**_holder(), "token": token, "expires": time.time() + self.LEASE_SECONDS})
+        time.sleep(0.2)  # Chroma has no compare-and-swap: whoever wrote last holds the lease
+        mine = self._get("lock") or {}
+        if mine.get("token") != token:
+            raise _busy(mine)
+
+        def renew() -> None:
+            self._put("lock", {**mine, "expires": time.time() + self.LEASE_SECONDS})
+
+        try:
+            yield renew
+        finally:
+            if (self._get("lock") or {}).get("token") == token:
+                self.records.delete(ids=["lock"])
+
+
+def _parse(text: str) -> dict:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return {}

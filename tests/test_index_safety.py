@@ -1,0 +1,182 @@
+"""A shared Chroma server, the write lock, pruning, and an ingest killed part-way.
+
+Everything is real: `chroma run` started on a free loopback port, the `assistant` command
+in subprocesses (one is killed with SIGKILL mid-write), the bundled embedding model.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.errors import IndexBusy
+from conftest import corpus_file
+
+pytestmark = pytest.mark.slow
+BIN = Path(sys.executable).parent
+RE_REFERRALS = "What was the re-referral rate in Barnsley at the end of October 2023?"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    """`chroma run` on a free port on 127.0.0.1, with its own data folder."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    port = _free_port()
+    data = tmp_path_factory.mktemp("chroma-server")
+    log = open(data / "server.log", "w")
+    server = subprocess.Popen(
+        [str(BIN / "chroma"), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            chromadb.HttpClient(host="127.0.0.1", port=port, settings=ChromaSettings(anonymized_telemetry=False)).heartbeat()
+            break
+        except Exception:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"chroma run did not start: {(data / 'server.log').read_text()}")
+            time.sleep(0.3)
+    yield port
+    server.terminate()
+    server.wait(timeout=30)
+    log.close()
+
+
+def _on_server(port: int, folder: Path, embedder, collection: str):
+    """An Assistant using the Chroma server; `folder` holds only its uploads."""
+    from assistant.index import Index
+    from assistant.pipeline import Assistant
+
+    settings = Settings(chroma_host="127.0.0.1", chroma_port=port, collection=collection,
+                        index_dir=folder, corpus_dir=folder / "corpus")
+    assistant = Assistant(settings)
+    assistant.__dict__["index"] = Index(settings, embedder)
+    return assistant
+
+
+def _cli(*args: str, env: dict, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "assistant"), *args], capture_output=True, text=True,
+                          env={**os.environ, **env}, timeout=timeout)
+
+
+def test_ingest_ask_suggest_and_prune_on_a_chroma_server(chroma_server, tmp_path, embedder):
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    for prefix in ("barnsley-osc-2024", "bury"):
+        shutil.copy(corpus_file(prefix), papers)
+    writer = _on_server(chroma_server, tmp_path / "writer", embedder, "council-a")
+    reader = _on_server(chroma_server, tmp_path / "reader", embedder, "council-a")  # a second app process
+    assert {r.status for r in writer.ingest([papers])} == {"added"}
+    assert not (tmp_path / "writer" / "manifest.json").exists()  # the commit point is on the server
+
+    answer = reader.ask(RE_REFERRALS)
+    assert "28.4%" in answer.text and answer.citations[0].source.startswith("barnsley")
+    barnsley = [d.doc_id for d in reader.documents() if d.source.startswith("barnsley")]
+    assert reader.suggest(barnsley).questions
+
+    # another process, through the command line, reads the same index
+    env = {"ASSISTANT_CHROMA_HOST": "127.0.0.1", "ASSISTANT_CHROMA_PORT": str(chroma_server),
+           "ASSISTANT_COLLECTION": "council-a", "ASSISTANT_INDEX_DIR": str(tmp_path / "cli")}
+    run = _cli("ask", "--json", RE_REFERRALS, env=env)
+    assert run.returncode == 0, run.stderr
+    assert "28.4%" in json.loads(run.stdout)["answer"]
+
+    # a paper leaves the folder: --prune removes it, and the reader's next answer knows
+    (papers / corpus_file("barnsley-osc-2024").name).unlink()
+    run = _cli("ingest", str(papers), "--prune", env=env)
+    assert run.returncode == 0, run.stderr
+    assert "removed" in run.stderr and "barnsley-osc-2024" in run.stderr
+    assert [d.source for d in reader.documents()] == [corpus_file("bury").name]
+    after = reader.ask(RE_REFERRALS)
+    assert "28.4%" not in after.text
+    assert all(c.source.startswith("bury") for c in after.citations)
+
+
+def test_readers_answer_from_the_committed_state_while_an_ingest_runs(chroma_server, tmp_path, embedder):
+    writer = _on_server(chroma_server, tmp_path / "w", embedder, "council-b")
+    reader = _on_server(chroma_server, tmp_path / "r", embedder, "council-b")
+    other = _on_server(chroma_server, tmp_path / "o", embedder, "council-b")
+    writer.ingest([corpus_file("barnsley-osc-2024")])
+    before = [d.source for d in reader.documents()]
+
+    big = threading.Thread(target=writer.ingest, args=([corpus_file("north-somerset")],))
+    big.start()  # ~380 passages: several seconds of writing
+    time.sleep(1.5)
+    with pytest.raises(IndexBusy, match="another ingest"):  # a second writer, any process
+        other.ingest([corpus_file("bury")])
+    pack = corpus_file("north-somerset").name
+    seen, answers = [], 0
+    while big.is_alive():
+        seen.append(sum(e.passages for e in reader.library() if e.document.source == pack))
+        answer = reader.ask(RE_REFERRALS)
+        assert "28.4%" in answer.text  # never an error, never half an index
+        answers += 1
+    big.join()
+    whole = reader.index.manifest()["files"][pack]["passages"]
+    assert answers >= 1 and seen[0] == 0
+    assert set(seen) <= {0, whole}  # the new paper was invisible until committed whole
+    assert {d.source for d in reader.documents()} == {*before, pack}
+    assert reader.check().ok
+
+
+def test_a_second_ingest_is_refused_while_one_holds_the_embedded_index(make_assistant, tmp_path):
+    holder = make_assistant()
+    holder.ingest([corpus_file("bury")])
+    with holder.index.writing():
+        run = _cli("ingest", str(corpus_file("barnsley-osc-2024")),
+                   env={"ASSISTANT_INDEX_DIR": str(holder.settings.index_dir)})
+    assert run.returncode == 1
+    assert "another ingest is writing to this index" in run.stderr and "Traceback" not in run.stderr
+    assert [d.source for d in holder.documents()] == [corpus_file("bury").name]
+
+
+def test_an_ingest_killed_mid_write_leaves_the_index_as_it_was(tmp_path):
+    papers, index = tmp_path / "papers", tmp_path / "index"
+    papers.mkdir()
+    shutil.copy(corpus_file("barnsley-osc-2024"), papers)
+    env = {"ASSISTANT_INDEX_DIR": str(index), "ASSISTANT_EMBED_BATCH_SIZE": "8"}
+    assert _cli("ingest", str(papers), env=env).returncode == 0
+    committed = json.loads((index / "manifest.json").read_text())["files"]
+
+    shutil.copy(corpus_file("north-somerset"), papers)  # ~380 passages: ~15 s of writing
+    child = subprocess.Popen([str(BIN / "assistant"), "ingest", str(papers)], env={**os.environ, **env},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    for line in child.stderr:  # wait until it has passed the first paper (already indexed)
+        if "unchanged" in line:
+            break
+    time.sleep(8)  # reading the pack, then writing its passages batch by batch
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+
+    assert json.loads((index / "manifest.json").read_text())["files"] == committed  # nothing half-committed
+    check = _cli("index", "check", env=env)
+    assert check.returncode == 1 and "belong to no committed document" in check.stdout  # it died mid-write
+    asked = _cli("ask", "--json", RE_REFERRALS, env=env)
+    assert asked.returncode == 0 and "28.4%" in json.loads(asked.stdout)["answer"]
+
+    repaired = _cli("index", "check", "--repair", env=env)
+    assert repaired.returncode == 0 and "(removed)" in repaired.stdout
+    assert "no inconsistencies" in _cli("index", "check", env=env).stdout
+    again = _cli("ingest", str(papers), env=env)
+    assert again.returncode == 0 and "added" in again.stderr
+    assert "no inconsistencies" in _cli("index", "check", env=env).stdout
