@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -28,6 +29,10 @@ from assistant.text import content_terms
 from assistant.types import Answer, Citation, Filters, Grounding, Hit, SourceDocument
 
 NO_COUNCIL = "\x00no council held\x00"
+MAX_QUESTION_CHARS = 1000  # a question, not a pasted report
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# A question is plain text: pasted markup (and any script in it) is not part of it.
+_MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|</?[A-Za-z][^<>]{0,300}>", re.I | re.S)
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,11 @@ class Assistant:
         self._forget_retriever()
         return results
 
+    def _same_content(self, digest: str, name: str) -> str | None:
+        """Another file already indexed with these exact bytes (its passages share ids)."""
+        files = self.index.manifest()["files"]
+        return next((source for source, e in files.items() if e["file_hash"] == digest and source != name), None)
+
     def _gone(self, files: list[Path]) -> list[str]:
         present = {f.name for f in files}
         if self.settings.upload_dir.is_dir():
@@ -112,6 +122,9 @@ class Assistant:
             previous = self.index.file_entry(path.name)
             if previous and previous["file_hash"] == digest:
                 return FileResult(str(path), "unchanged", len(previous["documents"]), previous["passages"])
+            twin = self._same_content(digest, path.name)
+            if twin:
+                raise UnreadableFile(path.name, f"it is the same paper as {twin}, which is already in the library")
             parsed = parse_file(
                 path,
                 self.index.embedder.count_tokens,
@@ -226,9 +239,14 @@ class Assistant:
         """The answer to a question, as snapshots: with a language model, the sources as
         soon as retrieval is done, then the checked sentences as they are written; the
         last snapshot is complete. `history`: earlier questions, as searched for."""
-        question = " ".join(question.split())
+        question = " ".join(_MARKUP.sub(" ", _CONTROL.sub(" ", question)).split())
         if not question:
             raise AssistantError("Please type a question.")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise AssistantError(
+                f"Questions can be at most {MAX_QUESTION_CHARS:,} characters (this one has {len(question):,}); "
+                "please ask about one thing at a time."
+            )
         top_k = top_k or self.settings.top_k
         clock = _Stopwatch()
         self._reload_if_changed()

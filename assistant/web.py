@@ -127,7 +127,7 @@ def build_app(assistant: Assistant):
                     plain_text = as_plain_text(answer) if answer.complete else ""
                     yield history + _turn(text, _reply(answer)), _sources_html(answer), plain_text, "", asked
             except AssistantError as exc:
-                yield history + _turn(text, str(exc)), _sources_html(None), "", "", asked
+                yield history + _turn(text, html.escape(str(exc))), _sources_html(None), "", "", asked
             except Exception:  # noqa: BLE001  (the page must never show a traceback)
                 log.exception("ask failed")
                 yield history + _turn(text, SORRY), _sources_html(None), "", "", asked
@@ -235,7 +235,9 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, block
 # --- helpers: pure functions from pipeline objects to what the page shows ---------------
 
 def _turn(question: str, reply: str) -> list[dict]:
-    return [{"role": "user", "content": question}, {"role": "assistant", "content": reply}]
+    """A question and its (already escaped) reply. Chat bubbles render Markdown and HTML,
+    so the member's words are escaped: markup in a question shows as typed, never runs."""
+    return [{"role": "user", "content": html.escape(question)}, {"role": "assistant", "content": reply}]
 
 
 def _introduction(assistant: Assistant) -> str:
@@ -249,9 +251,10 @@ def _introduction(assistant: Assistant) -> str:
 
 def _reply(answer: Answer) -> str:
     """The chat bubble: the answer, then (in italics) how it was made and checked."""
+    text = html.escape(answer.text)  # papers can contain markup too
     if not answer.complete:
-        return (answer.text + " …") if answer.text else "_Writing the answer; each sentence is checked against the papers…_"
-    return "\n\n".join([answer.text, *(f"_{html.escape(note)}_" for note in notes(answer))])
+        return (text + " …") if text else "_Writing the answer; each sentence is checked against the papers…_"
+    return "\n\n".join([text, *(f"_{html.escape(note)}_" for note in notes(answer))])
 
 
 def _filters(council, doc_id, kind, date_from, date_to) -> Filters:
@@ -374,7 +377,8 @@ def _store_uploads(files: list[str], folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     stored = []
     for upload in map(Path, files):
-        target = folder / (_UNSAFE.sub("_", upload.name).strip(" .") or "upload")
+        # no leading dot (hidden, and never ingested) or dash (read as an option by shell tools)
+        target = folder / (_UNSAFE.sub("_", upload.name).lstrip(" .-").rstrip(" .") or "upload")
         shutil.copyfile(upload, target)
         stored.append(target)
     return stored

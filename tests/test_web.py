@@ -295,6 +295,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def test_markup_in_a_question_is_shown_as_text_never_run(page):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    hostile = "<script>alert(1)</script><img src=x onerror=alert(2)> What was the re-referral rate in Barnsley?"
+    ask(page, hostile)
+    shot(page, "10-markup-question")
+    assert dialogs == []
+    assert page.locator("#chat script, #chat img[src='x']").count() == 0
+    assert "28.4%" in last_answer(page)
+
+
+def test_an_over_long_question_gets_a_plain_message(page):
+    ask(page, "How many children? " * 600, expect_sources=False)
+    assert "at most 1,000 characters" in last_answer(page)
+    assert "Traceback" not in page.content()
+
+
 # --- with a language model (a scripted OpenAI-protocol server on 127.0.0.1) --------------
 
 @pytest.fixture(scope="module")
