@@ -78,13 +78,29 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--source", help="A paper's file name (or a path: it is ingested first).")
     which.add_argument("--doc-id", action="append", help="A document id; repeat for a whole meeting.")
     suggest.add_argument("--max", type=int, default=12, help="Most questions to suggest (default 12).")
+    _add_group_arg(suggest)
     suggest.add_argument("--json", action="store_true", help="Print one JSON object.")
     suggest.add_argument("--briefing", type=Path, help="Also write a briefing (.md or .docx) with all the questions.")
     suggest.set_defaults(run=cmd_suggest)
 
     docs = sub.add_parser("documents", help="List the indexed documents.")
     docs.add_argument("--json", action="store_true")
+    _add_group_arg(docs)
     docs.set_defaults(run=cmd_documents)
+
+    access = sub.add_parser("access", help="Confirm or set who may see a file's papers.")
+    access.add_argument("source", help="File name as listed by `assistant documents`.")
+    decision = access.add_mutually_exclusive_group(required=True)
+    decision.add_argument("--public", action="store_true", help="Anyone may see it.")
+    decision.add_argument("--groups", help="Restricted to these groups (comma-separated).")
+    access.set_defaults(run=cmd_access)
+
+    users = sub.add_parser("users", help="Manage the users file (ASSISTANT_USERS).")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add", help="Add or replace a user; the password is read from stdin.")
+    add.add_argument("name")
+    add.add_argument("--groups", default="", help="Comma-separated groups, e.g. officers,cabinet.")
+    add.set_defaults(run=cmd_users_add)
 
     remove = sub.add_parser("remove", help="Remove a file's documents from the index.")
     remove.add_argument("source", help="File name as listed by `assistant documents`.")
@@ -122,12 +138,18 @@ def _llm_overrides(args) -> dict:
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
 
+def _add_group_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--group", action="append", default=[],
+                        help="Also search restricted papers open to this group (for operators; repeatable).")
+
+
 def _add_filter_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--council", help="Only this council's papers (e.g. 'barnsley').")
     parser.add_argument("--doc-id", action="append", default=[], help="Only this document.")
     parser.add_argument("--kind", choices=["report", "minutes", "agenda", "work programme"])
     parser.add_argument("--from", dest="date_from", type=date.fromisoformat, help="Meetings on/after YYYY-MM-DD.")
     parser.add_argument("--to", dest="date_to", type=date.fromisoformat, help="Meetings on/before YYYY-MM-DD.")
+    _add_group_arg(parser)
 
 
 def _filters(args) -> Filters:
@@ -137,6 +159,7 @@ def _filters(args) -> Filters:
         date_from=args.date_from,
         date_to=args.date_to,
         kind=args.kind,
+        groups=tuple(args.group),
     )
 
 
@@ -236,7 +259,7 @@ def cmd_serve(args, settings: Settings) -> int:
 def cmd_suggest(args, settings: Settings) -> int:
     assistant = _assistant(settings)
     doc_ids = args.doc_id or assistant.doc_ids_for_source(args.source)
-    suggestions = assistant.suggest(doc_ids, max_questions=args.max)
+    suggestions = assistant.suggest(doc_ids, max_questions=args.max, groups=tuple(args.group))
     if args.briefing:
         from assistant.briefing import write_briefing
 
@@ -253,12 +276,32 @@ def cmd_suggest(args, settings: Settings) -> int:
 def cmd_documents(args, settings: Settings) -> int:
     from dataclasses import asdict
 
-    docs = _assistant(settings).documents()
+    docs = _assistant(settings).documents(tuple(args.group))
     if args.json:
         print(json.dumps([asdict(d) for d in docs], ensure_ascii=False))
         return 0
     for d in docs:
         print(f"{d.doc_id}  {d.meeting_date or '----------'}  {d.kind:<8} {d.council or '?'}: {d.title}")
+    return 0
+
+
+def cmd_access(args, settings: Settings) -> int:
+    groups = tuple(g.strip() for g in (args.groups or "").split(",") if g.strip())
+    _assistant(settings).set_access(args.source, restricted=not args.public, groups=groups)
+    print(f"{args.source}: " + ("public" if args.public else f"restricted to {', '.join(groups) or 'officers'}"))
+    return 0
+
+
+def cmd_users_add(args, settings: Settings) -> int:
+    from assistant.access import add_user
+
+    if not settings.users:
+        raise AssistantError("set ASSISTANT_USERS to the users file's path first")
+    password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 8:
+        raise AssistantError("passwords must be at least 8 characters (read from stdin)")
+    add_user(settings.users, args.name, password, [g.strip() for g in args.groups.split(",") if g.strip()])
+    print(f"{args.name} added to {settings.users}")
     return 0
 
 

@@ -49,6 +49,10 @@ class Settings(BaseSettings):
         "abstentions on unanswerable questions with at most 5% of answerable ones refused.",
     )
     max_file_mb: float = Field(50.0, description="Files larger than this are refused.")
+    users: Path | None = Field(
+        None, description="Users file (TOML, hashed passwords and groups). Set: the web UI asks "
+        "for a login and shows restricted papers to their groups. Unset: restricted papers are never served."
+    )
     uploads_dir: Path | None = Field(
         None, description="Where files added in the web UI are kept. Default: <index_dir>/uploads."
     )

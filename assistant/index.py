@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
+from assistant.access import visible
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import AssistantError, IndexNotBuilt
@@ -110,7 +111,7 @@ class Index:
     def documents(self) -> list[SourceDocument]:
         docs = []
         for entry in self.manifest()["files"].values():
-            docs.extend(SourceDocument(**d) for d in entry["documents"])
+            docs.extend(SourceDocument(**{**d, "groups": tuple(d.get("groups", ()))}) for d in entry["documents"])
         return docs
 
     def file_entry(self, source: str) -> dict | None:
@@ -143,6 +144,18 @@ class Index:
         if previous and previous["file_hash"] != digest:
             self.collection.delete(where={"file_hash": previous["file_hash"]})
         return len(nodes)
+
+    def set_access(self, source: str, restricted: bool, groups: tuple[str, ...], note: str) -> bool:
+        """Change who may see a file's documents: only the manifest changes (no re-embedding),
+        and retrieval reads access from it on every search."""
+        manifest = self.manifest()
+        entry = manifest["files"].get(source)
+        if entry is None:
+            return False
+        for document in entry["documents"]:
+            document.update(restricted=restricted, groups=list(groups), access_note=note)
+        self._write_manifest(manifest)
+        return True
 
     def remove_file(self, source: str) -> bool:
         manifest = self.manifest()
@@ -223,7 +236,7 @@ class Index:
         docs = self.documents()
         if not docs:
             raise IndexNotBuilt(str(self.dir))
-        return [d.doc_id for d in docs if _matches(d, filters)]
+        return [d.doc_id for d in docs if _matches(d, filters) and visible(d, filters.groups)]
 
     def committed_nodes(self) -> list:
         """Every committed passage as a LlamaIndex node, exactly as Chroma holds it."""

@@ -15,6 +15,7 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+from assistant.access import DEFAULT_GROUPS, is_sidecar, visible, with_access
 from assistant.answer.extractive import ABSTAIN_TEXT, extract
 from assistant.answer.generative import write_answer
 from assistant.answer.grounding import check_sentence, evidence
@@ -133,6 +134,7 @@ class Assistant:
             )
             if not parsed:
                 raise UnreadableFile(path.name, "no passages could be made from the text")
+            parsed = with_access(path, parsed)
             count = self.index.add_file(path.name, digest, parsed, on_batch=on_progress)
             return FileResult(str(path), "updated" if previous else "added", len(parsed), count)
         except UnreadableFile as exc:
@@ -155,11 +157,22 @@ class Assistant:
         self._forget_retriever()
         return report
 
-    def documents(self) -> list[SourceDocument]:
-        return self.index.documents()
+    def documents(self, groups: tuple[str, ...] = ()) -> list[SourceDocument]:
+        """The documents a viewer in `groups` may see (restricted ones only for their groups)."""
+        return [d for d in self.index.documents() if visible(d, groups)]
 
-    def library(self) -> list[LibraryEntry]:
-        """Every indexed document with its passage count and when its file was added."""
+    def set_access(self, source: str, restricted: bool, groups: tuple[str, ...] = ()) -> None:
+        """An officer's decision on who may see a file's papers (confirming or overriding
+        what was detected)."""
+        groups = tuple(groups) or (DEFAULT_GROUPS if restricted else ())
+        note = f"restricted to {', '.join(groups)} by an officer" if restricted else None
+        with self.index.writing():
+            if not self.index.set_access(source, restricted, groups, note):
+                raise AssistantError(f"no indexed file is called {source!r} (see `assistant documents`)")
+        self._forget_retriever()
+
+    def library(self, groups: tuple[str, ...] = ()) -> list[LibraryEntry]:
+        """Every document the viewer may see, with its passage count and when its file was added."""
         self._reload_if_changed()
         counts: dict[str, int] = {}
         for node in self.retriever.nodes:
@@ -167,24 +180,26 @@ class Assistant:
         files = self.index.manifest()["files"]
         return [
             LibraryEntry(d, counts.get(d.doc_id, 0), files.get(d.source, {}).get("added"))
-            for d in self.documents()
+            for d in self.documents(groups)
         ]
 
-    def example_questions(self, limit: int = 4) -> list[str]:
+    def example_questions(self, limit: int = 4, groups: tuple[str, ...] = ()) -> list[str]:
         from assistant.examples import example_questions
         from assistant.index import passage_from_node
 
         self._reload_if_changed()
-        passages = [passage_from_node(n) for n in self.retriever.nodes]
-        return example_questions(self.documents(), passages, limit)
+        documents = self.documents(groups)
+        shown = {d.doc_id for d in documents}
+        passages = [passage_from_node(n) for n in self.retriever.nodes if n.metadata["doc_id"] in shown]
+        return example_questions(documents, passages, limit)
 
-    def suggest(self, doc_ids: Iterable[str], max_questions: int = 12):
+    def suggest(self, doc_ids: Iterable[str], max_questions: int = 12, groups: tuple[str, ...] = ()):
         """Ranked, cited scrutiny questions for these documents (a report, or a meeting's papers)."""
         from assistant.index import passage_from_node
         from assistant.suggest import suggest_questions
 
         self._reload_if_changed()
-        known = self.retriever.documents
+        known = {d: doc for d, doc in self.retriever.documents.items() if visible(doc, groups)}
         wanted = list(dict.fromkeys(doc_ids))
         missing = [d for d in wanted if d not in known]
         if missing or not wanted:
@@ -209,7 +224,7 @@ class Assistant:
             if result.status == "skipped":
                 raise AssistantError(f"{path.name} could not be read: {result.reason}")
         name = path.name
-        found = [d.doc_id for d in self.documents() if d.source == name]
+        found = [d.doc_id for d in self.index.documents() if d.source == name]
         if not found:
             raise AssistantError(f"no indexed file is called {name!r} (see `assistant documents`)")
         return found
@@ -358,6 +373,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
             found.extend(
                 p for p in sorted(path.rglob("*"))
                 if p.is_file() and not p.name.startswith(".") and p.name.lower() != "readme.md"
+                and not is_sidecar(p)  # who may see a paper, not a paper
             )
         else:
             found.append(path)

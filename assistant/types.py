@@ -29,6 +29,9 @@ class SourceDocument:
     author: str | None = None
     kind: DocumentKind = "report"
     part: int = 0  # position within a document pack (0 when the file is one document)
+    restricted: bool = False  # exempt / Part 2: only for viewers in `groups` (see access.py)
+    groups: tuple[str, ...] = ()
+    access_note: str | None = None  # how it came to be restricted
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,9 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     kind: str | None = None
+    # the viewer's groups: a restricted paper is searched only for a viewer in one of its
+    # groups, so the default (no groups) never sees one
+    groups: tuple[str, ...] = ()
 
     def is_empty(self) -> bool:
         return self == Filters()

@@ -13,11 +13,16 @@ import re
 import shutil
 import tempfile
 import threading
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import get_args
 
-from assistant import _offline  # noqa: F401  (before gradio: analytics and hub calls off)
+from assistant import _offline  # noqa: F401, I001  (before gradio: analytics and hub calls off)
+
+import gradio as gr  # at module level: handlers' `request: gr.Request` hints are resolved here
+
+from assistant.access import check_password, load_users
 from assistant.answer.render import as_plain_text, notes, where
 from assistant.errors import AssistantError
 from assistant.ingest import SUPPORTED_SUFFIXES
@@ -40,8 +45,10 @@ CSS = """
 """
 
 
-def build_app(assistant: Assistant):
-    import gradio as gr
+def build_app(assistant: Assistant, users: dict | None = None):
+    """`users`: from the users file; without one, everyone sees public papers only."""
+
+    users = users or {}
 
     lock = threading.Lock()  # one ingest or removal at a time; asks read committed state
 
@@ -96,7 +103,7 @@ def build_app(assistant: Assistant):
 
         with gr.Tab("Library"):
             library = gr.Dataframe(
-                headers=["Title", "Council", "Committee", "Meeting date", "Kind", "Passages", "Added", "File"],
+                headers=["Title", "Council", "Committee", "Meeting date", "Kind", "Passages", "Added", "File", "Access"],
                 label="Documents in the index", interactive=False, elem_id="library", wrap=True,
             )
             upload = gr.File(
@@ -113,7 +120,12 @@ def build_app(assistant: Assistant):
         filters = [council, report, kind, date_from, date_to]
         refreshed = [council, report, to_remove, library, examples, prep_for]
 
-        def on_ask(text, history, asked, *filter_values):
+        def viewer(request: gr.Request | None) -> tuple[str, ...]:
+            """The groups of whoever is logged in (none without a users file: public papers only)."""
+            user = users.get(getattr(request, "username", None) or "")
+            return user.groups if user else ()
+
+        def on_ask(text, history, asked, council, report, kind, date_from, date_to, request: gr.Request):
             """Streams: the sources as soon as they are found, then each checked sentence."""
             history, asked = list(history or []), list(asked or [])
             text = " ".join((text or "").split())
@@ -121,7 +133,8 @@ def build_app(assistant: Assistant):
                 yield history, gr.skip(), gr.skip(), text, asked
                 return
             try:
-                for answer in assistant.answers(text, _filters(*filter_values), history=asked):
+                filters = replace(_filters(council, report, kind, date_from, date_to), groups=viewer(request))
+                for answer in assistant.answers(text, filters, history=asked):
                     if answer.complete:
                         asked.append(answer.searched_for or text)
                     plain_text = as_plain_text(answer) if answer.complete else ""
@@ -132,10 +145,10 @@ def build_app(assistant: Assistant):
                 log.exception("ask failed")
                 yield history + _turn(text, SORRY), _sources_html(None), "", "", asked
 
-        def on_ingest(files, progress=gr.Progress()):
+        def on_ingest(files, request: gr.Request, progress=gr.Progress()):
             paths = _store_uploads(files or [], assistant.settings.upload_dir)
             if not paths:
-                return ("Choose one or more files first.", *_refresh(assistant))
+                return ("Choose one or more files first.", *_refresh(assistant, viewer(request)))
             done: list[FileResult] = []
             progress((0, len(paths)), desc="Reading and indexing")
 
@@ -147,31 +160,31 @@ def build_app(assistant: Assistant):
                 try:
                     assistant.ingest(paths, on_file=file_done)
                 except AssistantError as exc:  # e.g. another ingest holds the index
-                    return (f"Nothing was added: {html.escape(str(exc))}.", *_refresh(assistant))
+                    return (f"Nothing was added: {html.escape(str(exc))}.", *_refresh(assistant, viewer(request)))
                 except Exception:  # noqa: BLE001
                     log.exception("ingest failed")
-                    return (f"Ingest stopped: {SORRY} Nothing already in the library was lost.", *_refresh(assistant))
+                    return (f"Ingest stopped: {SORRY} Nothing already in the library was lost.", *_refresh(assistant, viewer(request)))
             for result in done:
                 if result.status == "skipped":
                     Path(result.path).unlink(missing_ok=True)  # keep only what the library holds
-            return (_ingest_markdown(done), *_refresh(assistant))
+            return (_ingest_markdown(done), *_refresh(assistant, viewer(request)))
 
-        def on_remove(source):
+        def on_remove(source, request: gr.Request):
             if not source:
-                return ("Choose a file to remove.", *_refresh(assistant))
+                return ("Choose a file to remove.", *_refresh(assistant, viewer(request)))
             with lock:
                 try:
                     removed = assistant.remove(source)
                 except AssistantError as exc:
-                    return (f"Nothing was removed: {html.escape(str(exc))}.", *_refresh(assistant))
+                    return (f"Nothing was removed: {html.escape(str(exc))}.", *_refresh(assistant, viewer(request)))
             message = f"Removed **{html.escape(source)}**." if removed else f"{html.escape(source)} is not in the library."
-            return (message, *_refresh(assistant))
+            return (message, *_refresh(assistant, viewer(request)))
 
-        def on_suggest(choice):
+        def on_suggest(choice, request: gr.Request):
             if not choice:
                 return None, gr.CheckboxGroup(choices=[], value=[]), "Choose a report or a meeting first."
             try:
-                suggestions = assistant.suggest(_doc_ids_for(choice))
+                suggestions = assistant.suggest(_doc_ids_for(choice), groups=viewer(request))
             except AssistantError as exc:
                 return None, gr.CheckboxGroup(choices=[], value=[]), html.escape(str(exc))
             except Exception:  # noqa: BLE001
@@ -208,18 +221,21 @@ def build_app(assistant: Assistant):
         clear_button.click(lambda: ([], _sources_html(None), "", "", []), None, ask_outputs)
         ingest_button.click(on_ingest, upload, [ingest_report, *refreshed]).then(lambda: None, None, upload)
         remove_button.click(on_remove, to_remove, [remove_report, *refreshed])
-        app.load(lambda: _refresh(assistant), None, refreshed)
+        def on_load(request: gr.Request):
+            return _refresh(assistant, viewer(request))
+
+        app.load(on_load, None, refreshed)
     return app
 
 
 def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, block: bool = True):
     """Warm the model and index, then listen. Returns the running app when not blocking."""
-    import gradio as gr
 
     assistant.retriever  # noqa: B018  (loads passages, BM25 and the model before the first visitor)
     assistant.index.embedder.embed_query("warm up")
     assistant.llm  # noqa: B018  (a misconfigured model is reported now, not at the first question)
-    app = build_app(assistant)
+    users = load_users(assistant.settings.users) if assistant.settings.users else {}
+    app = build_app(assistant, users)
     # System fonts only: the default theme fetches Google Fonts, which a council network
     # (or no network) blocks, delaying the first paint.
     theme = gr.themes.Base(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
@@ -227,6 +243,8 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, block
     app.launch(
         server_name=host, server_port=port, share=False, show_error=False,
         prevent_thread_lock=not block, quiet=True, theme=theme, css=CSS, footer_links=[],
+        auth=(lambda name, password: check_password(users.get(name), password)) if users else None,
+        auth_message="Scrutiny Assistant: sign in with the account your scrutiny officer gave you.",
         ssr_mode=False,
     )
     return app
@@ -306,26 +324,32 @@ def _highlight(text: str, quote: str | None) -> str:
     return escaped
 
 
-def _refresh(assistant: Assistant):
+def _refresh(assistant: Assistant, groups: tuple[str, ...] = ()):
     """New choices for everything that lists documents: filters, removal, library, examples."""
-    import gradio as gr
 
-    entries = assistant.library()
+    entries = assistant.library(groups)
     councils = sorted({e.document.council for e in entries if e.document.council})
     reports = [(f"{e.document.title or e.document.source} ({e.document.meeting_date or 'date unknown'})",
                 e.document.doc_id) for e in entries]
     files = sorted({e.document.source for e in entries})
     rows = [[e.document.title, e.document.council, e.document.committee, e.document.meeting_date,
-             e.document.kind, e.passages, (e.added or "")[:16].replace("T", " "), e.document.source]
+             e.document.kind, e.passages, (e.added or "")[:16].replace("T", " "), e.document.source,
+             _access_label(e.document)]
             for e in entries]
     return (
         gr.Dropdown(choices=[("All councils", ALL), *[(c, c) for c in councils]]),
         gr.Dropdown(choices=[("All reports", ALL), *reports]),
         gr.Dropdown(choices=files, value=None),
         rows,
-        gr.Dataset(samples=[[q] for q in _examples(assistant)]),
+        gr.Dataset(samples=[[q] for q in _examples(assistant, groups)]),
         gr.Dropdown(choices=_preparation_choices([e.document for e in entries]), value=None),
     )
+
+
+def _access_label(document) -> str:
+    if not document.restricted:
+        return "public"
+    return f"restricted to {', '.join(document.groups)}" + (f" ({document.access_note})" if document.access_note else "")
 
 
 def _preparation_choices(documents) -> list[tuple[str, str]]:
@@ -361,9 +385,9 @@ def _suggestions_html(suggestions) -> str:
     return "".join(parts) or "<p>The papers raise nothing the assistant could turn into a specific question.</p>"
 
 
-def _examples(assistant: Assistant) -> list[str]:
+def _examples(assistant: Assistant, groups: tuple[str, ...] = ()) -> list[str]:
     try:
-        return assistant.example_questions()
+        return assistant.example_questions(groups=groups)
     except AssistantError:
         return []
 

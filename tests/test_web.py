@@ -380,3 +380,80 @@ def test_failing_model_shows_the_quoted_answer_with_a_notice(llm_page):
     answer = last_answer(page)
     assert "28.4%" in answer and "HTTP 500" in answer
     assert "Traceback" not in page.content() and "Error" not in page.inner_text("body")
+
+
+# --- sign-in and restricted papers ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def secured_app(corpus_assistant, embedder, tmp_path_factory):
+    """The app with a users file: alice is in 'cabinet', bob in no group; one paper is
+    restricted to 'cabinet'."""
+    from assistant.access import add_user
+    from assistant.index import Index
+    from assistant.pipeline import Assistant
+    from assistant.web import serve
+
+    own = tmp_path_factory.mktemp("secured-index")
+    shutil.copytree(corpus_assistant.settings.index_dir, own, dirs_exist_ok=True)
+    users = own / "users.toml"
+    add_user(users, "alice", "alice-password", ["cabinet"])
+    add_user(users, "bob", "bob-password", [])
+    settings = corpus_assistant.settings.model_copy(update={"index_dir": own, "users": users})
+    assistant = Assistant(settings)
+    assistant.__dict__["index"] = Index(settings, embedder)
+    secret = own / "hilltop-placement.txt"
+    secret.write_text("Wessex Council Children's Scrutiny Committee 14 March 2024\nHilltop Placement Costs\n\n"
+                      "1.1 The cost of the Hilltop residential placement is £12,345 per week.\n", "utf-8")
+    (own / "hilltop-placement.txt.access.toml").write_text('restricted = true\ngroups = ["cabinet"]\n', "utf-8")
+    assert assistant.ingest([secret])[0].status == "added"
+    port = _free_port()
+    app = serve(assistant, "127.0.0.1", port, block=False)
+    yield f"http://127.0.0.1:{port}/"
+    app.close()
+
+
+def _signed_in(browser, url: str, name: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(url)
+    page.get_by_label("username").fill(name)
+    page.get_by_label("password").fill(f"{name}-password")
+    page.get_by_role("button", name="Login").click()
+    page.wait_for_selector("#question textarea")
+    return context, page
+
+
+def test_sign_in_is_required_and_wrong_passwords_fail(browser, secured_app):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(secured_app)
+    assert page.locator("#question").count() == 0  # nothing but the sign-in form
+    page.get_by_label("username").fill("alice")
+    page.get_by_label("password").fill("not-her-password")
+    page.get_by_role("button", name="Login").click()
+    page.wait_for_timeout(1000)
+    assert page.locator("#question").count() == 0
+    context.close()
+
+
+def test_a_restricted_paper_is_seen_only_by_its_group(browser, secured_app):
+    question = "What is the weekly cost of the Hilltop residential placement?"
+    context, bob = _signed_in(browser, secured_app, "bob")
+    ask(bob, question)
+    shot(bob, "14-restricted-bob")
+    assert "12,345" not in bob.content()
+    bob.get_by_role("tab", name="Library").click()
+    assert "hilltop" not in bob.inner_text("#library").lower()
+    bob.get_by_role("tab", name="Prepare for a meeting").click()
+    bob.click("#prepare-for input")
+    assert "Hilltop" not in bob.inner_text("body")
+    context.close()
+
+    context, alice = _signed_in(browser, secured_app, "alice")
+    ask(alice, question)
+    shot(alice, "15-restricted-alice")
+    assert "£12,345" in last_answer(alice)
+    alice.get_by_role("tab", name="Library").click()
+    assert "restricted to cabinet" in alice.inner_text("#library")
+    context.close()

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.access import strip_front_matter
 from assistant.errors import UnreadableFile
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
@@ -63,7 +64,7 @@ def _read_text(path: Path) -> list[Page]:
             raise UnreadableFile(path.name, "the file is not valid UTF-8 or Windows-1252 text")
     if _control_char_ratio(text) > 0.05:
         raise UnreadableFile(path.name, "this looks like a binary file, not text")
-    return [Page(None, markdown_tables_to_tabs(text))]
+    return [Page(None, markdown_tables_to_tabs(strip_front_matter(text)))]
 
 
 def _control_char_ratio(text: str) -> float:
