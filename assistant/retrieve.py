@@ -46,6 +46,7 @@ class Retriever:
         self.nodes = self.index.committed_nodes()
         self.documents = {d.doc_id: d for d in self.index.documents()}
         self._bm25_cache: dict[tuple[str, ...], object] = {}
+        self._vectors: dict[str, np.ndarray] = {}
         self._vector_index = VectorStoreIndex.from_vector_store(
             self.index.vector_store, embed_model=self.index.embedder.llama
         )
@@ -124,8 +125,13 @@ class Retriever:
         return ranked
 
     def _embeddings(self, ids: list[str]) -> dict[str, np.ndarray]:
-        stored = self.index.collection.get(ids=ids, include=["embeddings"])
-        return {pid: np.asarray(vec) for pid, vec in zip(stored["ids"], stored["embeddings"])}
+        """Stored vectors of these passages, fetched once each (committed passages never
+        change: a new version of a file has new ids)."""
+        missing = [pid for pid in ids if pid not in self._vectors]
+        if missing:
+            stored = self.index.collection.get(ids=missing, include=["embeddings"])
+            self._vectors.update((pid, np.asarray(vec)) for pid, vec in zip(stored["ids"], stored["embeddings"]))
+        return {pid: self._vectors[pid] for pid in ids if pid in self._vectors}
 
     def document(self, doc_id: str) -> SourceDocument:
         return self.documents[doc_id]

@@ -231,6 +231,12 @@ def build_app(assistant: Assistant, users: dict | None = None):
 def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, block: bool = True):
     """Warm the model and index, then listen. Returns the running app when not blocking."""
 
+    import torch
+
+    # Many members' one-line questions at once, not one big batch: one thread per query
+    # embedding serves ~40% more questions a second on 2 cores (bench/load.py); uploads
+    # embedded here are slower for it, and `assistant ingest` is unaffected.
+    torch.set_num_threads(1)
     assistant.retriever  # noqa: B018  (loads passages, BM25 and the model before the first visitor)
     assistant.index.embedder.embed_query("warm up")
     assistant.llm  # noqa: B018  (a misconfigured model is reported now, not at the first question)
