@@ -41,4 +41,4 @@ load: install
 	$(BIN)/python bench/load.py --clients 20 --seconds 60 --store both
 
 clean:
-	rm -rf $(VENV) index/chroma.sqlite3 index/manifest.json index/*-*-*-*-*/ index/uploads test-artifacts
+	rm -rf $(VENV) index/chroma.sqlite3 index/manifest.json index/ingest.lock index/*-*-*-*-*/ index/uploads test-artifacts

@@ -232,8 +232,10 @@ class Index:
 
     # --- reading ---------------------------------------------------------------------
 
-    def allowed_doc_ids(self, filters: Filters) -> list[str]:
-        docs = self.documents()
+    def allowed_doc_ids(self, filters: Filters, documents: list[SourceDocument] | None = None) -> list[str]:
+        """The documents a search with these filters may return (`documents`: a snapshot of
+        the committed ones, to spare reading the manifest again)."""
+        docs = self.documents() if documents is None else documents
         if not docs:
             raise IndexNotBuilt(str(self.dir))
         return [d.doc_id for d in docs if _matches(d, filters) and visible(d, filters.groups)]

@@ -88,11 +88,13 @@ class FileManifest:
 
 class ChromaManifest:
     LEASE_SECONDS = 600.0  # an ingest renews its lease at every file; a dead one's lapses
+    VERSION_TTL = 1.0
 
     def __init__(self, client, collection: str):
         # no embedding function: these records are never searched (and Chroma's default
         # model would be downloaded)
         self.records = client.get_or_create_collection(f"{collection}-manifest", embedding_function=None)
+        self._checked = ("", float("-inf"))  # (version, when read)
 
     def _get(self, key: str) -> dict | None:
         got = self.records.get(ids=[key], include=["documents"])
@@ -105,10 +107,17 @@ class ChromaManifest:
         return self._get("manifest") or {"files": {}}
 
     def write(self, manifest: dict) -> None:
-        self._put("manifest", {**manifest, "version": uuid.uuid4().hex})  # one upsert: atomic
+        version = uuid.uuid4().hex
+        self._put("manifest", {**manifest, "version": version})  # one upsert: atomic
+        self._checked = (version, time.monotonic())
 
     def version(self) -> str:
-        return (self._get("manifest") or {}).get("version", "")
+        """Read at most once a second: every question asks whether another process has
+        committed, and a second's delay in seeing a new paper costs nothing."""
+        now = time.monotonic()
+        if now - self._checked[1] > self.VERSION_TTL:
+            self._checked = ((self._get("manifest") or {}).get("version", ""), now)
+        return self._checked[0]
 
     @contextmanager
     def lock(self) -> Iterator[Callable[[], None]]:

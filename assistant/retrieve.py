@@ -55,7 +55,9 @@ class Retriever:
     refresh = _load
 
     def search(self, question: str, filters: Filters = Filters(), top_k: int = 5) -> list[Hit]:
-        allowed = tuple(sorted(self.index.allowed_doc_ids(filters)))
+        # from the documents loaded with the passages: the same committed state, and no
+        # manifest read per search (an HTTP call with a Chroma server)
+        allowed = tuple(sorted(self.index.allowed_doc_ids(filters, list(self.documents.values()))))
         if not allowed:
             return []
         query = expand_acronyms(question)
