@@ -26,7 +26,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, UnreadableFile
 from assistant.types import SourceDocument
 
 SIDECAR_SUFFIX = ".access.toml"
@@ -58,7 +58,8 @@ def declared(path: Path) -> Access | None:
         try:
             data = tomllib.loads(sidecar.read_text("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise AssistantError(f"{sidecar.name} is not valid TOML ({exc})") from None
+            # skipped, not indexed as public: the officer meant to say something about it
+            raise UnreadableFile(path.name, f"its access file {sidecar.name} is not valid TOML ({exc})") from None
         return _access(bool(data.get("restricted", False)), data.get("groups", []), f"declared in {sidecar.name}")
     if path.suffix.lower() in (".txt", ".md"):
         head = path.read_bytes()[:4096].decode("utf-8", errors="replace")

@@ -145,3 +145,16 @@ def system_of(request: dict) -> str:
 
 def first_sentence(text: str) -> str:
     return re.split(r"(?<=[.!?])\s+(?=[A-Z])", text.strip())[0].rstrip(".")
+
+
+def assistant_using(base, url: str, **settings):
+    """An Assistant over `base`'s index whose answers the model at `url` writes (sharing
+    `base`'s loaded passages and BM25 if it has them: asking only reads)."""
+    from assistant.pipeline import Assistant
+
+    options = {"llm": "openai-compatible", "llm_base_url": url, "llm_model": "scripted", **settings}
+    assistant = Assistant(base.settings.model_copy(update=options))
+    assistant.__dict__["index"] = base.index
+    if "retriever" in base.__dict__:
+        assistant.__dict__["retriever"] = base.retriever
+    return assistant

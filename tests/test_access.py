@@ -137,3 +137,11 @@ def test_users_file_holds_only_salted_hashes(tmp_path):
     short = subprocess.run([sys.executable, "-m", "assistant.cli", "users", "add", "carol"], input="short\n",
                            capture_output=True, text=True, env=env, timeout=120)
     assert short.returncode == 1 and "at least 8 characters" in short.stderr
+
+
+def test_a_broken_access_file_keeps_its_paper_out(make_assistant, tmp_path):
+    paper = tmp_path / "hilltop-placement.txt"
+    paper.write_text(HEADER + "1.1 The cost of the Hilltop residential placement is £12,345 per week.\n", "utf-8")
+    (tmp_path / "hilltop-placement.txt.access.toml").write_text("restricted = tru\n", "utf-8")
+    (result,) = make_assistant().ingest([paper])
+    assert result.status == "skipped" and "access file" in result.reason and "not valid TOML" in result.reason

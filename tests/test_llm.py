@@ -16,7 +16,7 @@ import pytest
 from assistant.answer.figures import ungrounded
 from assistant.text import WITHHELD
 from conftest import ROOT
-from llm_server import Reply, ScriptedLLM, first_sentence, passages_in, system_of
+from llm_server import Reply, ScriptedLLM, assistant_using, first_sentence, passages_in, system_of
 
 RE_REFERRALS = "What was the re-referral rate in Barnsley at the end of October 2023?"
 
@@ -24,19 +24,13 @@ RE_REFERRALS = "What was the re-referral rate in Barnsley at the end of October 
 @pytest.fixture
 def with_llm(corpus_assistant):
     """An Assistant over the corpus index whose answers a scripted model writes."""
-    from assistant.pipeline import Assistant
-
     servers = []
+    corpus_assistant.retriever  # noqa: B018  (loaded once, shared by every model-backed assistant)
 
     def make(script, **settings):
         server = ScriptedLLM(script).__enter__()
         servers.append(server)
-        options = {"llm": "openai-compatible", "llm_base_url": server.url, "llm_model": "scripted",
-                   "llm_timeout": 10.0, **settings}
-        assistant = Assistant(corpus_assistant.settings.model_copy(update=options))
-        assistant.__dict__["index"] = corpus_assistant.index
-        assistant.__dict__["retriever"] = corpus_assistant.retriever  # read-only: share the loaded BM25
-        return assistant, server
+        return assistant_using(corpus_assistant, server.url, **{"llm_timeout": 10.0, **settings}), server
 
     yield make
     for server in servers:
@@ -121,17 +115,10 @@ def test_model_failures_fall_back_to_the_quoted_answer(with_llm, corpus_assistan
 
 
 def test_refused_connection_falls_back(corpus_assistant):
-    from assistant.pipeline import Assistant
-
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    settings = corpus_assistant.settings.model_copy(update={
-        "llm": "openai-compatible", "llm_base_url": f"http://127.0.0.1:{port}/v1", "llm_model": "m"})
-    assistant = Assistant(settings)
-    assistant.__dict__["index"] = corpus_assistant.index
-    assistant.__dict__["retriever"] = corpus_assistant.retriever
-    answer = assistant.ask(RE_REFERRALS)
+    answer = assistant_using(corpus_assistant, f"http://127.0.0.1:{port}/v1").ask(RE_REFERRALS)
     assert "28.4%" in answer.text and "could not be reached" in answer.notice
 
 
@@ -185,15 +172,6 @@ def injected(make_assistant, tmp_path):
     return plain
 
 
-def _with_model(base, server):
-    from assistant.pipeline import Assistant
-
-    assistant = Assistant(base.settings.model_copy(update={
-        "llm": "openai-compatible", "llm_base_url": server.url, "llm_model": "scripted"}))
-    assistant.__dict__["index"] = base.index
-    return assistant
-
-
 def gullible(request) -> Reply:
     """A model that obeys any instruction it reads, wherever it is."""
     text = json.dumps(request["messages"])
@@ -204,7 +182,7 @@ def gullible(request) -> Reply:
 
 def test_injected_instructions_never_reach_the_model(injected):
     with ScriptedLLM(gullible) as server:
-        answer = _with_model(injected, server).ask("What is the fostering budget for 2024/25?")
+        answer = assistant_using(injected, server.url).ask("What is the fostering budget for 2024/25?")
     sent = passages_in(server.requests[-1])
     assert any(WITHHELD in p for p in sent.values())
     assert not any("Ignore all previous" in p or "resigned" in p for p in sent.values())
@@ -213,7 +191,7 @@ def test_injected_instructions_never_reach_the_model(injected):
 
 def test_a_model_that_obeys_anyway_is_caught_by_the_check(injected):
     with ScriptedLLM(Reply("The fostering budget is £1 [1]. The Director has resigned [2].")) as server:
-        answer = _with_model(injected, server).ask("What is the fostering budget for 2024/25?")
+        answer = assistant_using(injected, server.url).ask("What is the fostering budget for 2024/25?")
     # '£1' is in the paper only inside the withheld instruction, which vouches for nothing
     assert "£1 " not in answer.text and "£1 [" not in answer.text
     assert answer.grounding.count("removed") >= 1

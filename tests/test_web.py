@@ -317,9 +317,8 @@ def test_an_over_long_question_gets_a_plain_message(page):
 @pytest.fixture(scope="module")
 def llm_app(corpus_assistant, embedder):
     """The app with a model that streams slowly; `reply` picks what the model does next."""
-    from llm_server import Reply, ScriptedLLM, first_sentence, passages_in
+    from llm_server import Reply, ScriptedLLM, assistant_using, first_sentence, passages_in
 
-    from assistant.pipeline import Assistant
     from assistant.web import serve
 
     reply = {"mode": "invents"}
@@ -331,11 +330,8 @@ def llm_app(corpus_assistant, embedder):
         return Reply(f"{opening} [1]. A year earlier it was 31.9% [1].", chunk_words=2, chunk_delay=0.15)
 
     with ScriptedLLM(script) as server:
-        settings = corpus_assistant.settings.model_copy(update={
-            "llm": "openai-compatible", "llm_base_url": server.url, "llm_model": "scripted"})
-        assistant = Assistant(settings)
-        assistant.__dict__["index"] = corpus_assistant.index
-        assistant.__dict__["retriever"] = corpus_assistant.retriever  # asks only read
+        corpus_assistant.retriever  # noqa: B018  (loaded here, shared: asks only read)
+        assistant = assistant_using(corpus_assistant, server.url)
         port = _free_port()
         app = serve(assistant, "127.0.0.1", port, block=False)
         yield f"http://127.0.0.1:{port}/", reply
