@@ -164,7 +164,8 @@ def test_an_ingest_killed_mid_write_leaves_the_index_as_it_was(tmp_path):
     for line in child.stderr:  # wait until it has passed the first paper (already indexed)
         if "unchanged" in line:
             break
-    time.sleep(8)  # reading the pack, then writing its passages batch by batch
+    _wait_for_writes(index, child)  # the pack's first batches are in the store
+    time.sleep(1.5)  # ...and more are on their way: ~50 batches of 8 in all
     child.send_signal(signal.SIGKILL)
     child.wait()
 
@@ -180,3 +181,14 @@ def test_an_ingest_killed_mid_write_leaves_the_index_as_it_was(tmp_path):
     again = _cli("ingest", str(papers), env=env)
     assert again.returncode == 0 and "added" in again.stderr
     assert "no inconsistencies" in _cli("index", "check", env=env).stdout
+
+
+def _wait_for_writes(index: Path, child: subprocess.Popen, timeout: float = 180) -> None:
+    """Until the store's files grow (the child has loaded the model, read the pack and
+    begun writing its passages), rather than guessing how long that takes."""
+    size = lambda: sum(f.stat().st_size for f in index.rglob("*") if f.is_file() and f.name != "manifest.json")  # noqa: E731
+    before, deadline = size(), time.monotonic() + timeout
+    while size() < before + 50_000:
+        assert child.poll() is None, "the ingest finished before it could be interrupted"
+        assert time.monotonic() < deadline, "the ingest never began writing"
+        time.sleep(0.2)
