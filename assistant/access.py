@@ -67,7 +67,7 @@ def declared(path: Path) -> Access | None:
         if found:
             fields = dict(_field(line) for line in found.group(1).splitlines() if ":" in line)
             if fields.get("access", "").lower() in ("restricted", "exempt", "private"):
-                return _access(True, fields.get("groups", "").split(","), "declared in the paper's front matter")
+                return _access(True, split_groups(fields.get("groups", "")), "declared in the paper's front matter")
             if fields.get("access", "").lower() == "public":
                 return Access(False, note="declared public in the paper's front matter")
     return None
@@ -102,6 +102,11 @@ def with_access(path: Path, parsed: list) -> list:
         document = replace(item.document, restricted=access.restricted, groups=access.groups, access_note=access.note)
         marked.append(replace(item, document=document))
     return marked
+
+
+def split_groups(text: str) -> list[str]:
+    """'officers, cabinet' -> ['officers', 'cabinet']"""
+    return [g.strip() for g in text.split(",") if g.strip()]
 
 
 def _access(restricted: bool, groups, note: str) -> Access:

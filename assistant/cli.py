@@ -286,21 +286,23 @@ def cmd_documents(args, settings: Settings) -> int:
 
 
 def cmd_access(args, settings: Settings) -> int:
-    groups = tuple(g.strip() for g in (args.groups or "").split(",") if g.strip())
-    _assistant(settings).set_access(args.source, restricted=not args.public, groups=groups)
-    print(f"{args.source}: " + ("public" if args.public else f"restricted to {', '.join(groups) or 'officers'}"))
+    from assistant.access import split_groups
+
+    groups = _assistant(settings).set_access(args.source, restricted=not args.public,
+                                             groups=tuple(split_groups(args.groups or "")))
+    print(f"{args.source}: " + (f"restricted to {', '.join(groups)}" if groups else "public"))
     return 0
 
 
 def cmd_users_add(args, settings: Settings) -> int:
-    from assistant.access import add_user
+    from assistant.access import add_user, split_groups
 
     if not settings.users:
         raise AssistantError("set ASSISTANT_USERS to the users file's path first")
     password = sys.stdin.readline().rstrip("\n")
     if len(password) < 8:
         raise AssistantError("passwords must be at least 8 characters (read from stdin)")
-    add_user(settings.users, args.name, password, [g.strip() for g in args.groups.split(",") if g.strip()])
+    add_user(settings.users, args.name, password, split_groups(args.groups))
     print(f"{args.name} added to {settings.users}")
     return 0
 

@@ -13,7 +13,7 @@ import statistics
 import tomllib
 from pathlib import Path
 
-from assistant.answer.figures import MARKER, figure_in, figures, ungrounded
+from assistant.answer.figures import cited_numbers, figure_in, figures, strip_markers, ungrounded
 from assistant.llm import describe
 from assistant.text import normalise
 
@@ -53,7 +53,7 @@ def answer_correct(item: dict, response: dict) -> bool:
         return response["abstained"]
     if response["abstained"]:
         return False
-    said = MARKER.sub("", response["answer"])
+    said = strip_markers(response["answer"])
     if item["answer_type"] == "number":
         gold = figures(item["answer"])
         return bool(gold) and all(figure_in(f, said) for f in gold)
@@ -62,7 +62,7 @@ def answer_correct(item: dict, response: dict) -> bool:
 
 def citations_valid(response: dict) -> bool:
     numbers = {c["n"] for c in response["citations"]}
-    return all(int(n) in numbers for n in MARKER.findall(response["answer"]))
+    return all(n in numbers for n in cited_numbers(response["answer"]))
 
 
 def numerically_grounded(response: dict) -> bool:
@@ -204,8 +204,6 @@ def suggestion_coverage(assistant, max_questions: int = 12) -> list[dict]:
     """For each report whose authors wrote their own lines of enquiry ('Possible Areas for
     Investigation'), how many of their themes the generated questions also reach. The
     officers' questions are never shown to generation, so this is a fair comparison."""
-    from assistant.answer.figures import ungrounded
-
     rows = []
     for document in assistant.documents():
         suggestions = assistant.suggest([document.doc_id], max_questions=max_questions)

@@ -146,8 +146,8 @@ class Index:
         return len(nodes)
 
     def set_access(self, source: str, restricted: bool, groups: tuple[str, ...], note: str) -> bool:
-        """Change who may see a file's documents: only the manifest changes (no re-embedding),
-        and retrieval reads access from it on every search."""
+        """Change who may see a file's documents: only the manifest changes (no re-embedding);
+        its new version makes every reader reload, access included."""
         manifest = self.manifest()
         entry = manifest["files"].get(source)
         if entry is None:
@@ -232,13 +232,11 @@ class Index:
 
     # --- reading ---------------------------------------------------------------------
 
-    def allowed_doc_ids(self, filters: Filters, documents: list[SourceDocument] | None = None) -> list[str]:
-        """The documents a search with these filters may return (`documents`: a snapshot of
-        the committed ones, to spare reading the manifest again)."""
-        docs = self.documents() if documents is None else documents
-        if not docs:
+    def allowed_doc_ids(self, filters: Filters, documents: list[SourceDocument]) -> list[str]:
+        """Of the committed `documents`, those a search with these filters may return."""
+        if not documents:
             raise IndexNotBuilt(str(self.dir))
-        return [d.doc_id for d in docs if _matches(d, filters) and visible(d, filters.groups)]
+        return [d.doc_id for d in documents if _matches(d, filters) and visible(d, filters.groups)]
 
     def committed_nodes(self) -> list:
         """Every committed passage as a LlamaIndex node, exactly as Chroma holds it."""

@@ -106,11 +106,6 @@ class Assistant:
         self._forget_retriever()
         return results
 
-    def _same_content(self, digest: str, name: str) -> str | None:
-        """Another file already indexed with these exact bytes (its passages share ids)."""
-        files = self.index.manifest()["files"]
-        return next((source for source, e in files.items() if e["file_hash"] == digest and source != name), None)
-
     def _gone(self, files: list[Path]) -> list[str]:
         present = {f.name for f in files}
         if self.settings.upload_dir.is_dir():
@@ -120,10 +115,12 @@ class Assistant:
     def _ingest_one(self, path: Path, on_progress) -> FileResult:
         try:
             digest = file_hash(path)
-            previous = self.index.file_entry(path.name)
+            files = self.index.manifest()["files"]
+            previous = files.get(path.name)
             if previous and previous["file_hash"] == digest:
                 return FileResult(str(path), "unchanged", len(previous["documents"]), previous["passages"])
-            twin = self._same_content(digest, path.name)
+            # the same bytes under another name would share its passage ids
+            twin = next((source for source, e in files.items() if e["file_hash"] == digest), None)
             if twin:
                 raise UnreadableFile(path.name, f"it is the same paper as {twin}, which is already in the library")
             parsed = parse_file(
@@ -161,15 +158,16 @@ class Assistant:
         """The documents a viewer in `groups` may see (restricted ones only for their groups)."""
         return [d for d in self.index.documents() if visible(d, groups)]
 
-    def set_access(self, source: str, restricted: bool, groups: tuple[str, ...] = ()) -> None:
+    def set_access(self, source: str, restricted: bool, groups: tuple[str, ...] = ()) -> tuple[str, ...]:
         """An officer's decision on who may see a file's papers (confirming or overriding
-        what was detected)."""
+        what was detected). Returns the groups that may see them (none: public)."""
         groups = tuple(groups) or (DEFAULT_GROUPS if restricted else ())
         note = f"restricted to {', '.join(groups)} by an officer" if restricted else None
         with self.index.writing():
             if not self.index.set_access(source, restricted, groups, note):
                 raise AssistantError(f"no indexed file is called {source!r} (see `assistant documents`)")
         self._forget_retriever()
+        return groups
 
     def library(self, groups: tuple[str, ...] = ()) -> list[LibraryEntry]:
         """Every document the viewer may see, with its passage count and when its file was added."""
@@ -180,7 +178,7 @@ class Assistant:
         files = self.index.manifest()["files"]
         return [
             LibraryEntry(d, counts.get(d.doc_id, 0), files.get(d.source, {}).get("added"))
-            for d in self.documents(groups)
+            for d in self._visible(groups)
         ]
 
     def example_questions(self, limit: int = 4, groups: tuple[str, ...] = ()) -> list[str]:
@@ -188,7 +186,7 @@ class Assistant:
         from assistant.index import passage_from_node
 
         self._reload_if_changed()
-        documents = self.documents(groups)
+        documents = self._visible(groups)
         shown = {d.doc_id for d in documents}
         passages = [passage_from_node(n) for n in self.retriever.nodes if n.metadata["doc_id"] in shown]
         return example_questions(documents, passages, limit)
@@ -199,7 +197,7 @@ class Assistant:
         from assistant.suggest import suggest_questions
 
         self._reload_if_changed()
-        known = {d: doc for d, doc in self.retriever.documents.items() if visible(doc, groups)}
+        known = {d.doc_id: d for d in self._visible(groups)}
         wanted = list(dict.fromkeys(doc_ids))
         missing = [d for d in wanted if d not in known]
         if missing or not wanted:
@@ -228,6 +226,11 @@ class Assistant:
         if not found:
             raise AssistantError(f"no indexed file is called {name!r} (see `assistant documents`)")
         return found
+
+    def _visible(self, groups: tuple[str, ...]) -> list[SourceDocument]:
+        """The loaded documents a viewer in `groups` may see (the snapshot the passages,
+        BM25 and library counts come from)."""
+        return [d for d in self.retriever.documents.values() if visible(d, groups)]
 
     def _forget_retriever(self) -> None:
         self.__dict__.pop("retriever", None)
@@ -271,15 +274,15 @@ class Assistant:
         clock.lap("retrieve")
         answer = self.answer(searched_for, hits, top_k, compare=compared)
         clock.lap("answer")
+        asked = {"question": question, "searched_for": searched_for if searched_for != question else None}
         if self.llm is not None and not answer.abstained:
             written = write_answer(searched_for, hits[:top_k], self.llm, self.settings.llm_timeout,
                                    describe(self.settings), fallback=answer)
             for answer in written:
                 if not answer.complete:
-                    yield replace(answer, question=question, searched_for=_if_rewritten(searched_for, question))
+                    yield replace(answer, **asked)
             clock.lap("write")
-        yield replace(answer, question=question, searched_for=_if_rewritten(searched_for, question),
-                      timings_ms=clock.timings())
+        yield replace(answer, **asked, timings_ms=clock.timings())
 
     def _retrieve(self, question: str, filters: Filters, top_k: int) -> tuple[list[Hit], tuple[str, ...]]:
         """The passages to answer from, and the councils being compared (if any)."""
@@ -336,10 +339,6 @@ class Assistant:
         passages = {n: evidence(hits[i]) for i, n in number_of.items()}
         grounding = Grounding(tuple(check_sentence(s, passages) for s in sentences))
         return Answer(question, " ".join(sentences), False, citations, support=extraction.support, grounding=grounding)
-
-
-def _if_rewritten(searched_for: str, question: str) -> str | None:
-    return searched_for if searched_for != question else None
 
 
 class _Stopwatch:

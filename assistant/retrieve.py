@@ -114,13 +114,13 @@ class Retriever:
         ranked = []
         for item in fused:
             node = item.node
-            searchable = f"{node.metadata.get('context', '')} {node.get_content(metadata_mode='none')}"
-            coverage = weighted_coverage(terms, content_terms(searchable), self._idf)
+            text = node.get_content(metadata_mode="none")
+            coverage = weighted_coverage(terms, content_terms(f"{node.metadata.get('context', '')} {text}"), self._idf)
             cosine = float(np.dot(q, vectors.get(node.node_id, q * 0)))
-            figure_bonus = 0.05 if want_number and has_figure(node.get_content(metadata_mode="none"), question) else 0.0
+            figure_bonus = 0.05 if want_number and has_figure(text, question) else 0.0
             # words in the passage itself, not only its context: of a table's rows, which
             # all share a caption, the one labelled 'February 2019' answers 'February 2019'
-            own = weighted_coverage(terms, content_terms(node.get_content(metadata_mode="none")), self._idf)
+            own = weighted_coverage(terms, content_terms(text), self._idf)
             score = 0.45 * coverage + 0.4 * cosine + 0.15 * (item.score / top_fused) + 0.05 * own + figure_bonus
             ranked.append(RankedCandidate(node, item.score, cosine, coverage, score))
         ranked.sort(key=lambda c: c.score, reverse=True)

@@ -146,9 +146,10 @@ def build_app(assistant: Assistant, users: dict | None = None):
                 yield history + _turn(text, SORRY), _sources_html(None), "", "", asked
 
         def on_ingest(files, request: gr.Request, progress=gr.Progress()):
+            groups = viewer(request)
             paths = _store_uploads(files or [], assistant.settings.upload_dir)
             if not paths:
-                return ("Choose one or more files first.", *_refresh(assistant, viewer(request)))
+                return ("Choose one or more files first.", *_refresh(assistant, groups))
             done: list[FileResult] = []
             progress((0, len(paths)), desc="Reading and indexing")
 
@@ -160,25 +161,26 @@ def build_app(assistant: Assistant, users: dict | None = None):
                 try:
                     assistant.ingest(paths, on_file=file_done)
                 except AssistantError as exc:  # e.g. another ingest holds the index
-                    return (f"Nothing was added: {html.escape(str(exc))}.", *_refresh(assistant, viewer(request)))
+                    return (f"Nothing was added: {html.escape(str(exc))}.", *_refresh(assistant, groups))
                 except Exception:  # noqa: BLE001
                     log.exception("ingest failed")
-                    return (f"Ingest stopped: {SORRY} Nothing already in the library was lost.", *_refresh(assistant, viewer(request)))
+                    return (f"Ingest stopped: {SORRY} Nothing already in the library was lost.", *_refresh(assistant, groups))
             for result in done:
                 if result.status == "skipped":
                     Path(result.path).unlink(missing_ok=True)  # keep only what the library holds
-            return (_ingest_markdown(done), *_refresh(assistant, viewer(request)))
+            return (_ingest_markdown(done), *_refresh(assistant, groups))
 
         def on_remove(source, request: gr.Request):
+            groups = viewer(request)
             if not source:
-                return ("Choose a file to remove.", *_refresh(assistant, viewer(request)))
+                return ("Choose a file to remove.", *_refresh(assistant, groups))
             with lock:
                 try:
                     removed = assistant.remove(source)
                 except AssistantError as exc:
-                    return (f"Nothing was removed: {html.escape(str(exc))}.", *_refresh(assistant, viewer(request)))
+                    return (f"Nothing was removed: {html.escape(str(exc))}.", *_refresh(assistant, groups))
             message = f"Removed **{html.escape(source)}**." if removed else f"{html.escape(source)} is not in the library."
-            return (message, *_refresh(assistant, viewer(request)))
+            return (message, *_refresh(assistant, groups))
 
         def on_suggest(choice, request: gr.Request):
             if not choice:

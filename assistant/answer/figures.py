@@ -53,8 +53,15 @@ def ungrounded(answer_text: str, evidence: list[str]) -> list[str]:
     return [f.text for f in figures(strip_markers(answer_text)) if not figure_in(f, joined)]
 
 
-MARKER = re.compile(r"\[(\d+)\]")
+# '[2]', and as a model may write them, '[1, 3]' or '[1;3]'
+MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 
 
 def strip_markers(text: str) -> str:
     return MARKER.sub("", text)
+
+
+def cited_numbers(text: str) -> tuple[int, ...]:
+    """The passage numbers a text cites, in order, once each."""
+    found = [int(n) for group in MARKER.findall(text) for n in re.split(r"[,;]", group)]
+    return tuple(dict.fromkeys(found))

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.figures import figure_in, figures
+from assistant.answer.figures import cited_numbers, figure_in, figures, strip_markers
 from assistant.text import normalise, withhold_instructions
 from assistant.types import Hit, SentenceCheck
 
-CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # A sentence ends at . ! ? (its [n] markers may follow) or a line break; '3.11',
 # '£7.2m' and 'e.g.' followed by a lower-case word do not end one.
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[^\s\[a-z])|(?<=\])\s+(?=[A-Z“\"'(])|\s*\n+\s*")
@@ -46,13 +45,8 @@ def split_claims(text: str) -> tuple[list[str], str]:
     return done, pieces[-1]
 
 
-def cited_numbers(sentence: str) -> tuple[int, ...]:
-    found = [int(n) for group in CITATION.findall(sentence) for n in re.split(r"[,;]", group)]
-    return tuple(dict.fromkeys(found))
-
-
 def without_citations(sentence: str) -> str:
-    return CITATION.sub("", sentence).replace(" .", ".").strip()
+    return strip_markers(sentence).replace(" .", ".").strip()
 
 
 def check_sentence(sentence: str, passages: dict[int, str]) -> SentenceCheck:
