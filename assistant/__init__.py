@@ -5,7 +5,9 @@
     >>> answer.text, answer.citations[0].section
 """
 
-from assistant import _offline  # noqa: F401  (must run before any ML import)
+# First, before any module of the package (and so any ML library) is imported: the
+# offline and no-telemetry settings are read at import time.
+from assistant import _offline  # noqa: F401, I001
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.types import Answer, Citation, Filters, Hit, Passage, SourceDocument
@@ -24,8 +26,9 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    # The pipeline pulls in torch, chroma and llama-index (seconds to import): load it lazily
-    # so `assistant --help` and the pure-Python parts stay fast.
+    # Importing any module of the package runs this file first, so the pipeline (torch,
+    # chroma, llama-index: seconds to import) is loaded only when `Assistant` is asked for;
+    # the language layer and ingest stay light for whoever imports just them.
     if name == "Assistant":
         from assistant.pipeline import Assistant
 

@@ -23,7 +23,7 @@ import hmac
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.errors import AssistantError, UnreadableFile
@@ -93,8 +93,6 @@ def visible(document: SourceDocument, groups: tuple[str, ...]) -> bool:
 def with_access(path: Path, parsed: list) -> list:
     """The parsed documents of a file, each marked with who may see it: the officer's
     declaration for the whole file, else what each paper's own markings say."""
-    from dataclasses import replace
-
     chosen = declared(path)
     marked = []
     for item in parsed:

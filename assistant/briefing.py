@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
+from docx import Document
+
 from assistant.answer.render import where
-from assistant.suggest import Suggestions, SuggestedQuestion
+from assistant.language.vocabulary import GLOSSARY
+from assistant.suggest import SuggestedQuestion, Suggestions
 from assistant.suggest.questions import by_theme
-from assistant.text import GLOSSARY
 from assistant.types import Citation
 
 
@@ -82,8 +85,6 @@ def as_markdown(suggestions: Suggestions, chosen: list[SuggestedQuestion]) -> st
 
 
 def as_docx(suggestions: Suggestions, chosen: list[SuggestedQuestion], path: Path) -> None:
-    from docx import Document
-
     doc = Document()
     for block in briefing_blocks(suggestions, chosen):
         if block.kind == "title":
@@ -123,6 +124,4 @@ def _sentence(text: str) -> str:
 def _date(iso: str | None) -> str | None:
     if not iso:
         return None
-    from datetime import date
-
     return date.fromisoformat(iso).strftime("%-d %B %Y")

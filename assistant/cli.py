@@ -9,14 +9,24 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
-from assistant import _offline  # noqa: F401
+from rich.console import Console
+from rich.progress import Progress
+
+from assistant import evaluation
+from assistant.access import add_user, split_groups
 from assistant.answer.render import as_plain_text
+from assistant.briefing import as_markdown, write_briefing
 from assistant.config import Settings
 from assistant.errors import AssistantError
+from assistant.ingest import expand_paths
+from assistant.pipeline import Assistant
+from assistant.retrieve import make_filters
 from assistant.types import Filters
+from assistant.web.app import serve
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,7 +53,15 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assistant", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command")
     llm = _llm_options()
+    _library_commands(sub)
+    _question_commands(sub, llm)
+    _people_commands(sub)
+    _eval_command(sub, llm)
+    return parser
 
+
+def _library_commands(sub) -> None:
+    """What is in the index: ingest, index check, documents, remove."""
     ingest = sub.add_parser("ingest", help="Read papers into the index (default: corpus/).")
     ingest.add_argument("paths", nargs="*", type=Path)
     ingest.add_argument("--rebuild", action="store_true", help="Empty the index first.")
@@ -57,6 +75,18 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--repair", action="store_true", help="Delete stray passages; un-commit incomplete files.")
     check.set_defaults(run=cmd_index_check)
 
+    docs = sub.add_parser("documents", help="List the indexed documents.")
+    docs.add_argument("--json", action="store_true")
+    _add_group_arg(docs)
+    docs.set_defaults(run=cmd_documents)
+
+    remove = sub.add_parser("remove", help="Remove a file's documents from the index.")
+    remove.add_argument("source", help="File name as listed by `assistant documents`.")
+    remove.set_defaults(run=cmd_remove)
+
+
+def _question_commands(sub, llm: argparse.ArgumentParser) -> None:
+    """Asking and preparing: ask, chat, serve, suggest."""
     ask = sub.add_parser("ask", help="Ask a question; the answer cites the papers.", parents=[llm])
     ask.add_argument("question")
     _add_filter_args(ask)
@@ -83,11 +113,9 @@ def _parser() -> argparse.ArgumentParser:
     suggest.add_argument("--briefing", type=Path, help="Also write a briefing (.md or .docx) with all the questions.")
     suggest.set_defaults(run=cmd_suggest)
 
-    docs = sub.add_parser("documents", help="List the indexed documents.")
-    docs.add_argument("--json", action="store_true")
-    _add_group_arg(docs)
-    docs.set_defaults(run=cmd_documents)
 
+def _people_commands(sub) -> None:
+    """Who may see what: access, users add."""
     access = sub.add_parser("access", help="Confirm or set who may see a file's papers.")
     access.add_argument("source", help="File name as listed by `assistant documents`.")
     decision = access.add_mutually_exclusive_group(required=True)
@@ -102,10 +130,8 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--groups", default="", help="Comma-separated groups, e.g. officers,cabinet.")
     add.set_defaults(run=cmd_users_add)
 
-    remove = sub.add_parser("remove", help="Remove a file's documents from the index.")
-    remove.add_argument("source", help="File name as listed by `assistant documents`.")
-    remove.set_defaults(run=cmd_remove)
 
+def _eval_command(sub, llm: argparse.ArgumentParser) -> None:
     ev = sub.add_parser("eval", help="Run the known-facts evaluation (and its gate).", parents=[llm])
     ev.add_argument("--dataset", type=Path, default=Path("eval/known_facts.jsonl"))
     ev.add_argument("--out", type=Path, help="Write the full results JSON here.")
@@ -116,7 +142,6 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--calibrate", action="store_true",
                     help="Also report the abstention threshold these questions support.")
     ev.set_defaults(run=cmd_eval)
-    return parser
 
 
 def _llm_options() -> argparse.ArgumentParser:
@@ -153,30 +178,16 @@ def _add_filter_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _filters(args) -> Filters:
-    return Filters(
-        council=args.council,
-        doc_ids=tuple(args.doc_id),
-        date_from=args.date_from,
-        date_to=args.date_to,
-        kind=args.kind,
-        groups=tuple(args.group),
-    )
+    return make_filters(args.council, args.doc_id, args.kind, args.date_from, args.date_to, groups=args.group)
 
 
-def _assistant(settings: Settings):
-    from assistant.pipeline import Assistant
-
+def _assistant(settings: Settings) -> Assistant:
     return Assistant(settings)
 
 
 # --- commands --------------------------------------------------------------------------
 
 def cmd_ingest(args, settings: Settings) -> int:
-    from rich.console import Console
-    from rich.progress import Progress
-
-    from assistant.pipeline import expand_paths
-
     console = Console(stderr=True)
     paths = args.paths or [settings.corpus_dir]
     files = expand_paths(paths)
@@ -245,8 +256,6 @@ def cmd_chat(args, settings: Settings) -> int:
 
 
 def cmd_serve(args, settings: Settings) -> int:
-    from assistant.web import serve
-
     assistant = _assistant(settings)
     print(f"Loading the index and model ({len(assistant.documents())} documents)...", flush=True)
     app = serve(assistant, args.host, args.port, block=False)
@@ -261,21 +270,15 @@ def cmd_suggest(args, settings: Settings) -> int:
     doc_ids = args.doc_id or assistant.doc_ids_for_source(args.source)
     suggestions = assistant.suggest(doc_ids, max_questions=args.max, groups=tuple(args.group))
     if args.briefing:
-        from assistant.briefing import write_briefing
-
         write_briefing(suggestions, list(suggestions.questions), args.briefing)
     if args.json:
         print(json.dumps(suggestions.to_json(), ensure_ascii=False))
         return 0
-    from assistant.briefing import as_markdown
-
     print(as_markdown(suggestions, list(suggestions.questions)))
     return 0
 
 
 def cmd_documents(args, settings: Settings) -> int:
-    from dataclasses import asdict
-
     docs = _assistant(settings).documents(tuple(args.group))
     if args.json:
         print(json.dumps([asdict(d) for d in docs], ensure_ascii=False))
@@ -286,8 +289,6 @@ def cmd_documents(args, settings: Settings) -> int:
 
 
 def cmd_access(args, settings: Settings) -> int:
-    from assistant.access import split_groups
-
     groups = _assistant(settings).set_access(args.source, restricted=not args.public,
                                              groups=tuple(split_groups(args.groups or "")))
     print(f"{args.source}: " + (f"restricted to {', '.join(groups)}" if groups else "public"))
@@ -295,8 +296,6 @@ def cmd_access(args, settings: Settings) -> int:
 
 
 def cmd_users_add(args, settings: Settings) -> int:
-    from assistant.access import add_user, split_groups
-
     if not settings.users:
         raise AssistantError("set ASSISTANT_USERS to the users file's path first")
     password = sys.stdin.readline().rstrip("\n")
@@ -316,8 +315,6 @@ def cmd_remove(args, settings: Settings) -> int:
 
 
 def cmd_eval(args, settings: Settings) -> int:
-    from assistant import evaluation
-
     report = evaluation.run(
         _assistant(settings), args.dataset, baseline=not args.no_baseline
     )

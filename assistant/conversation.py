@@ -4,16 +4,24 @@
 for North Somerset's re-referral rate. With a language model configured, it rewrites the
 follow-up; without one (or when it fails), a rule carries the topic and council over.
 Either way the member is shown what was searched for.
+
+Before that, a question is tidied: it is plain text of a sensible length.
 """
 
 from __future__ import annotations
 
 import re
 
-from assistant.ingest.metadata import councils_named, strip_council_names
+from assistant.errors import AssistantError
+from assistant.language.councils import councils_named, strip_council_names
+from assistant.language.vocabulary import content_terms
 from assistant.llm import LLMFailure, complete
 from assistant.llm.prompts import condense_messages
-from assistant.text import content_terms
+
+MAX_QUESTION_CHARS = 1000  # a question, not a pasted report
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# A question is plain text: pasted markup (and any script in it) is not part of it.
+_MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|</?[A-Za-z][^<>]{0,300}>", re.I | re.S)
 
 _LEAD = re.compile(r"^(?:and|but|also|so|or|what about|how about|and what about|what of|same for)\b[\s,]*", re.I)
 _REFERS = re.compile(
@@ -22,6 +30,19 @@ _REFERS = re.compile(
     r"number|one|year|quarter|period|target)\b))",
     re.I,
 )
+
+
+def tidy_question(question: str) -> str:
+    """The question as plain text on one line; a clear error if it is empty or too long."""
+    question = " ".join(_MARKUP.sub(" ", _CONTROL.sub(" ", question)).split())
+    if not question:
+        raise AssistantError("Please type a question.")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise AssistantError(
+            f"Questions can be at most {MAX_QUESTION_CHARS:,} characters (this one has {len(question):,}); "
+            "please ask about one thing at a time."
+        )
+    return question
 
 
 def is_follow_up(question: str) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
 from assistant.config import Settings
 
 
@@ -16,8 +18,6 @@ class Embedder:
 
     @cached_property
     def llama(self):
-        from llama_index.embeddings.huggingface import HuggingFaceEmbedding
-
         return HuggingFaceEmbedding(
             model_name=self.model_path,
             device="cpu",

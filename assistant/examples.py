@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.text import lower_first
+from assistant.language.sentences import lower_first
 from assistant.types import Passage, SourceDocument
 
 _RED = re.compile(r"\bRAG:\s*RED\b", re.I)

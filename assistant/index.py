@@ -1,4 +1,4 @@
-"""The only module that talks to Chroma and builds the BM25 side.
+"""The only module that talks to Chroma: passages in, committed passages and vectors out.
 
 Consistency model: Chroma holds passages; `manifest.json` beside it says which files
 (and which versions of them, by content hash) are *committed*. Retrieval only ever sees
@@ -15,14 +15,26 @@ from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
-from assistant.access import visible
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+from llama_index.core import VectorStoreIndex
+from llama_index.core.schema import TextNode
+from llama_index.core.vector_stores import (
+    FilterOperator,
+    MetadataFilter,
+    MetadataFilters,
+)
+from llama_index.vector_stores.chroma import ChromaVectorStore
+from llama_index.vector_stores.chroma.base import metadata_dict_to_node
+
 from assistant.config import Settings
 from assistant.embedding import Embedder
-from assistant.errors import AssistantError, IndexNotBuilt
+from assistant.errors import AssistantError
 from assistant.ingest import ParsedDocument
+from assistant.language.vocabulary import acronym_expansions
 from assistant.manifest import ChromaManifest, FileManifest
-from assistant.text import acronym_expansions
-from assistant.types import Filters, Passage, SourceDocument
+from assistant.types import Passage, SourceDocument
 
 _PASSAGE_FIELDS = ("passage_id", "doc_id", "kind", "section", "heading", "caption", "page", "order")
 # LlamaIndex's Chroma store overwrites a flat 'doc_id' with its own ref_doc_id ('None'), so
@@ -61,9 +73,6 @@ class Index:
     def client(self):
         """Chroma: a server (`ASSISTANT_CHROMA_HOST`) that any number of app processes share,
         or the embedded store in `index_dir`."""
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
         quiet = ChromaSettings(anonymized_telemetry=False)
         if self.settings.chroma_host:
             try:
@@ -81,8 +90,6 @@ class Index:
 
     @cached_property
     def vector_store(self):
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
         return ChromaVectorStore(chroma_collection=self.collection)
 
     # --- manifest: what is committed -------------------------------------------------
@@ -108,14 +115,12 @@ class Index:
         processes; raises IndexBusy at once if another holds it."""
         return self._manifest.lock()
 
-    def documents(self) -> list[SourceDocument]:
-        docs = []
-        for entry in self.manifest()["files"].values():
-            docs.extend(SourceDocument(**{**d, "groups": tuple(d.get("groups", ()))}) for d in entry["documents"])
-        return docs
+    def files(self) -> dict[str, "FileEntry"]:
+        """Every committed file by name, with its documents."""
+        return {source: FileEntry.from_manifest(source, entry) for source, entry in self.manifest()["files"].items()}
 
-    def file_entry(self, source: str) -> dict | None:
-        return self.manifest()["files"].get(source)
+    def documents(self) -> list[SourceDocument]:
+        return [d for entry in self.files().values() for d in entry.documents]
 
     # --- writing ---------------------------------------------------------------------
 
@@ -211,9 +216,7 @@ class Index:
         self.collection.delete(where={"file_hash": {"$ne": ""}})
         self._write_manifest({"files": {}})
 
-    def _node(self, document: SourceDocument, passage: Passage):
-        from llama_index.core.schema import TextNode
-
+    def _node(self, document: SourceDocument, passage: Passage) -> TextNode:
         metadata = {
             "context": context_line(document, passage),
             "file_hash": document.file_hash,
@@ -232,16 +235,9 @@ class Index:
 
     # --- reading ---------------------------------------------------------------------
 
-    def allowed_doc_ids(self, filters: Filters, documents: list[SourceDocument]) -> list[str]:
-        """Of the committed `documents`, those a search with these filters may return."""
-        if not documents:
-            raise IndexNotBuilt(str(self.dir))
-        return [d.doc_id for d in documents if _matches(d, filters) and visible(d, filters.groups)]
-
-    def committed_nodes(self) -> list:
-        """Every committed passage as a LlamaIndex node, exactly as Chroma holds it."""
-        from llama_index.vector_stores.chroma.base import metadata_dict_to_node
-
+    def committed_nodes(self) -> list[TextNode]:
+        """Every committed passage as a LlamaIndex node, exactly as Chroma holds it (BM25
+        must be built from these: fusion matches results by the node's hash)."""
         hashes = [e["file_hash"] for e in self.manifest()["files"].values()]
         if not hashes:
             return []
@@ -256,8 +252,40 @@ class Index:
         nodes.sort(key=lambda n: (n.metadata["doc_id"], n.metadata["order"]))
         return nodes
 
+    def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """The stored embeddings of these passages."""
+        if not ids:
+            return {}
+        stored = self.collection.get(ids=ids, include=["embeddings"])
+        return {pid: np.asarray(vec) for pid, vec in zip(stored["ids"], stored["embeddings"])}
+
+    def dense_retriever(self, doc_ids: tuple[str, ...], top_k: int):
+        """A LlamaIndex retriever over the stored vectors of these documents' passages."""
+        only = MetadataFilters(filters=[MetadataFilter(key=PAPER_KEY, value=list(doc_ids), operator=FilterOperator.IN)])
+        return self._vector_index.as_retriever(similarity_top_k=top_k, filters=only)
+
+    @cached_property
+    def _vector_index(self) -> VectorStoreIndex:
+        return VectorStoreIndex.from_vector_store(self.vector_store, embed_model=self.embedder.llama)
+
     def passage_count(self) -> int:
         return sum(e["passages"] for e in self.manifest()["files"].values())
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One committed file, as the manifest records it."""
+
+    source: str
+    file_hash: str
+    documents: tuple[SourceDocument, ...]
+    passages: int
+    added: str | None  # ISO timestamp of the ingest that committed it
+
+    @classmethod
+    def from_manifest(cls, source: str, entry: dict) -> "FileEntry":
+        documents = tuple(SourceDocument(**{**d, "groups": tuple(d.get("groups", ()))}) for d in entry["documents"])
+        return cls(source, entry["file_hash"], documents, entry["passages"], entry.get("added"))
 
 
 @dataclass(frozen=True)
@@ -305,20 +333,3 @@ def _flat(value):
     if value is None:
         return ""
     return value
-
-
-def _matches(document: SourceDocument, filters: Filters) -> bool:
-    if filters.council and filters.council.lower() not in (document.council or "").lower():
-        return False
-    if filters.doc_ids and document.doc_id not in filters.doc_ids:
-        return False
-    if filters.kind and document.kind != filters.kind:
-        return False
-    if filters.date_from or filters.date_to:
-        if not document.meeting_date:
-            return False
-        if filters.date_from and document.meeting_date < filters.date_from.isoformat():
-            return False
-        if filters.date_to and document.meeting_date > filters.date_to.isoformat():
-            return False
-    return True

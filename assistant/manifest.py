@@ -28,6 +28,7 @@ from typing import Callable, Iterator
 
 from assistant.errors import IndexBusy
 
+
 def _holder() -> dict:
     return {"host": socket.gethostname(), "pid": os.getpid(),
             "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}

@@ -18,7 +18,6 @@ from assistant import _offline  # noqa: F401
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.evaluation import load_dataset
-from assistant.index import Index
 from assistant.pipeline import Assistant
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,8 +28,7 @@ def main() -> None:
     embedder = Embedder(settings)
     embedder.embed_texts(["warm up"])
 
-    assistant = Assistant(settings)
-    assistant.__dict__["index"] = Index(settings, embedder)
+    assistant = Assistant(settings, embedder=embedder)
     started = time.perf_counter()
     results = assistant.ingest([settings.corpus_dir])
     ingest_s = time.perf_counter() - started

@@ -11,24 +11,25 @@ import shutil
 from pathlib import Path
 
 import pytest
+from files import CORPUS, corpus_file
 
-from assistant import _offline  # noqa: F401
 from assistant.config import Settings
+from assistant.embedding import Embedder
+from assistant.pipeline import Assistant
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
+# Tests that build a real index are `slow`: `pytest -m "not slow and not browser"` is the
+# inner loop (seconds); `make test` runs everything.
+SLOW_FIXTURES = {"corpus_assistant", "make_assistant", "corpus_settings"}
 
 
-def corpus_file(prefix: str) -> Path:
-    matches = sorted(CORPUS.glob(f"{prefix}*"))
-    assert matches, f"no corpus file starts with {prefix}"
-    return matches[0]
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
 def embedder():
-    from assistant.embedding import Embedder
-
     return Embedder(Settings())
 
 
@@ -40,11 +41,7 @@ def corpus_settings(tmp_path_factory) -> Settings:
 @pytest.fixture(scope="session")
 def corpus_assistant(corpus_settings, embedder):
     """An Assistant over the whole bundled corpus, in a fresh index."""
-    from assistant.index import Index
-    from assistant.pipeline import Assistant
-
-    assistant = Assistant(corpus_settings)
-    assistant.__dict__["index"] = Index(corpus_settings, embedder)
+    assistant = Assistant(corpus_settings, embedder=embedder)
     results = assistant.ingest([CORPUS])
     assert all(r.status != "skipped" for r in results), results
     return assistant
@@ -53,14 +50,9 @@ def corpus_assistant(corpus_settings, embedder):
 @pytest.fixture
 def make_assistant(tmp_path, embedder):
     """A fresh, empty Assistant writing to its own index in tmp_path."""
-    from assistant.index import Index
-    from assistant.pipeline import Assistant
-
     def make(**overrides) -> Assistant:
         settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", **overrides)
-        assistant = Assistant(settings)
-        assistant.__dict__["index"] = Index(settings, embedder)
-        return assistant
+        return Assistant(settings, embedder=embedder)
 
     return make
 

@@ -1,11 +1,24 @@
-"""Real files made in tests (no fixtures checked in): PDFs with reportlab."""
+"""Helpers for tests: where the papers are, and real files made in tests (PDFs with reportlab)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+def corpus_file(prefix: str) -> Path:
+    matches = sorted(CORPUS.glob(f"{prefix}*"))
+    assert matches, f"no corpus file starts with {prefix}"
+    return matches[0]
 
 
 def make_pdf(path, pages):
     """A text-layer PDF, one list of lines per page."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
     pdf = canvas.Canvas(str(path), pagesize=A4)
     for lines in pages:
         y = 800

@@ -148,13 +148,8 @@ def first_sentence(text: str) -> str:
 
 
 def assistant_using(base, url: str, **settings):
-    """An Assistant over `base`'s index whose answers the model at `url` writes (sharing
-    `base`'s loaded passages and BM25 if it has them: asking only reads)."""
+    """An Assistant over `base`'s index whose answers the model at `url` writes."""
     from assistant.pipeline import Assistant
 
     options = {"llm": "openai-compatible", "llm_base_url": url, "llm_model": "scripted", **settings}
-    assistant = Assistant(base.settings.model_copy(update=options))
-    assistant.__dict__["index"] = base.index
-    if "retriever" in base.__dict__:
-        assistant.__dict__["retriever"] = base.retriever
-    return assistant
+    return Assistant(base.settings.model_copy(update=options), index=base.index)

@@ -10,10 +10,10 @@ import subprocess
 import sys
 
 import pytest
+from files import corpus_file
 
 from assistant.access import check_password, load_users
 from assistant.errors import AssistantError
-from conftest import corpus_file
 
 SECRETS = {  # file -> (question, a figure only that paper states)
     "hilltop-placement.txt": ("What is the weekly cost of the Hilltop residential placement?", "£12,345"),
@@ -106,6 +106,7 @@ def test_an_officer_confirms_or_overrides_a_detected_marking(library):
         library.set_access("nope.txt", restricted=False)
 
 
+@pytest.mark.slow
 def test_the_command_line_serves_public_papers_unless_a_group_is_given(library):
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(library.settings.index_dir)}
 
@@ -119,6 +120,7 @@ def test_the_command_line_serves_public_papers_unless_a_group_is_given(library):
     assert figure in cli("ask", "--json", question, "--group", "cabinet")
 
 
+@pytest.mark.slow
 def test_users_file_holds_only_salted_hashes(tmp_path):
     path = tmp_path / "users.toml"
     env = {**os.environ, "ASSISTANT_USERS": str(path)}

@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from files import corpus_file
 
 from assistant.errors import AssistantError
-from conftest import corpus_file
 
 RE_REFERRALS = "What was the re-referral rate in Barnsley at the end of October 2023?"
 
@@ -87,7 +87,7 @@ def test_the_same_file_twice_and_the_same_paper_under_another_name(library, tmp_
 
 
 def test_odd_upload_names_are_stored_safely_inside_the_library(tmp_path):
-    from assistant.web import _store_uploads
+    from assistant.web.handlers import store_uploads
 
     incoming = tmp_path / "gradio-temp"
     incoming.mkdir()
@@ -98,7 +98,7 @@ def test_odd_upload_names_are_stored_safely_inside_the_library(tmp_path):
         (incoming / name).write_text("1.1 The rate is 5%.", "utf-8")
         uploads.append(str(incoming / name))
     folder = tmp_path / "library"
-    stored = _store_uploads(uploads, folder)
+    stored = store_uploads(uploads, folder)
     assert len(stored) == len(names)
     for path in stored:
         assert path.parent == folder and path.exists()

@@ -1,5 +1,7 @@
 """The default answerer: quotes the sentence(s) or table row(s) that answer the question.
 
+    answer = compose(question, hits, idf, top_k=5, abstain_below=0.35)   # -> Answer
+
 It never writes a figure of its own: every word of an answer (bar the connective
 '[n]' markers) is copied from a cited passage. When nothing retrieved supports an
 answer well enough, it abstains and shows the closest passages instead.
@@ -10,21 +12,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.ingest.metadata import councils_named
-from assistant.ingest.passages import split_sentences
-from assistant.retrieve import weighted_coverage
-from assistant.text import (
+from assistant.answer.grounding import check_sentence, evidence
+from assistant.language.councils import councils_named
+from assistant.language.figures import has_figure
+from assistant.language.questions import (
     PERSON,
     REASON_CUES,
-    content_terms,
-    has_figure,
     measured_terms,
-    question_terms,
     wants_figure,
     wants_person,
     wants_reason,
 )
-from assistant.types import Hit
+from assistant.language.scoring import weighted_coverage
+from assistant.language.sentences import split_sentences
+from assistant.language.vocabulary import content_terms, question_terms
+from assistant.types import Answer, Citation, Grounding, Hit
 
 ABSTAIN_TEXT = (
     "The papers provided do not say. None of the passages found answers this question; "
@@ -167,3 +169,32 @@ def _extract_each(parts: list[tuple[str, str | None]], hits: list[Hit], idf: dic
         if all(ranked[0].text != q.text for q in quotes):
             quotes.append(ranked[0])
     return Extraction(quotes, sum(q.support for q in quotes) / len(quotes))
+
+
+def compose(question: str, hits: list[Hit], idf: dict[str, float], top_k: int, abstain_below: float,
+            compare: tuple[str, ...] = ()) -> Answer:
+    """The finished extractive answer: the best quote(s) with [n] markers, the passages
+    they came from cited first, or an abstention listing the closest passages."""
+    extraction = extract(question, hits, idf, compare=compare)
+    if not extraction.quotes or extraction.support < abstain_below:
+        citations = tuple(Citation.from_hit(i + 1, h) for i, h in enumerate(hits[:top_k]))
+        return Answer(question, ABSTAIN_TEXT, True, citations, support=extraction.support)
+    order = _citation_order([q.hit_index for q in extraction.quotes], len(hits), top_k)
+    number_of = {hit_index: n for n, hit_index in enumerate(order, start=1)}
+    quotes_by_hit = {q.hit_index: q.text for q in extraction.quotes}
+    citations = tuple(
+        Citation.from_hit(n, hits[i], quote=quotes_by_hit.get(i)) for i, n in number_of.items()
+    )
+    sentences = [f"{q.text} [{number_of[q.hit_index]}]" for q in extraction.quotes]
+    # Quotes are copied, so they pass by construction; checking them anyway keeps one
+    # grounding report for every backend (and would catch a quoting bug).
+    passages = {n: evidence(hits[i]) for i, n in number_of.items()}
+    grounding = Grounding(tuple(check_sentence(s, passages) for s in sentences))
+    return Answer(question, " ".join(sentences), False, citations, support=extraction.support, grounding=grounding)
+
+
+def _citation_order(quoted: list[int], available: int, top_k: int) -> list[int]:
+    """Quoted passages first (in the order quoted), then the other top hits."""
+    order = list(dict.fromkeys(quoted))
+    order += [i for i in range(available) if i not in order]
+    return order[: max(top_k, len(set(quoted)))]

@@ -13,7 +13,13 @@ from dataclasses import replace
 from typing import Iterator
 
 from assistant.answer.extractive import ABSTAIN_TEXT
-from assistant.answer.grounding import as_shown, check_sentence, evidence, removal_notice, split_claims
+from assistant.answer.grounding import (
+    as_shown,
+    check_sentence,
+    evidence,
+    removal_notice,
+    split_claims,
+)
 from assistant.llm import LLMFailure, stream
 from assistant.llm.prompts import answer_messages
 from assistant.types import Answer, Citation, Grounding, Hit

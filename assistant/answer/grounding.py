@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.figures import cited_numbers, figure_in, figures, strip_markers
-from assistant.text import normalise, withhold_instructions
+from assistant.language.figures import cited_numbers, figure_in, figures, strip_markers
+from assistant.language.instructions import withhold_instructions
+from assistant.language.sentences import normalise
 from assistant.types import Hit, SentenceCheck
 
 # A sentence ends at . ! ? (its [n] markers may follow) or a line break; '3.11',

@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
+from assistant.access import is_sidecar
 from assistant.ingest import metadata, structure
 from assistant.ingest.passages import TokenCounter, build_passages
 from assistant.ingest.read import SUPPORTED_SUFFIXES, read_pages
 from assistant.types import Passage, SourceDocument
 
-__all__ = ["ParsedDocument", "SUPPORTED_SUFFIXES", "file_hash", "parse_file"]
+__all__ = ["ParsedDocument", "SUPPORTED_SUFFIXES", "expand_paths", "file_hash", "parse_file"]
 
 
 @dataclass(frozen=True)
@@ -64,3 +66,20 @@ def parse_file(
 
 def _fallback_title(path: Path) -> str:
     return path.stem.replace("-", " ").replace("_", " ").strip().capitalize()
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files named directly are kept whatever their type (so they can be refused with a
+    reason); folders contribute their supported files and anything else that is not hidden."""
+    found: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            found.extend(
+                p for p in sorted(path.rglob("*"))
+                if p.is_file() and not p.name.startswith(".") and p.name.lower() != "readme.md"
+                and not is_sidecar(p)  # who may see a paper, not a paper
+            )
+        else:
+            found.append(path)
+    return found

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-from importlib import resources
 
-from assistant.ingest.structure import Line, clean
+from assistant.ingest.structure import Line
+from assistant.language.councils import detect_council
+from assistant.language.sentences import clean
 
 MONTHS = {
     m: i
@@ -205,39 +205,3 @@ def parse_date(text: str) -> date | None:
 
 def _long_date(d: date) -> str:
     return f"{d.day} {d.strftime('%B %Y')}"
-
-
-@lru_cache(maxsize=1)
-def _gazetteer() -> list[tuple[str, str]]:
-    text = resources.files("assistant.ingest").joinpath("councils.tsv").read_text("utf-8")
-    pairs = [tuple(line.split("\t")) for line in text.splitlines() if line and not line.startswith("#")]
-    return sorted(pairs, key=lambda p: len(p[0]), reverse=True)  # "North Somerset" before "Somerset"
-
-
-def councils_named(text: str) -> dict[str, int]:
-    """Official council names mentioned in `text`, with how often, in the order they are
-    first mentioned. Longest names are matched first ('North Somerset' before 'Somerset')."""
-    remaining = text
-    found: dict[str, tuple[int, int]] = {}  # official name -> (first position, count)
-    for name, official in _gazetteer():
-        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
-        matches = list(pattern.finditer(remaining))
-        if matches:
-            first, count = found.get(official, (len(text), 0))
-            found[official] = (min(first, matches[0].start()), count + len(matches))
-            remaining = pattern.sub(lambda m: " " * len(m.group()), remaining)  # keeps positions
-    return {official: count for official, (_, count) in sorted(found.items(), key=lambda kv: kv[1][0])}
-
-
-def detect_council(text: str) -> str | None:
-    """The authority the paper is mainly about: the one it names most often."""
-    counts = councils_named(text)
-    return max(counts, key=lambda official: counts[official]) if counts else None
-
-
-def strip_council_names(text: str, with_preposition: bool = False) -> str:
-    """The text without council names ('in Barnsley' too, with `with_preposition`)."""
-    lead = r"(?:\b(?:in|for|at|by|from)\s+(?:the\s+)?)?" if with_preposition else ""
-    for name, _official in _gazetteer():
-        text = re.sub(rf"{lead}(?<![\w-]){re.escape(name)}(?:'s|’s)?(?:\s+(?:County\s+)?Council)?(?![\w-])", " ", text)
-    return text

@@ -9,27 +9,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Callable, Iterator
 
 from assistant.ingest.structure import Block
 from assistant.ingest.tables import TableReader
+from assistant.language.sentences import split_sentences
 from assistant.types import Passage
 
 TokenCounter = Callable[[str], int]
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"(£])")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences, without breaking 'e.g. the', '3.11' or 'Mr. Smith' style abbreviations."""
-    parts = SENTENCE_END.split(text.strip())
-    merged: list[str] = []
-    for part in parts:
-        if merged and re.search(r"\b(e\.g|i\.e|etc|approx|no|Mr|Mrs|Ms|Dr|Cllr|vs)\.$", merged[-1], re.I):
-            merged[-1] += " " + part
-        else:
-            merged.append(part)
-    return [p.strip() for p in merged if p.strip()]
 
 
 def build_passages(doc_id: str, blocks: list[Block], count_tokens: TokenCounter, limit: int) -> list[Passage]:

@@ -14,6 +14,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import docx
+import pymupdf
+import pymupdf4llm
+from bs4 import BeautifulSoup
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
 from assistant.access import strip_front_matter
 from assistant.errors import UnreadableFile
 
@@ -94,8 +101,6 @@ def markdown_tables_to_tabs(text: str) -> str:
 # --- PDF -------------------------------------------------------------------------------
 
 def _read_pdf(path: Path) -> list[Page]:
-    import pymupdf
-
     try:
         doc = pymupdf.open(path)
     except Exception as exc:  # pymupdf raises its own FileDataError and friends
@@ -117,8 +122,6 @@ def _read_pdf(path: Path) -> list[Page]:
 def _pdf_pages_as_markdown(doc) -> list[Page]:
     # pymupdf4llm keeps every KPI row on one line (label and values together); plain
     # get_text() breaks rows into one cell per line (measured, see PITFALLS).
-    import pymupdf4llm
-
     chunks = pymupdf4llm.to_markdown(doc, page_chunks=True, show_progress=False)
     pages = []
     for i, chunk in enumerate(chunks):
@@ -131,10 +134,6 @@ def _pdf_pages_as_markdown(doc) -> list[Page]:
 # --- DOCX ------------------------------------------------------------------------------
 
 def _read_docx(path: Path) -> list[Page]:
-    import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
     try:
         document = docx.Document(str(path))
     except Exception as exc:
@@ -165,8 +164,6 @@ _HTML_BLOCKS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "caption", 
 
 
 def _read_html(path: Path) -> list[Page]:
-    from bs4 import BeautifulSoup
-
     raw = path.read_bytes()
     if b"\x00" in raw[:8192]:
         raise UnreadableFile(path.name, "this looks like a binary file, not HTML")

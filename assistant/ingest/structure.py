@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.ingest.read import Page
+from assistant.language.sentences import clean
 
 BLANK_PAGE = re.compile(r"^\s*this page is intentionally left blank\s*$", re.I)
 MINUTES_START = re.compile(r"^\s*minutes\s*$", re.I)
@@ -24,7 +25,6 @@ NUMBERED = re.compile(r"^(?:[-•*]\s*)?(\d{1,2}(?:\.\d{1,2})+)\.?(?:\s+(\S.*))?
 TOP_LEVEL = re.compile(r"^(?:[-•*]\s*)?(\d{1,2})\.(?:0)?\s+([A-Z][^.;]{1,80})$")
 BULLET = re.compile(r"^\s*(?:[-•*▪◦]|\(?[a-z0-9ivx]{1,3}[.)])\s+(\S.*)$")
 TERMINAL = re.compile(r"[.;,]$")
-MARKUP = re.compile(r"</?(?:b|u|i|strong|em|span)[^>]*>|\*\*|\^\{\*\}|^#+\s*")
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,6 @@ class Block:
     heading: str | None = None
     caption: str | None = None
     items: list[str] = field(default_factory=list)  # list items under a lead-in
-
-
-def clean(text: str) -> str:
-    """Drop extraction artefacts (**bold**, <b>, ^{*}, markdown #) but keep every word."""
-    text = MARKUP.sub("", text.strip())
-    text = re.sub(r"<u>|</u>", "", text)
-    return re.sub(r"[ \u00a0]+", " ", text).strip()
 
 
 def to_lines(pages: list[Page]) -> list[Line]:

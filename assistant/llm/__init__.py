@@ -10,7 +10,11 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from pathlib import Path
 from typing import Callable, Iterable, Iterator
+
+from llama_index.llms.ollama import Ollama
+from llama_index.llms.openai_like import OpenAILike
 
 from assistant.config import Settings
 from assistant.errors import AssistantError
@@ -34,8 +38,6 @@ def make_llm(settings: Settings):
     if not settings.llm_model:
         raise AssistantError(f"ASSISTANT_LLM={kind} needs ASSISTANT_LLM_MODEL (the model's name on the server)")
     if kind == "ollama":
-        from llama_index.llms.ollama import Ollama
-
         return Ollama(
             model=settings.llm_model,
             base_url=settings.llm_base_url or "http://127.0.0.1:11434",
@@ -46,8 +48,6 @@ def make_llm(settings: Settings):
         )
     if not settings.llm_base_url:
         raise AssistantError("ASSISTANT_LLM=openai-compatible needs ASSISTANT_LLM_BASE_URL (e.g. http://127.0.0.1:11434/v1)")
-    from llama_index.llms.openai_like import OpenAILike
-
     return OpenAILike(
         model=settings.llm_model,
         api_base=settings.llm_base_url,
@@ -69,8 +69,6 @@ def _llama_cpp(settings: Settings):
         raise AssistantError(
             "ASSISTANT_LLM=llama-cpp needs the optional extra: pip install '.[local-llm]'"
         ) from None
-    from pathlib import Path
-
     if not settings.llm_model or not Path(settings.llm_model).is_file():
         raise AssistantError("ASSISTANT_LLM=llama-cpp needs ASSISTANT_LLM_MODEL set to a GGUF file on this machine")
     return LlamaCPP(

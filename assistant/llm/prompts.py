@@ -14,7 +14,7 @@ import html
 
 from llama_index.core.llms import ChatMessage
 
-from assistant.text import withhold_instructions
+from assistant.language.instructions import withhold_instructions
 from assistant.types import Hit
 
 ABSTAIN_REPLY = "The papers provided do not say."

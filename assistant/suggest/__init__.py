@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.answer.figures import ungrounded
+from assistant.language.figures import ungrounded
 from assistant.suggest.questions import (
     OfficerQuestion,
     SuggestedQuestion,

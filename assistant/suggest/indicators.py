@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.answer.figures import Figure, figures
-from assistant.ingest.passages import split_sentences
+from assistant.language.figures import Figure, figures
+from assistant.language.sentences import split_sentences
 from assistant.types import Passage
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.language.sentences import lower_first, upper_first
 from assistant.suggest.signals import Signal
-from assistant.text import lower_first, upper_first
 from assistant.types import Citation, Hit, Passage, SourceDocument
 
 THEMES = (

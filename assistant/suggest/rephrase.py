@@ -15,7 +15,12 @@ from dataclasses import replace
 from assistant.answer.grounding import check_sentence, evidence, without_citations
 from assistant.llm import LLMFailure, complete
 from assistant.llm.prompts import rephrase_messages
-from assistant.suggest.questions import SuggestedQuestion, citations_for, is_officer_section, theme_of
+from assistant.suggest.questions import (
+    SuggestedQuestion,
+    citations_for,
+    is_officer_section,
+    theme_of,
+)
 from assistant.suggest.signals import WARNING
 from assistant.types import Grounding, Hit, Passage, SentenceCheck, SourceDocument
 

@@ -11,7 +11,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from assistant.answer.figures import figures
+from assistant.language.figures import figures
+from assistant.language.vocabulary import content_terms
 from assistant.suggest.indicators import (
     Indicator,
     indicator_from_row,
@@ -20,7 +21,6 @@ from assistant.suggest.indicators import (
     reading,
     sentences_of,
 )
-from assistant.text import content_terms
 from assistant.types import Passage
 
 

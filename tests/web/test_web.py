@@ -8,17 +8,16 @@ reason, when Chromium or Playwright is missing; in CI (CI=true) they fail instea
 from __future__ import annotations
 
 import os
-import shutil
 import re
+import shutil
 import socket
 from pathlib import Path
 
 import pytest
-
-from files import make_pdf
+from files import ROOT, make_pdf
 
 CHROMIUM = Path(os.environ.get("ASSISTANT_TEST_CHROMIUM", "/usr/bin/chromium"))
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "web"
+ARTIFACTS = ROOT / "test-artifacts" / "web"
 # Offline: nothing but the app may be resolved (Chromium otherwise calls Google at start-up).
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -58,15 +57,13 @@ def browser():
 def app_url(corpus_assistant, embedder, tmp_path_factory):
     """The real app on a free local port, over its own copy of the corpus index (uploads
     and removals here must not change what other tests see)."""
-    from assistant.index import Index
     from assistant.pipeline import Assistant
-    from assistant.web import serve
+    from assistant.web.app import serve
 
     own = tmp_path_factory.mktemp("web-index")
     shutil.copytree(corpus_assistant.settings.index_dir, own, dirs_exist_ok=True)
     settings = corpus_assistant.settings.model_copy(update={"index_dir": own})
-    assistant = Assistant(settings)
-    assistant.__dict__["index"] = Index(settings, embedder)
+    assistant = Assistant(settings, embedder=embedder)
     port = _free_port()
     app = serve(assistant, "127.0.0.1", port, block=False)
     yield f"http://127.0.0.1:{port}/"
@@ -317,9 +314,15 @@ def test_an_over_long_question_gets_a_plain_message(page):
 @pytest.fixture(scope="module")
 def llm_app(corpus_assistant, embedder):
     """The app with a model that streams slowly; `reply` picks what the model does next."""
-    from llm_server import Reply, ScriptedLLM, assistant_using, first_sentence, passages_in
+    from llm_server import (
+        Reply,
+        ScriptedLLM,
+        assistant_using,
+        first_sentence,
+        passages_in,
+    )
 
-    from assistant.web import serve
+    from assistant.web.app import serve
 
     reply = {"mode": "invents"}
 
@@ -330,7 +333,6 @@ def llm_app(corpus_assistant, embedder):
         return Reply(f"{opening} [1]. A year earlier it was 31.9% [1].", chunk_words=2, chunk_delay=0.15)
 
     with ScriptedLLM(script) as server:
-        corpus_assistant.retriever  # noqa: B018  (loaded here, shared: asks only read)
         assistant = assistant_using(corpus_assistant, server.url)
         port = _free_port()
         app = serve(assistant, "127.0.0.1", port, block=False)
@@ -385,9 +387,8 @@ def secured_app(corpus_assistant, embedder, tmp_path_factory):
     """The app with a users file: alice is in 'cabinet', bob in no group; one paper is
     restricted to 'cabinet'."""
     from assistant.access import add_user
-    from assistant.index import Index
     from assistant.pipeline import Assistant
-    from assistant.web import serve
+    from assistant.web.app import serve
 
     own = tmp_path_factory.mktemp("secured-index")
     shutil.copytree(corpus_assistant.settings.index_dir, own, dirs_exist_ok=True)
@@ -395,8 +396,7 @@ def secured_app(corpus_assistant, embedder, tmp_path_factory):
     add_user(users, "alice", "alice-password", ["cabinet"])
     add_user(users, "bob", "bob-password", [])
     settings = corpus_assistant.settings.model_copy(update={"index_dir": own, "users": users})
-    assistant = Assistant(settings)
-    assistant.__dict__["index"] = Index(settings, embedder)
+    assistant = Assistant(settings, embedder=embedder)
     secret = own / "hilltop-placement.txt"
     secret.write_text("Wessex Council Children's Scrutiny Committee 14 March 2024\nHilltop Placement Costs\n\n"
                       "1.1 The cost of the Hilltop residential placement is £12,345 per week.\n", "utf-8")

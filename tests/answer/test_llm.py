@@ -12,11 +12,18 @@ import re
 import socket
 
 import pytest
+from files import ROOT
+from llm_server import (
+    Reply,
+    ScriptedLLM,
+    assistant_using,
+    first_sentence,
+    passages_in,
+    system_of,
+)
 
-from assistant.answer.figures import ungrounded
-from assistant.text import WITHHELD
-from conftest import ROOT
-from llm_server import Reply, ScriptedLLM, assistant_using, first_sentence, passages_in, system_of
+from assistant.language.figures import ungrounded
+from assistant.language.instructions import WITHHELD
 
 RE_REFERRALS = "What was the re-referral rate in Barnsley at the end of October 2023?"
 
@@ -25,7 +32,6 @@ RE_REFERRALS = "What was the re-referral rate in Barnsley at the end of October 
 def with_llm(corpus_assistant):
     """An Assistant over the corpus index whose answers a scripted model writes."""
     servers = []
-    corpus_assistant.retriever  # noqa: B018  (loaded once, shared by every model-backed assistant)
 
     def make(script, **settings):
         server = ScriptedLLM(script).__enter__()

@@ -1,10 +1,9 @@
 """Metadata is read from the text of each of the five reports (never hard-coded)."""
 
 import pytest
+from files import corpus_file
 
 from assistant.ingest import parse_file
-
-from conftest import corpus_file
 
 
 def documents(prefix):

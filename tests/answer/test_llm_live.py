@@ -13,9 +13,8 @@ import json
 import os
 
 import pytest
+from files import ROOT
 from pydantic import SecretStr
-
-from conftest import ROOT
 
 URL = os.environ.get("ASSISTANT_TEST_LLM_URL")
 pytestmark = pytest.mark.skipif(not URL, reason="ASSISTANT_TEST_LLM_URL is not set (no real model to test against)")
@@ -31,8 +30,7 @@ def test_eval_questions_through_a_real_model(corpus_assistant, tmp_path, capsys)
         "llm_api_key": SecretStr(os.environ.get("ASSISTANT_TEST_LLM_KEY", "")),
         "llm_timeout": float(os.environ.get("ASSISTANT_TEST_LLM_TIMEOUT", "120")),
     })
-    assistant = Assistant(settings)
-    assistant.__dict__["index"] = corpus_assistant.index
+    assistant = Assistant(settings, index=corpus_assistant.index)
     items = evaluation.load_dataset(ROOT / "eval" / "known_facts.jsonl")
     limit = int(os.environ.get("ASSISTANT_TEST_LLM_LIMIT", len(items)))
     dataset = tmp_path / "questions.jsonl"

@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 import pytest
+from files import corpus_file
 
 from assistant.config import Settings
 from assistant.errors import IndexBusy
-from conftest import corpus_file
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
@@ -64,13 +64,11 @@ def chroma_server(tmp_path_factory):
 
 def _on_server(port: int, folder: Path, embedder, collection: str):
     """An Assistant using the Chroma server; `folder` holds only its uploads."""
-    from assistant.index import Index
     from assistant.pipeline import Assistant
 
     settings = Settings(chroma_host="127.0.0.1", chroma_port=port, collection=collection,
                         index_dir=folder, corpus_dir=folder / "corpus")
-    assistant = Assistant(settings)
-    assistant.__dict__["index"] = Index(settings, embedder)
+    assistant = Assistant(settings, embedder=embedder)
     return assistant
 
 

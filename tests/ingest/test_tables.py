@@ -1,9 +1,9 @@
 """Table rows come out self-describing, including multi-row headers."""
 
+from files import corpus_file
+
 from assistant.ingest import parse_file
 from assistant.ingest.tables import TableReader
-
-from conftest import corpus_file
 
 
 def words(text: str) -> int:

@@ -7,19 +7,18 @@ never abstains. Scored with the same evidence and answer checks as the assistant
 
 from __future__ import annotations
 
-from assistant.pipeline import expand_paths
+from llama_index.core import Document, VectorStoreIndex
+from llama_index.core.node_parser import SentenceSplitter
+
+from assistant.errors import UnreadableFile
+from assistant.evaluation.checks import check
+from assistant.ingest import expand_paths
+from assistant.ingest.read import read_pages
 
 TOP_K = 2
 
 
 def score_baseline(settings, embedder, items: list[dict]) -> dict:
-    from llama_index.core import Document, VectorStoreIndex
-    from llama_index.core.node_parser import SentenceSplitter
-
-    from assistant.errors import UnreadableFile
-    from assistant.evaluation import check
-    from assistant.ingest.read import read_pages
-
     documents = []
     for path in expand_paths([settings.corpus_dir]):
         try:

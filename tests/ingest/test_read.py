@@ -1,11 +1,11 @@
 """Every supported format becomes text; bad files fail with a reason a person can act on."""
 
 import pytest
+from files import make_pdf
 
 from assistant.errors import UnreadableFile
 from assistant.ingest import parse_file
 from assistant.ingest.read import read_pages
-from files import make_pdf
 
 
 def words(text):

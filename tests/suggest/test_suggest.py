@@ -6,14 +6,13 @@ import subprocess
 import sys
 
 import pytest
+from files import corpus_file
 
-from assistant.answer.figures import ungrounded
 from assistant.briefing import as_markdown, write_briefing
 from assistant.errors import AssistantError
+from assistant.language.figures import ungrounded
+from assistant.language.vocabulary import content_terms
 from assistant.suggest.questions import THEMES
-from assistant.text import content_terms
-
-from conftest import corpus_file
 
 MANY = 60  # enough that the done-when checks see every question, not just the top 12
 

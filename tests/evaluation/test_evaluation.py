@@ -1,13 +1,13 @@
 """The known-facts evaluation gate, plus unit checks of the scoring itself."""
 
-from pathlib import Path
 
 import pytest
+from files import ROOT
 
 from assistant import evaluation
-from assistant.answer.figures import figures, ungrounded
-
-ROOT = Path(__file__).resolve().parent.parent
+from assistant.evaluation.checks import answer_correct, citations_valid
+from assistant.language.figures import figures, ungrounded
+from assistant.language.sentences import normalise
 
 
 def test_dataset_is_well_formed_and_evidence_is_in_the_papers(corpus_assistant):
@@ -15,13 +15,14 @@ def test_dataset_is_well_formed_and_evidence_is_in_the_papers(corpus_assistant):
     assert len(items) >= 100
     assert sum(i["answer_type"] == "not_in_corpus" for i in items) >= 15
     assert {i["source"] for i in items if i["source"]} == {p.name for p in (ROOT / "corpus").glob("*.txt")}
+    snapshot = corpus_assistant.snapshot
     texts = {}
-    for node in corpus_assistant.index.committed_nodes():
-        doc = corpus_assistant.retriever.document(node.metadata["doc_id"])
-        texts.setdefault(doc.source, []).append(evaluation.normalise(node.get_content(metadata_mode="none")))
+    for passage in snapshot.passages:
+        source = snapshot.documents[passage.doc_id].source
+        texts.setdefault(source, []).append(normalise(passage.text))
     for item in items:
         if item["evidence"]:
-            needle = evaluation.normalise(item["evidence"])
+            needle = normalise(item["evidence"])
             assert any(needle in t for t in texts[item["source"]]), item["id"]
 
 
@@ -33,7 +34,7 @@ def test_figures_normalise_money_and_percentages():
 
 
 def test_an_answer_figure_is_new_and_measures_something():
-    from assistant.text import has_figure
+    from assistant.language.figures import has_figure
 
     assert not has_figure("The report is laid out in Appendix 1.")
     assert has_figure("As Appendix 1 shows, 1 child waited longer.")  # the second 1 is a count
@@ -43,9 +44,9 @@ def test_an_answer_figure_is_new_and_measures_something():
 
 def test_answer_checks():
     item = {"answer": "£7.2M", "answer_type": "number"}
-    assert evaluation.answer_correct(item, {"answer": "pressure of £7.2M [1]", "abstained": False})
-    assert not evaluation.answer_correct(item, {"answer": "pressure of £5.8M [1]", "abstained": False})
-    assert evaluation.citations_valid({"answer": "x [2]", "citations": [{"n": 1}]}) is False
+    assert answer_correct(item, {"answer": "pressure of £7.2M [1]", "abstained": False})
+    assert not answer_correct(item, {"answer": "pressure of £5.8M [1]", "abstained": False})
+    assert citations_valid({"answer": "x [2]", "citations": [{"n": 1}]}) is False
 
 
 @pytest.mark.eval

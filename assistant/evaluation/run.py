@@ -8,85 +8,15 @@ on the same questions so the gain over the framework default is visible in every
 
 from __future__ import annotations
 
-import json
 import statistics
 import tomllib
 from pathlib import Path
 
-from assistant.answer.figures import cited_numbers, figure_in, figures, strip_markers, ungrounded
+from assistant.evaluation.baseline import score_baseline
+from assistant.evaluation.checks import check, load_dataset
+from assistant.language.figures import ungrounded
 from assistant.llm import describe
-from assistant.text import normalise
 
-ANSWER_TYPES = ("number", "text", "date", "not_in_corpus")
-
-
-def load_dataset(path: Path) -> list[dict]:
-    items = []
-    for n, line in enumerate(Path(path).read_text("utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        record = json.loads(line)
-        missing = {"id", "question", "answer_type"} - record.keys()
-        if missing:
-            raise ValueError(f"{path}:{n}: missing {sorted(missing)}")
-        if record["answer_type"] not in ANSWER_TYPES:
-            raise ValueError(f"{path}:{n}: answer_type must be one of {ANSWER_TYPES}")
-        record.setdefault("answer", "")
-        record.setdefault("evidence", "")
-        record.setdefault("source", "")
-        items.append(record)
-    return items
-
-
-# --- checks on one response ------------------------------------------------------------
-
-def evidence_rank(evidence: str, citations: list[dict]) -> int | None:
-    needle = normalise(evidence)
-    for rank, citation in enumerate(citations, start=1):
-        if needle and needle in normalise(citation["text"]):
-            return rank
-    return None
-
-
-def answer_correct(item: dict, response: dict) -> bool:
-    if item["answer_type"] == "not_in_corpus":
-        return response["abstained"]
-    if response["abstained"]:
-        return False
-    said = strip_markers(response["answer"])
-    if item["answer_type"] == "number":
-        gold = figures(item["answer"])
-        return bool(gold) and all(figure_in(f, said) for f in gold)
-    return normalise(item["answer"]) in normalise(said)
-
-
-def citations_valid(response: dict) -> bool:
-    numbers = {c["n"] for c in response["citations"]}
-    return all(n in numbers for n in cited_numbers(response["answer"]))
-
-
-def numerically_grounded(response: dict) -> bool:
-    if response["abstained"]:
-        return True  # an abstention states no figures
-    return not ungrounded(response["answer"], [c["text"] for c in response["citations"]])
-
-
-def check(item: dict, response: dict) -> dict:
-    answerable = item["answer_type"] != "not_in_corpus"
-    rank = evidence_rank(item["evidence"], response["citations"]) if answerable else None
-    return {
-        "answerable": answerable,
-        "evidence_rank": rank,
-        "hit_at_1": rank == 1,
-        "hit_at_5": rank is not None and rank <= 5,
-        "answer_correct": answer_correct(item, response),
-        "citations_valid": citations_valid(response),
-        "numerically_grounded": numerically_grounded(response),
-        "abstained": response["abstained"],
-    }
-
-
-# --- the run ---------------------------------------------------------------------------
 
 def run(assistant, dataset: Path, baseline: bool = True) -> dict:
     items = load_dataset(dataset)
@@ -105,8 +35,6 @@ def run(assistant, dataset: Path, baseline: bool = True) -> dict:
     summary = {"backend": describe(assistant.settings), **summarise(records)}
     report = {"summary": summary, "items": records, "suggestions": suggestion_coverage(assistant)}
     if baseline:
-        from assistant.baseline import score_baseline
-
         report["baseline"] = score_baseline(assistant.settings, assistant.index.embedder, items)
     return report
 
@@ -223,49 +151,3 @@ def suggestion_coverage(assistant, max_questions: int = 12) -> list[dict]:
             "grounded_share": round(sum(grounded) / max(len(grounded), 1), 4),
         })
     return rows
-
-
-# --- report ----------------------------------------------------------------------------
-
-def format_summary(report: dict) -> str:
-    s = report["summary"]
-    rows = [
-        ("questions", f"{s['questions']} ({s['answerable']} answerable, {s['not_in_corpus']} not in the papers)"),
-        ("evidence hit@1", s["hit_at_1"]), ("evidence hit@5", s["hit_at_5"]), ("MRR", s["mrr"]),
-        ("answer accuracy", s["answer_accuracy"]), ("citation validity", s["citation_validity"]),
-        ("numeric grounding", s["numeric_grounding"]), ("abstention recall", s["abstention_recall"]),
-        ("over-refusal", s["over_refusal"]),
-        ("sentences grounded", f"{s['grounded_sentence_share']} ({s['fallbacks']} written answers replaced by quotes)"),
-        ("latency p50 / p95 ms", f"{s['latency_p50_ms']} / {s['latency_p95_ms']}"),
-    ]
-    lines = [f"Known-facts evaluation (answers: {s['backend']})", *(f"  {name:<22} {value}" for name, value in rows)]
-    if "baseline" in report:
-        b = report["baseline"]
-        lines += [
-            "",
-            f"  {'':<22} {'assistant':>10} {'baseline':>10}   (baseline: {b['description']})",
-            *(f"  {name:<22} {_fmt(s[key]):>10} {_fmt(b[key]):>10}"
-              for name, key in [("evidence hit@1", "hit_at_1"), ("evidence hit@5", "hit_at_5"),
-                                ("MRR", "mrr"), ("answer accuracy", "answer_accuracy"),
-                                ("abstention recall", "abstention_recall")]),
-        ]
-    if report.get("suggestions"):
-        lines += ["", "  Suggested questions vs the officers' own 'Possible Areas for Investigation' (themes)"]
-        for row in report["suggestions"]:
-            missed = sorted(set(row["officer_themes"]) - set(row["generated_themes"]))
-            lines.append(
-                f"  {row['source']}: theme coverage {row['theme_coverage']:.2f} "
-                f"({row['generated_questions']} generated, {row['officer_questions']} officer-written; "
-                f"figures grounded {row['grounded_share']:.2f})" + (f"; missed: {', '.join(missed)}" if missed else "")
-            )
-    failed = [r["id"] for r in report["items"] if r["checks"]["answerable"] and not r["checks"]["answer_correct"]]
-    if failed:
-        lines.append(f"\n  answerable questions answered wrongly or refused: {', '.join(failed)}")
-    wrong_abstain = [r["id"] for r in report["items"] if not r["checks"]["answerable"] and not r["checks"]["abstained"]]
-    if wrong_abstain:
-        lines.append(f"  unanswerable questions answered anyway: {', '.join(wrong_abstain)}")
-    return "\n".join(lines)
-
-
-def _fmt(value) -> str:
-    return "-" if value is None else f"{value:.3f}"

@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from assistant.answer.figures import ungrounded
+from assistant.language.figures import ungrounded
 from assistant.types import Filters
 
 ASK_KEYS = {"question", "answer", "abstained", "citations", "backend", "grounding", "notice", "searched_for", "timings_ms"}
@@ -123,7 +123,7 @@ def test_one_table_does_not_fill_the_top_hits(corpus_assistant):
 
 
 def test_a_rate_of_something_else_is_not_an_answer(corpus_assistant):
-    from assistant.text import measured_terms
+    from assistant.language.questions import measured_terms
 
     assert measured_terms("What is North Somerset's re-referral rate?") == {"re-referr"}
     # West Sussex reports a social workers' take-up *rate* for 2019, not a re-referral rate.

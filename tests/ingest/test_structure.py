@@ -2,9 +2,9 @@
 
 import re
 
-from assistant.ingest import parse_file
+from files import corpus_file
 
-from conftest import corpus_file
+from assistant.ingest import parse_file
 
 
 def words(text: str) -> int:

@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from assistant.ingest import file_hash, parse_file
 
 
@@ -61,13 +63,14 @@ def test_uncommitted_passages_are_invisible_and_swept(make_assistant, copy_corpu
     index._write_manifest = real_write
 
     assert index.manifest() == committed
-    assistant._forget_retriever()
+    assistant.reload()  # read the store again, orphans and all
     answer = assistant.ask("Who is the Director of Children's Services, John Readman?")
     assert all(c.source.startswith("bury") for c in answer.citations)
     assert index.sweep_orphans() > 0
     assert index.collection.count() == index.passage_count()
 
 
+@pytest.mark.slow
 def test_cli_ingest_reports_skips_and_exits_non_zero(tmp_path, copy_corpus):
     corpus = copy_corpus("bury")
     (corpus / "empty.txt").write_bytes(b"")

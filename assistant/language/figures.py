@@ -1,13 +1,17 @@
-"""Figures in text, normalised so '£7.2M', '7,200,000' and '£7.2m' compare equal.
+"""Figures in text, normalised so '£7.2M', '7,200,000' and '£7.2m' compare equal, and which
+figures in a passage are answers (not dates, paragraph numbers or 'Appendix 1').
 
-Used by the grounding check (every figure in an answer must be in a cited passage) and
-by the evaluation (is the gold figure in the answer?).
+Used by retrieval and answering (does a passage state a figure?), by grounding (every
+figure in an answer must be in a cited passage) and by evaluation (is the gold figure in
+the answer?).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from assistant.language.periods import DATE, WHEN
 
 FIGURE = re.compile(
     r"(?P<neg>[-−–(])?\s?(?P<cur>£|\$)?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -65,3 +69,26 @@ def cited_numbers(text: str) -> tuple[int, ...]:
     """The passage numbers a text cites, in order, once each."""
     found = [int(n) for group in MARKER.findall(text) for n in re.split(r"[,;]", group)]
     return tuple(dict.fromkeys(found))
+
+
+def has_figure(text: str, question: str = "") -> bool:
+    """Does `text` state a figure the question does not already give? ('…for 2024/25' in
+    a question about 2024/25 budgets is a restatement, not an answer.)"""
+    skipped = [m.span() for m in _PARAGRAPH_REFS.finditer(text)]
+    skipped += [] if WHEN.match(question) else [m.span() for m in DATE.finditer(text)]
+    return any(
+        not figure_in(f, question)
+        and not _REFERENCE.search(text[: f.start])
+        and not any(a <= f.start < b for a, b in skipped)
+        for f in figures(text)
+    )
+
+
+# '(3.6-3.9)', '(1.2)': the paragraphs a recommendation points to.
+_PARAGRAPH_REFS = re.compile(r"\(\s*\d+\.\d+(?:\s*(?:[-–&,]|and)\s*\d+\.\d+)*\s*\)")
+# 'Appendix 1', 'section 3.2', 'Phase 2': numbers that point somewhere rather than measure.
+_REFERENCE = re.compile(
+    r"\b(appendix|annex|section|paragraph|para|page|table|item|chart|graph|recommendation|"
+    r"priority|ref|phase|tier|level|stage|step|version|no\.?)\s*$",
+    re.I,
+)

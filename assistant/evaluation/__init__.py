@@ -1,0 +1,13 @@
+"""The known-facts evaluation and its gate (see run.py); checks shared with the baseline."""
+
+from assistant.evaluation.checks import check, load_dataset
+from assistant.evaluation.report import format_summary
+from assistant.evaluation.run import (
+    calibrate,
+    gate,
+    run,
+    suggestion_coverage,
+    summarise,
+)
+
+__all__ = ["calibrate", "check", "format_summary", "gate", "load_dataset", "run", "suggestion_coverage", "summarise"]

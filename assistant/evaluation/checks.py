@@ -1,0 +1,85 @@
+"""Checks on one response, the same for the assistant and the baseline.
+
+A response is the `ask --json` object (or the baseline's equivalent): an answer text, an
+abstained flag and numbered citations.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from assistant.language.figures import (
+    cited_numbers,
+    figure_in,
+    figures,
+    strip_markers,
+    ungrounded,
+)
+from assistant.language.sentences import normalise
+
+ANSWER_TYPES = ("number", "text", "date", "not_in_corpus")
+
+
+def load_dataset(path: Path) -> list[dict]:
+    items = []
+    for n, line in enumerate(Path(path).read_text("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        missing = {"id", "question", "answer_type"} - record.keys()
+        if missing:
+            raise ValueError(f"{path}:{n}: missing {sorted(missing)}")
+        if record["answer_type"] not in ANSWER_TYPES:
+            raise ValueError(f"{path}:{n}: answer_type must be one of {ANSWER_TYPES}")
+        record.setdefault("answer", "")
+        record.setdefault("evidence", "")
+        record.setdefault("source", "")
+        items.append(record)
+    return items
+
+
+def evidence_rank(evidence: str, citations: list[dict]) -> int | None:
+    needle = normalise(evidence)
+    for rank, citation in enumerate(citations, start=1):
+        if needle and needle in normalise(citation["text"]):
+            return rank
+    return None
+
+
+def answer_correct(item: dict, response: dict) -> bool:
+    if item["answer_type"] == "not_in_corpus":
+        return response["abstained"]
+    if response["abstained"]:
+        return False
+    said = strip_markers(response["answer"])
+    if item["answer_type"] == "number":
+        gold = figures(item["answer"])
+        return bool(gold) and all(figure_in(f, said) for f in gold)
+    return normalise(item["answer"]) in normalise(said)
+
+
+def citations_valid(response: dict) -> bool:
+    numbers = {c["n"] for c in response["citations"]}
+    return all(n in numbers for n in cited_numbers(response["answer"]))
+
+
+def numerically_grounded(response: dict) -> bool:
+    if response["abstained"]:
+        return True  # an abstention states no figures
+    return not ungrounded(response["answer"], [c["text"] for c in response["citations"]])
+
+
+def check(item: dict, response: dict) -> dict:
+    answerable = item["answer_type"] != "not_in_corpus"
+    rank = evidence_rank(item["evidence"], response["citations"]) if answerable else None
+    return {
+        "answerable": answerable,
+        "evidence_rank": rank,
+        "hit_at_1": rank == 1,
+        "hit_at_5": rank is not None and rank <= 5,
+        "answer_correct": answer_correct(item, response),
+        "citations_valid": citations_valid(response),
+        "numerically_grounded": numerically_grounded(response),
+        "abstained": response["abstained"],
+    }

@@ -1,0 +1,45 @@
+"""What a question asks for: a figure, a cause, a person, or a rate of something."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.language.councils import strip_council_names
+from assistant.language.vocabulary import content_terms
+
+QUANTITY_WORDS = re.compile(
+    r"\b(how many|how much|what share|what proportion|by how much|gap|what (?:is|was|were|are) the (?:number|percentage|rate|proportion|"
+    r"average|total|cost|budget|forecast|target|figure|variance|overspend)|percentage|per cent|"
+    r"rate|proportion|number of|target|budget|overspend|forecast|cost|£|average|total|how far|how long|"
+    r"allowance|salary|salaries|pay|fees?|^\s*when)\b",
+    re.I,
+)
+EXPLANATION = re.compile(r"^\s*(why|who|what (?:explains|reasons?|caused|is being done|actions?))\b", re.I)
+REASON_QUESTION = re.compile(r"^\s*(why|what (?:explains|is the reason|are the reasons|caused|is driving|drives))\b", re.I)
+REASON_CUES = re.compile(
+    r"\b(because|due to|owing to|as a result|result(?:s|ed|ing)? (?:from|in)|reflect\w*|indicative|driven|"
+    r"caused|pressures?|challeng\w*|shortage\w*|too few|lack of|demand|attribut\w*)\b",
+    re.I,
+)
+PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2}\b")
+_MEASURED = re.compile(r"\b([A-Za-z][\w'’-]*)\s+rates?\b")
+
+
+def wants_reason(question: str) -> bool:
+    return bool(REASON_QUESTION.search(question))
+
+
+def wants_figure(question: str) -> bool:
+    """'How many…', '…rate', '…budget' ask for a figure; 'Why is … off target?' does not."""
+    return bool(QUANTITY_WORDS.search(question)) and not EXPLANATION.search(question)
+
+
+def wants_person(question: str) -> bool:
+    return bool(re.match(r"\s*who\b", question, re.I))
+
+
+def measured_terms(question: str) -> set[str]:
+    """What a rate is a rate *of* ('re-referral rate' -> re-referral). A rate of
+    something else (a take-up rate for a re-referral question) is not an answer."""
+    asked = strip_council_names(question)
+    return {t for m in _MEASURED.finditer(asked) for t in content_terms(m.group(1))}

@@ -1,0 +1,194 @@
+"""Hybrid retrieval over one snapshot of the committed passages.
+
+Three steps:
+1. BM25 and dense retrieval over the committed passages, each restricted by the filters,
+   fused by reciprocal rank (LlamaIndex's QueryFusionRetriever). BM25 finds exact
+   figures, acronyms (S47, EET) and indicator names that embeddings blur; the dense side
+   finds paraphrases.
+2. A question-aware rerank of the fused candidates: how much of the question's own
+   vocabulary the passage covers, its semantic similarity, and whether it holds a figure
+   when the question asks for one. This is where top-1 is won.
+3. Hits carry their document so every answer can be cited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from itertools import zip_longest
+
+import numpy as np
+import Stemmer
+from llama_index.core.llms import MockLLM
+from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
+from llama_index.core.schema import QueryBundle, TextNode
+from llama_index.retrievers.bm25 import BM25Retriever
+
+from assistant.errors import IndexNotBuilt
+from assistant.index import Index, passage_from_node
+from assistant.language.figures import has_figure
+from assistant.language.questions import wants_figure
+from assistant.language.scoring import document_frequencies, weighted_coverage
+from assistant.language.vocabulary import content_terms, expand_acronyms, question_terms
+from assistant.retrieve.scope import Retrieval, allowed_doc_ids, scope
+from assistant.retrieve.snapshot import Snapshot
+from assistant.types import Filters, Hit
+
+ROWS_PER_TABLE = 3
+
+
+@dataclass(frozen=True)
+class RankedCandidate:
+    node: TextNode
+    fused: float
+    cosine: float
+    coverage: float
+    score: float
+
+
+class Retriever:
+    """Searches the passages committed when it was made; make a new one to see later commits."""
+
+    def __init__(self, index: Index, candidates: int = 30):
+        self.index = index
+        self.candidates = candidates
+        version = index.version()  # read first: a commit after this makes the snapshot stale
+        self._nodes = index.committed_nodes()
+        files = index.files()
+        self.snapshot = Snapshot(
+            version=version,
+            files=files,
+            documents={d.doc_id: d for entry in files.values() for d in entry.documents},
+            passages=tuple(passage_from_node(n) for n in self._nodes),
+            idf=document_frequencies([_indexed_text(n) for n in self._nodes]),
+        )
+        self._bm25_cache: dict[tuple[str, ...], BaseRetriever] = {}
+        self._vectors: dict[str, np.ndarray] = {}
+
+    @property
+    def version(self) -> str:
+        return self.snapshot.version
+
+    def retrieve(self, question: str, filters: Filters, top_k: int) -> Retrieval:
+        """The passages to answer from, scoped to the council a question names; councils
+        set side by side ('between Barnsley and North Somerset') are searched one by one,
+        so neither side is crowded out of the sources."""
+        scoped = scope(question, filters, self.snapshot)
+        if not scoped.compared:
+            return Retrieval(self.search(question, scoped.filters, top_k))
+        per_council = [self.search(question, replace(filters, council=c), top_k) for c in scoped.compared]
+        interleaved = [hit for group in zip_longest(*per_council) for hit in group if hit]
+        return Retrieval(interleaved[:top_k], scoped.compared)
+
+    def search(self, question: str, filters: Filters = Filters(), top_k: int = 5) -> list[Hit]:
+        if not self.snapshot.documents:
+            raise IndexNotBuilt(str(self.index.dir))
+        allowed = tuple(sorted(allowed_doc_ids(filters, list(self.snapshot.documents.values()))))
+        if not allowed:
+            return []
+        query = expand_acronyms(question)
+        query_embedding = self.index.embedder.embed_query(query)
+        fused = self._fuse(query, query_embedding, allowed)
+        ranked = _spread_tables(self._rerank(question, query_embedding, fused), top_k)
+        return [
+            Hit(passage_from_node(c.node), self.snapshot.documents[c.node.metadata["doc_id"]], c.score)
+            for c in ranked[:top_k]
+        ]
+
+    # --- step 1: hybrid retrieval ------------------------------------------------------
+
+    def _fuse(self, question: str, query_embedding: list[float], allowed: tuple[str, ...]):
+        fusion = QueryFusionRetriever(
+            [self.index.dense_retriever(allowed, self.candidates), self._bm25(allowed)],
+            llm=MockLLM(),  # never asked to write: num_queries=1 means no query rewriting
+            mode="reciprocal_rerank",
+            num_queries=1,
+            similarity_top_k=self.candidates,
+            use_async=False,
+        )
+        bundle = QueryBundle(query_str=question, embedding=query_embedding)
+        return fusion.retrieve(bundle)
+
+    def _bm25(self, allowed: tuple[str, ...]) -> BaseRetriever:
+        if allowed not in self._bm25_cache:
+            subset = [n for n in self._nodes if n.metadata["doc_id"] in set(allowed)]
+            self._bm25_cache[allowed] = _bm25_over(subset, self.candidates)
+        return self._bm25_cache[allowed]
+
+    # --- step 2: question-aware rerank ------------------------------------------------
+
+    def _rerank(self, question: str, query_embedding: list[float], fused) -> list[RankedCandidate]:
+        if not fused:
+            return []
+        terms = question_terms(question)
+        want_number = wants_figure(question)
+        vectors = self._embeddings([n.node.node_id for n in fused])
+        q = np.asarray(query_embedding)
+        top_fused = max(n.score for n in fused) or 1.0
+        ranked = []
+        for item in fused:
+            node = item.node
+            text = node.get_content(metadata_mode="none")
+            coverage = weighted_coverage(terms, content_terms(_indexed_text(node)), self.snapshot.idf)
+            cosine = float(np.dot(q, vectors.get(node.node_id, q * 0)))
+            figure_bonus = 0.05 if want_number and has_figure(text, question) else 0.0
+            # words in the passage itself, not only its context: of a table's rows, which
+            # all share a caption, the one labelled 'February 2019' answers 'February 2019'
+            own = weighted_coverage(terms, content_terms(text), self.snapshot.idf)
+            score = 0.45 * coverage + 0.4 * cosine + 0.15 * (item.score / top_fused) + 0.05 * own + figure_bonus
+            ranked.append(RankedCandidate(node, item.score, cosine, coverage, score))
+        ranked.sort(key=lambda c: c.score, reverse=True)
+        return ranked
+
+    def _embeddings(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of these passages, fetched once each (committed passages never
+        change: a new version of a file has new ids)."""
+        self._vectors.update(self.index.vectors([pid for pid in ids if pid not in self._vectors]))
+        return {pid: self._vectors[pid] for pid in ids if pid in self._vectors}
+
+
+def _indexed_text(node: TextNode) -> str:
+    """A passage as BM25 and the embedding saw it: its context line, then its text."""
+    return f"{node.metadata.get('context', '')} {node.get_content(metadata_mode='none')}"
+
+
+def _spread_tables(ranked: list[RankedCandidate], top_k: int) -> list[RankedCandidate]:
+    """Keep one table from filling the top-k.
+
+    A finance table's dozen rows all share its caption ("Forecast ... Month 8"), so they
+    all match a question that names the caption, and crowd out the prose paragraph that
+    states the total. Rows beyond the first few of a table wait behind other passages.
+    """
+    kept, waiting, per_table = [], [], {}
+    for candidate in ranked:
+        meta = candidate.node.metadata
+        table = (meta["doc_id"], meta.get("caption")) if meta.get("kind") == "table_row" else None
+        if table and per_table.get(table, 0) >= ROWS_PER_TABLE and len(kept) < top_k:
+            waiting.append(candidate)
+            continue
+        if table:
+            per_table[table] = per_table.get(table, 0) + 1
+        kept.append(candidate)
+    return kept[:top_k] + waiting + kept[top_k:]
+
+
+class _PositiveBM25(BM25Retriever):
+    """BM25 without its zero-score matches (they would still enter fusion)."""
+
+    def _retrieve(self, query_bundle):
+        return [n for n in super()._retrieve(query_bundle) if n.score and n.score > 0]
+
+
+class _NoPassages(BaseRetriever):
+    def _retrieve(self, query_bundle):
+        return []
+
+
+def _bm25_over(nodes: list[TextNode], top_k: int) -> BaseRetriever:
+    if not nodes:
+        return _NoPassages()
+    return _PositiveBM25.from_defaults(
+        nodes=nodes,
+        similarity_top_k=min(top_k, len(nodes)),
+        stemmer=Stemmer.Stemmer("english"),
+        language="english",
+    )

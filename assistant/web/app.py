@@ -1,0 +1,179 @@
+"""The page: three tabs laid out, wired to `Handlers`, served on this machine only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import get_args
+
+import gradio as gr
+import torch
+
+from assistant.access import check_password, load_users
+from assistant.ingest import SUPPORTED_SUFFIXES
+from assistant.pipeline import Assistant
+from assistant.types import DocumentKind
+from assistant.web import render
+from assistant.web.handlers import ALL, Handlers
+
+KINDS = get_args(DocumentKind)
+
+
+@dataclass(frozen=True)
+class Page:
+    """Every control the handlers read or write, as laid out by the three tab builders."""
+
+    chat: gr.Chatbot
+    question: gr.Textbox
+    ask_button: gr.Button
+    clear_button: gr.Button
+    examples: gr.Dataset
+    council: gr.Dropdown
+    report: gr.Dropdown
+    kind: gr.Dropdown
+    date_from: gr.Textbox
+    date_to: gr.Textbox
+    plain: gr.Textbox
+    copy_button: gr.Button
+    sources: gr.HTML
+    asked: gr.State
+    prep_for: gr.Dropdown
+    prep_button: gr.Button
+    prep_keep: gr.CheckboxGroup
+    brief_button: gr.Button
+    brief_files: gr.File
+    prep_detail: gr.HTML
+    prep_state: gr.State
+    library: gr.Dataframe
+    upload: gr.File
+    ingest_button: gr.Button
+    ingest_report: gr.Markdown
+    to_remove: gr.Dropdown
+    remove_button: gr.Button
+    remove_report: gr.Markdown
+
+
+def build_app(assistant: Assistant, users: dict | None = None) -> gr.Blocks:
+    """`users`: from the users file; without one, everyone sees public papers only."""
+    handlers = Handlers(assistant, users)
+    with gr.Blocks(title="Scrutiny Assistant", analytics_enabled=False) as app:
+        gr.Markdown("# Scrutiny Assistant\n" + render.introduction(assistant.settings.llm))
+        with gr.Tab("Ask"):
+            ask = _ask_tab(handlers.examples())
+        with gr.Tab("Prepare for a meeting"):
+            prepare = _prepare_tab()
+        with gr.Tab("Library"):
+            library = _library_tab()
+        _wire(app, Page(**ask, **prepare, **library), handlers)
+    return app
+
+
+def _ask_tab(examples: list[str]) -> dict:
+    with gr.Row():
+        with gr.Column(scale=3):
+            chat = gr.Chatbot(label="Conversation", elem_id="chat", height=420, buttons=["copy"])
+            question = gr.Textbox(
+                label="Your question", placeholder="e.g. What is the re-referral rate and the target?",
+                elem_id="question", lines=1, max_lines=4,  # Enter asks
+            )
+            with gr.Row():
+                ask_button = gr.Button("Ask", variant="primary", elem_id="ask")
+                clear_button = gr.Button("New conversation", elem_id="clear")
+            examples = gr.Dataset(label="Example questions from these papers", components=[question],
+                                  samples=[[q] for q in examples], elem_id="examples")
+            with gr.Accordion("Filters (apply to every question until changed)", open=False):
+                council = gr.Dropdown(label="Council", elem_id="council")
+                report = gr.Dropdown(label="Report", elem_id="report")
+                kind = gr.Dropdown(label="Document kind", choices=[("Any", ALL), *[(k, k) for k in KINDS]],
+                                   value=ALL, elem_id="kind")
+                with gr.Row():
+                    date_from = gr.Textbox(label="Meetings from (YYYY-MM-DD)", elem_id="date-from")
+                    date_to = gr.Textbox(label="Meetings to (YYYY-MM-DD)", elem_id="date-to")
+            # Editable and without Gradio's own copy icon so that screen readers get its
+            # label (Gradio labels neither a disabled textarea nor one sharing its <label>
+            # with a button); nothing reads it back.
+            plain = gr.Textbox(label="Answer with references, as plain text", lines=6,
+                               interactive=True, elem_id="plain")
+            copy_button = gr.Button("Copy answer with references", elem_id="copy", size="sm")
+        with gr.Column(scale=2):
+            sources = gr.HTML(render.sources_html(None), elem_id="sources")
+    asked = gr.State([])  # earlier questions as searched for, so follow-ups can be read
+    return dict(chat=chat, question=question, ask_button=ask_button, clear_button=clear_button,
+                examples=examples, council=council, report=report, kind=kind, date_from=date_from,
+                date_to=date_to, plain=plain, copy_button=copy_button, sources=sources, asked=asked)
+
+
+def _prepare_tab() -> dict:
+    gr.Markdown(
+        "Questions to ask, written from the figures and warnings in the papers; each cites "
+        "the passage it rests on. Tick the ones to keep, then download a briefing."
+    )
+    with gr.Row():
+        prep_for = gr.Dropdown(label="Report or meeting", elem_id="prepare-for", scale=3)
+        prep_button = gr.Button("Suggest questions", variant="primary", elem_id="suggest", scale=1)
+    prep_keep = gr.CheckboxGroup(label="Questions to keep (grouped by theme)", elem_id="prepare-questions")
+    brief_button = gr.Button("Make the briefing (Word and Markdown)", elem_id="make-briefing")
+    brief_files = gr.File(label="Briefing", file_count="multiple", interactive=False, elem_id="briefing-files")
+    prep_detail = gr.HTML(elem_id="prepare-detail")
+    prep_state = gr.State(None)
+    return dict(prep_for=prep_for, prep_button=prep_button, prep_keep=prep_keep, brief_button=brief_button,
+                brief_files=brief_files, prep_detail=prep_detail, prep_state=prep_state)
+
+
+def _library_tab() -> dict:
+    library = gr.Dataframe(headers=render.LIBRARY_HEADERS, label="Documents in the index",
+                           interactive=False, elem_id="library", wrap=True)
+    upload = gr.File(
+        label="Add committee papers (PDF, DOCX, TXT, HTML, MD)", file_count="multiple",
+        file_types=sorted(SUPPORTED_SUFFIXES), type="filepath", elem_id="upload",
+    )
+    ingest_button = gr.Button("Add to the library", variant="primary", elem_id="ingest")
+    ingest_report = gr.Markdown(elem_id="ingest-report")
+    with gr.Row():
+        to_remove = gr.Dropdown(label="File to remove", elem_id="remove-file")
+        remove_button = gr.Button("Remove from the library", variant="stop", elem_id="remove")
+    remove_report = gr.Markdown(elem_id="remove-report")
+    return dict(library=library, upload=upload, ingest_button=ingest_button, ingest_report=ingest_report,
+                to_remove=to_remove, remove_button=remove_button, remove_report=remove_report)
+
+
+def _wire(app: gr.Blocks, page: Page, handlers: Handlers) -> None:
+    refreshed = [page.council, page.report, page.to_remove, page.library, page.examples, page.prep_for]
+    ask_inputs = [page.question, page.chat, page.asked, page.council, page.report, page.kind,
+                  page.date_from, page.date_to]
+    ask_outputs = [page.chat, page.sources, page.plain, page.question, page.asked]
+    page.ask_button.click(handlers.ask, ask_inputs, ask_outputs)
+    page.question.submit(handlers.ask, ask_inputs, ask_outputs)
+    page.examples.click(lambda sample: sample[0], page.examples, page.question).then(handlers.ask, ask_inputs, ask_outputs)
+    page.copy_button.click(None, page.plain, None, js="(text) => navigator.clipboard.writeText(text)")
+    page.clear_button.click(handlers.clear, None, ask_outputs)
+    page.prep_button.click(handlers.suggest, page.prep_for, [page.prep_state, page.prep_keep, page.prep_detail])
+    page.brief_button.click(handlers.briefing, [page.prep_state, page.prep_keep], page.brief_files)
+    page.ingest_button.click(handlers.ingest, page.upload, [page.ingest_report, *refreshed]).then(
+        lambda: None, None, page.upload)
+    page.remove_button.click(handlers.remove, page.to_remove, [page.remove_report, *refreshed])
+    app.load(handlers.load, None, refreshed)
+
+
+def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, block: bool = True) -> gr.Blocks:
+    """Warm the model and index, then listen. Returns the running app when not blocking."""
+    # Many members' one-line questions at once, not one big batch: one thread per query
+    # embedding serves ~40% more questions a second on 2 cores (bench/load.py); uploads
+    # embedded here are slower for it, and `assistant ingest` is unaffected.
+    torch.set_num_threads(1)
+    assistant.retriever  # noqa: B018  (loads passages, BM25 and the model before the first visitor)
+    assistant.index.embedder.embed_query("warm up")
+    assistant.llm  # noqa: B018  (a misconfigured model is reported now, not at the first question)
+    users = load_users(assistant.settings.users) if assistant.settings.users else {}
+    app = build_app(assistant, users)
+    # System fonts only: the default theme fetches Google Fonts, which a council network
+    # (or no network) blocks, delaying the first paint.
+    theme = gr.themes.Base(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
+    app.queue(default_concurrency_limit=4)
+    app.launch(
+        server_name=host, server_port=port, share=False, show_error=False,
+        prevent_thread_lock=not block, quiet=True, theme=theme, css=render.CSS, footer_links=[],
+        auth=(lambda name, password: check_password(users.get(name), password)) if users else None,
+        auth_message="Scrutiny Assistant: sign in with the account your scrutiny officer gave you.",
+        ssr_mode=False,
+    )
+    return app

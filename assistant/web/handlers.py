@@ -1,0 +1,178 @@
+"""What each control of the page does: one call into `Assistant`, then formatting.
+
+`Handlers` holds no page: its methods take and return plain values and Gradio updates, so
+each can be called directly (tests do) as well as wired to the page (app.py). None lets
+an exception reach the page: a library error becomes its message, anything else a plain
+apology (and a log line).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+import gradio as gr  # at module level: the `request: gr.Request` hints are resolved here
+from gradio.utils import get_upload_folder
+
+from assistant.answer.render import as_plain_text
+from assistant.briefing import write_briefing
+from assistant.errors import AssistantError
+from assistant.pipeline import Assistant, FileResult
+from assistant.retrieve import make_filters
+from assistant.web import render
+
+log = logging.getLogger(__name__)
+
+ALL = ""  # the 'no filter' choice in every dropdown
+SORRY = "Something went wrong while answering. Please try again; if it keeps happening, tell the scrutiny officer."
+_UNSAFE = re.compile(r"[^\w.\- ()]+")
+
+
+class Handlers:
+    def __init__(self, assistant: Assistant, users: dict | None = None):
+        """`users`: from the users file; without one, everyone sees public papers only."""
+        self.assistant = assistant
+        self.users = users or {}
+        self._writing = threading.Lock()  # one ingest or removal at a time; asks read committed state
+
+    def viewer(self, request: gr.Request | None) -> tuple[str, ...]:
+        """The groups of whoever is signed in (none without a users file: public papers only)."""
+        user = self.users.get(getattr(request, "username", None) or "")
+        return user.groups if user else ()
+
+    # --- Ask ---------------------------------------------------------------------------
+
+    def ask(self, text, history, asked, council, report, kind, date_from, date_to, request: gr.Request):
+        """Streams (chat, sources, plain text, question box, questions asked): the sources
+        as soon as they are found, then each checked sentence."""
+        history, asked = list(history or []), list(asked or [])
+        text = " ".join((text or "").split())
+        if not text:
+            yield history, gr.skip(), gr.skip(), text, asked
+            return
+        try:
+            filters = make_filters(council, (report,), kind, date_from, date_to, groups=self.viewer(request))
+            for answer in self.assistant.answers(text, filters, history=asked):
+                if answer.complete:
+                    asked.append(answer.searched_for or text)
+                plain_text = as_plain_text(answer) if answer.complete else ""
+                yield history + render.turn(text, render.reply(answer)), render.sources_html(answer), plain_text, "", asked
+        except AssistantError as exc:
+            yield history + render.turn(text, html.escape(str(exc))), render.sources_html(None), "", "", asked
+        except Exception:  # noqa: BLE001  (the page must never show a traceback)
+            log.exception("ask failed")
+            yield history + render.turn(text, SORRY), render.sources_html(None), "", "", asked
+
+    @staticmethod
+    def clear():
+        return [], render.sources_html(None), "", "", []
+
+    # --- Library -----------------------------------------------------------------------
+
+    def ingest(self, files, request: gr.Request, progress=gr.Progress()):
+        """(report, *refreshed lists) after adding the uploaded files."""
+        groups = self.viewer(request)
+        paths = store_uploads(files or [], self.assistant.settings.upload_dir)
+        if not paths:
+            return ("Choose one or more files first.", *self.refresh(groups))
+        done: list[FileResult] = []
+        progress((0, len(paths)), desc="Reading and indexing")
+
+        def file_done(result: FileResult) -> None:
+            done.append(result)
+            progress((len(done), len(paths)))
+
+        with self._writing:
+            try:
+                self.assistant.ingest(paths, on_file=file_done)
+            except AssistantError as exc:  # e.g. another ingest holds the index
+                return (f"Nothing was added: {html.escape(str(exc))}.", *self.refresh(groups))
+            except Exception:  # noqa: BLE001
+                log.exception("ingest failed")
+                return (f"Ingest stopped: {SORRY} Nothing already in the library was lost.", *self.refresh(groups))
+        for result in done:
+            if result.status == "skipped":
+                Path(result.path).unlink(missing_ok=True)  # keep only what the library holds
+        return (render.ingest_markdown(done), *self.refresh(groups))
+
+    def remove(self, source, request: gr.Request):
+        groups = self.viewer(request)
+        if not source:
+            return ("Choose a file to remove.", *self.refresh(groups))
+        with self._writing:
+            try:
+                removed = self.assistant.remove(source)
+            except AssistantError as exc:
+                return (f"Nothing was removed: {html.escape(str(exc))}.", *self.refresh(groups))
+        message = f"Removed **{html.escape(source)}**." if removed else f"{html.escape(source)} is not in the library."
+        return (message, *self.refresh(groups))
+
+    def load(self, request: gr.Request):
+        return self.refresh(self.viewer(request))
+
+    def refresh(self, groups: tuple[str, ...] = ()):
+        """New choices for everything that lists documents: filters, removal, library,
+        examples, preparation."""
+        entries = self.assistant.library(groups)
+        councils = sorted({e.document.council for e in entries if e.document.council})
+        return (
+            gr.Dropdown(choices=[("All councils", ALL), *[(c, c) for c in councils]]),
+            gr.Dropdown(choices=[("All reports", ALL), *render.report_choices(entries)]),
+            gr.Dropdown(choices=sorted({e.document.source for e in entries}), value=None),
+            render.library_rows(entries),
+            gr.Dataset(samples=[[q] for q in self.examples(groups)]),
+            gr.Dropdown(choices=render.preparation_choices([e.document for e in entries]), value=None),
+        )
+
+    def examples(self, groups: tuple[str, ...] = ()) -> list[str]:
+        try:
+            return self.assistant.example_questions(groups=groups)
+        except AssistantError:
+            return []
+
+    # --- Prepare for a meeting -----------------------------------------------------------
+
+    def suggest(self, choice, request: gr.Request):
+        """(suggestions kept for the briefing, the checkboxes, the evidence shown)."""
+        if not choice:
+            return None, gr.CheckboxGroup(choices=[], value=[]), "Choose a report or a meeting first."
+        try:
+            suggestions = self.assistant.suggest(render.doc_ids_for(choice), groups=self.viewer(request))
+        except AssistantError as exc:
+            return None, gr.CheckboxGroup(choices=[], value=[]), html.escape(str(exc))
+        except Exception:  # noqa: BLE001
+            log.exception("suggest failed")
+            return None, gr.CheckboxGroup(choices=[], value=[]), SORRY
+        choices = render.suggestion_choices(suggestions)
+        return (suggestions, gr.CheckboxGroup(choices=choices, value=[value for _, value in choices]),
+                render.suggestions_html(suggestions))
+
+    @staticmethod
+    def briefing(suggestions, keep) -> list[str] | None:
+        """The Word and Markdown briefing with the questions ticked."""
+        if suggestions is None:
+            return None
+        kept = set(keep or [])
+        chosen = [q for q in suggestions.questions if q.question in kept]
+        # Gradio serves only files under its own temporary folder (or the working directory).
+        Path(get_upload_folder()).mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix="briefing-", dir=get_upload_folder()))
+        return [str(write_briefing(suggestions, chosen, folder / f"scrutiny-briefing.{ext}")) for ext in ("docx", "md")]
+
+
+def store_uploads(files: list[str], folder: Path) -> list[Path]:
+    """Copy uploads (Gradio's temporary copies, which keep the original file name) into the
+    library folder under a safe name: no paths, no odd characters."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = []
+    for upload in map(Path, files):
+        # no leading dot (hidden, and never ingested) or dash (read as an option by shell tools)
+        target = folder / (_UNSAFE.sub("_", upload.name).lstrip(" .-").rstrip(" .") or "upload")
+        shutil.copyfile(upload, target)
+        stored.append(target)
+    return stored

@@ -1,0 +1,147 @@
+"""Pure functions from pipeline objects to what the page shows (HTML and Markdown).
+
+Everything from a paper or a member is escaped: papers and questions can contain markup.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from assistant.answer.render import notes, where
+from assistant.pipeline import FileResult, LibraryEntry
+from assistant.suggest import Suggestions
+from assistant.suggest.questions import by_theme
+from assistant.types import Answer, Citation, SourceDocument
+
+CSS = """
+.card { border: 1px solid #6b7280; border-radius: 6px; padding: .75rem 1rem; margin: 0 0 .75rem; background: #fff; color: #111827; }
+.card h3 { font-size: 1rem; margin: 0 0 .25rem; }
+.card .meta { font-size: .9rem; color: #374151; margin: 0 0 .5rem; }
+.card blockquote { margin: 0; padding-left: .75rem; border-left: 4px solid #1d4ed8; white-space: pre-wrap; }
+.card mark { background: #fde68a; color: #111827; }
+"""
+LIBRARY_HEADERS = ["Title", "Council", "Committee", "Meeting date", "Kind", "Passages", "Added", "File", "Access"]
+
+
+def turn(question: str, reply: str) -> list[dict]:
+    """A question and its (already escaped) reply. Chat bubbles render Markdown and HTML,
+    so the member's words are escaped: markup in a question shows as typed, never runs."""
+    return [{"role": "user", "content": html.escape(question)}, {"role": "assistant", "content": reply}]
+
+
+def introduction(llm_setting: str) -> str:
+    if llm_setting == "none":
+        how = "Every answer quotes the papers and cites the report and section it came from."
+    else:
+        how = ("A language model writes the answers; every sentence is checked against the report "
+               "and section it cites, and anything the papers do not back is left out.")
+    return f"Ask about the committee papers. {how} When the papers do not answer, it says so."
+
+
+def reply(answer: Answer) -> str:
+    """The chat bubble: the answer, then (in italics) how it was made and checked."""
+    text = html.escape(answer.text)  # papers can contain markup too
+    if not answer.complete:
+        return (text + " …") if text else "_Writing the answer; each sentence is checked against the papers…_"
+    return "\n\n".join([text, *(f"_{html.escape(note)}_" for note in notes(answer))])
+
+
+def sources_html(answer: Answer | None) -> str:
+    if answer is None:
+        return '<section aria-label="Sources"><h2>Sources</h2><p>Sources for each answer appear here.</p></section>'
+    heading = "Closest passages (they do not answer the question)" if answer.abstained else "Sources"
+    cards = "".join(card(c) for c in answer.citations) or "<p>No passages matched the filters.</p>"
+    return f'<section aria-label="Sources"><h2>{heading}</h2>{cards}</section>'
+
+
+def card(c: Citation) -> str:
+    meta = " · ".join(html.escape(x) for x in [c.council, c.meeting_date and f"meeting {c.meeting_date}", where(c)] if x)
+    return (
+        f'<article class="card" data-n="{c.n}" data-source="{html.escape(c.source)}" '
+        f'data-section="{html.escape(c.section or "")}">'
+        f"<h3>[{c.n}] {html.escape(c.title or c.source)}</h3>"
+        f'<p class="meta">{meta}</p><blockquote>{highlight(c.text, c.quote)}</blockquote></article>'
+    )
+
+
+def highlight(text: str, quote: str | None) -> str:
+    """The passage, escaped, with the sentence or row the answer quoted marked."""
+    escaped = html.escape(text)
+    if not quote:
+        return escaped
+    marked = html.escape(quote)
+    if marked in escaped:
+        return escaped.replace(marked, f"<mark>{marked}</mark>", 1)
+    return escaped
+
+
+def library_rows(entries: list[LibraryEntry]) -> list[list]:
+    return [[e.document.title, e.document.council, e.document.committee, e.document.meeting_date,
+             e.document.kind, e.passages, (e.added or "")[:16].replace("T", " "), e.document.source,
+             access_label(e.document)]
+            for e in entries]
+
+
+def access_label(document: SourceDocument) -> str:
+    if not document.restricted:
+        return "public"
+    return f"restricted to {', '.join(document.groups)}" + (f" ({document.access_note})" if document.access_note else "")
+
+
+def report_choices(entries: list[LibraryEntry]) -> list[tuple[str, str]]:
+    return [(f"{e.document.title or e.document.source} ({e.document.meeting_date or 'date unknown'})",
+             e.document.doc_id) for e in entries]
+
+
+def preparation_choices(documents: list[SourceDocument]) -> list[tuple[str, str]]:
+    """Every report, then every meeting (all its papers together)."""
+    reports = [(f"Report: {d.title or d.source} ({d.meeting_date or 'date unknown'})", f"doc:{d.doc_id}")
+               for d in documents if d.kind == "report"]
+    meetings: dict[tuple, list[str]] = {}
+    for d in documents:
+        if d.council and d.meeting_date:
+            meetings.setdefault((d.council, d.committee or "", d.meeting_date), []).append(d.doc_id)
+    whole = [(f"Meeting: {c} {m} {day} ({len(ids)} papers)", "meeting:" + ",".join(ids))
+             for (c, m, day), ids in sorted(meetings.items(), key=lambda kv: kv[0][2], reverse=True)]
+    return reports + whole
+
+
+def doc_ids_for(choice: str) -> list[str]:
+    """'doc:ID' or 'meeting:ID,ID,...' (the preparation choices' values) -> document ids."""
+    return [i for i in choice.partition(":")[2].split(",") if i]
+
+
+def suggestion_choices(suggestions: Suggestions) -> list[tuple[str, str]]:
+    """(label, value) for each question, grouped by theme; the value is the question."""
+    return [(f"{title}: {q.question}", q.question)
+            for title, in_theme in by_theme(suggestions.questions) for q in in_theme]
+
+
+def suggestions_html(suggestions: Suggestions) -> str:
+    parts = [f"<p class='notice'><em>{html.escape(suggestions.notice)}</em></p>"] if suggestions.notice else []
+    for title, in_theme in by_theme(suggestions.questions):
+        parts.append(f"<h3>{html.escape(title)}</h3>")
+        for q in in_theme:
+            cards = "".join(card(c) for c in q.citations)
+            parts.append(f"<div class='suggestion'><p><strong>{html.escape(q.question)}</strong></p>"
+                         f"<p class='why'>Why: {html.escape(q.why)}</p>{cards}</div>")
+    if suggestions.officer_questions:
+        items = "".join(f"<li>{html.escape(q.question)}</li>" for q in suggestions.officer_questions)
+        parts.append("<h3>Lines of enquiry suggested by the report's authors</h3>"
+                     f"<p>Written by officers in the report itself, not by the assistant.</p><ul id='officer-questions'>{items}</ul>")
+    return "".join(parts) or "<p>The papers raise nothing the assistant could turn into a specific question.</p>"
+
+
+def ingest_markdown(results: list[FileResult]) -> str:
+    lines = []
+    for r in results:
+        name = html.escape(Path(r.path).name)
+        if r.status == "skipped":
+            lines.append(f"- ❌ **{name}** was not added: {html.escape(r.reason or 'unreadable')}")
+        elif r.status == "unchanged":
+            lines.append(f"- **{name}** is already in the library, unchanged.")
+        else:
+            lines.append(f"- ✅ **{name}** {r.status}: {r.documents} document(s), {r.passages} passages. "
+                         "You can ask about it now.")
+    return "\n".join(lines)

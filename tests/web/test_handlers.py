@@ -1,0 +1,90 @@
+"""The web UI's handlers called directly, without a browser: the same methods the page is
+wired to, over a real index. (The browser tests in test_web.py drive the page itself.)"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+from files import corpus_file
+
+from assistant.web.handlers import SORRY, Handlers
+
+RE_REFERRALS = "What was the re-referral rate in Barnsley at the end of October 2023?"
+
+
+def last(stream):
+    """The final update of a streaming handler."""
+    update = None
+    for update in stream:
+        pass
+    return update
+
+
+def ask(handlers: Handlers, question: str, council="", report="", kind="", date_from="", date_to="", asked=()):
+    return last(handlers.ask(question, [], list(asked), council, report, kind, date_from, date_to, None))
+
+
+def test_a_question_gets_a_cited_answer_and_its_sources(corpus_assistant):
+    chat, sources, plain, box, asked = ask(Handlers(corpus_assistant), RE_REFERRALS)
+    assert "28.4%" in chat[-1]["content"] and "[1]" in chat[-1]["content"]
+    assert '<article class="card"' in sources and "<mark>" in sources
+    assert "28.4%" in plain and box == "" and asked == [RE_REFERRALS]
+
+
+def test_a_follow_up_is_read_with_the_question_before(corpus_assistant):
+    *_, asked = ask(Handlers(corpus_assistant), "And in North Somerset?", asked=[RE_REFERRALS])
+    assert "North Somerset" in asked[-1] and "re-referral" in asked[-1]
+
+
+def test_bad_input_becomes_a_message_never_an_exception(corpus_assistant):
+    handlers = Handlers(corpus_assistant)
+    chat, *_ = ask(handlers, RE_REFERRALS, date_from="31/01/2024")
+    assert "is not a date like 2024-01-31" in chat[-1]["content"]
+    chat, *_ = ask(handlers, "x" * 1200)
+    assert "at most 1,000 characters" in chat[-1]["content"]
+    assert SORRY not in chat[-1]["content"]
+
+
+def test_an_empty_question_changes_nothing(corpus_assistant):
+    history, *_ = ask(Handlers(corpus_assistant), "   ")
+    assert history == []
+
+
+def test_filters_constrain_the_sources(corpus_assistant):
+    _, sources, *_ = ask(Handlers(corpus_assistant), "What is the re-referral rate?", council="North Somerset")
+    assert "North Somerset" in sources and "Barnsley Council" not in sources
+
+
+def test_the_library_lists_every_document(corpus_assistant):
+    councils, reports, removable, rows, examples, preparation = Handlers(corpus_assistant).refresh()
+    assert len(rows) == len(corpus_assistant.documents())
+    assert {row[1] for row in rows} >= {"Barnsley Council", "North Somerset Council"}
+    assert all(row[8] == "public" for row in rows)
+
+
+def test_suggest_then_make_the_briefing(corpus_assistant):
+    handlers = Handlers(corpus_assistant)
+    assert handlers.suggest("", None)[2] == "Choose a report or a meeting first."
+    report = next(d for d in corpus_assistant.documents() if d.source.startswith("barnsley-osc-2024"))
+    suggestions, checkboxes, detail = handlers.suggest(f"doc:{report.doc_id}", None)
+    assert suggestions.questions and '<article class="card"' in detail
+    keep = [suggestions.questions[0].question]
+    word, markdown = handlers.briefing(suggestions, keep)
+    assert keep[0] in Path(markdown).read_text("utf-8")
+    assert any(keep[0] in p.text for p in docx.Document(word).paragraphs)
+    assert handlers.briefing(None, []) is None
+
+
+def test_upload_then_remove(make_assistant, tmp_path):
+    handlers = Handlers(make_assistant())
+    upload = tmp_path / "bury-improvement-plan.txt"
+    shutil.copy(corpus_file("bury"), upload)
+    steps = []
+    report, *refreshed = handlers.ingest([str(upload)], None, progress=lambda *a, **k: steps.append(a))
+    assert "added" in report and steps[-1] == ((1, 1),)
+    assert [row[7] for row in refreshed[3]] == [upload.name]
+    report, *refreshed = handlers.remove(upload.name, None)
+    assert report == f"Removed **{upload.name}**." and refreshed[3] == []
+    assert handlers.remove("", None)[0] == "Choose a file to remove."
