@@ -3,6 +3,7 @@
 from assistant.evaluation.checks import check, load_dataset
 from assistant.evaluation.report import format_summary
 from assistant.evaluation.run import (
+    by_tag,
     calibrate,
     gate,
     run,
@@ -10,4 +11,4 @@ from assistant.evaluation.run import (
     summarise,
 )
 
-__all__ = ["calibrate", "check", "format_summary", "gate", "load_dataset", "run", "suggestion_coverage", "summarise"]
+__all__ = ["by_tag", "calibrate", "check", "format_summary", "gate", "load_dataset", "run", "suggestion_coverage", "summarise"]
