@@ -15,6 +15,9 @@ def format_summary(report: dict) -> str:
         ("latency p50 / p95 ms", f"{s['latency_p50_ms']} / {s['latency_p95_ms']}"),
     ]
     lines = [f"Known-facts evaluation (answers: {s['backend']})", *(f"  {name:<22} {value}" for name, value in rows)]
+    for tag, t in s.get("by_tag", {}).items():
+        lines.append(f"  {'  ' + tag + ' (' + str(t['answerable']) + ')':<22} hit@5 {_fmt(t['hit_at_5'])}, "
+                     f"accuracy {_fmt(t['answer_accuracy'])}, refused {_fmt(t['over_refusal'])}")
     if "baseline" in report:
         b = report["baseline"]
         lines += [

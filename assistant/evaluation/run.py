@@ -31,8 +31,9 @@ def run(assistant, dataset: Path, baseline: bool = True) -> dict:
             "response": response,
             "checks": check(item, response),
             "support": round(answer.support, 4),
+            "tags": item.get("tags", []),
         })
-    summary = {"backend": describe(assistant.settings), **summarise(records)}
+    summary = {"backend": describe(assistant.settings), **summarise(records), "by_tag": by_tag(records)}
     report = {"summary": summary, "items": records, "suggestions": suggestion_coverage(assistant)}
     if baseline:
         report["baseline"] = score_baseline(assistant.settings, assistant.index.embedder, items)
@@ -68,6 +69,12 @@ def summarise(records: list[dict]) -> dict:
         "latency_p50_ms": _percentile(latencies, 50),
         "latency_p95_ms": _percentile(latencies, 95),
     }
+
+
+def by_tag(records: list[dict]) -> dict[str, dict]:
+    """The summary of each tagged subset of answerable questions ('table', 'card', 'member' …)."""
+    tags = sorted({t for r in records if r["checks"]["answerable"] for t in r.get("tags", [])})
+    return {tag: summarise([r for r in records if tag in r.get("tags", [])]) for tag in tags}
 
 
 def _percentile(values: list[float], pct: int) -> float | None:

@@ -58,6 +58,12 @@ def _cover(blocks: list[Block]) -> tuple[Block | None, list[Block]]:
 
 
 def _block_texts(block: Block, tables: TableReader, count: TokenCounter, limit: int) -> Iterator[tuple[str, str]]:
+    for kind, text in _unit_texts(block, tables, count, limit):
+        for part in _within_limit(text, count, limit, keep=_row_label(text) if kind == "table_row" else ""):
+            yield kind, part
+
+
+def _unit_texts(block: Block, tables: TableReader, count: TokenCounter, limit: int) -> Iterator[tuple[str, str]]:
     if block.kind == "heading":
         return
     if block.kind == "cover":
@@ -76,6 +82,30 @@ def _block_texts(block: Block, tables: TableReader, count: TokenCounter, limit: 
         return
     for text in _pack_sentences(split_sentences(lead), count, limit):
         yield ("paragraph" if block.section else "text"), text
+
+
+def _within_limit(text: str, count: TokenCounter, limit: int, keep: str = "") -> Iterator[str]:
+    """The text in parts the embedding model reads whole: never truncated. Sentences and
+    list items are kept together upstream; a unit still too long (a run of names with no
+    full stop, a very wide row) is split between words, each part of a row keeping its label."""
+    if count(text) <= limit:
+        yield text
+        return
+    words = text[len(keep):].split(" ") if keep else text.split(" ")
+    part: list[str] = []
+    for word in words:
+        if part and count(keep + " ".join(part + [word])) > limit:
+            yield keep + " ".join(part)
+            part = []
+        part.append(word)
+    if part:
+        yield keep + " ".join(part)
+
+
+def _row_label(row: str) -> str:
+    """'Status: Total — ' of 'Status: Total — Dec-23: 1,997; ...'."""
+    label, dash, _ = row.partition(" — ")
+    return f"{label}{dash}" if dash else ""
 
 
 def _pack_sentences(sentences: list[str], count: TokenCounter, limit: int) -> Iterator[str]:

@@ -10,6 +10,9 @@ This module does not interpret the text; it only gets it out of the file, or rai
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +26,10 @@ from docx.text.paragraph import Paragraph
 
 from assistant.access import strip_front_matter
 from assistant.errors import UnreadableFile
+from assistant.ingest.cards import cards_as_table
+
+# PyMuPDF's own notes ('RapidOCR is missing ...') go to the log, not the member's console.
+pymupdf.set_messages(pylogging=True, pylogging_level=logging.DEBUG)
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 
@@ -122,13 +129,68 @@ def _read_pdf(path: Path) -> list[Page]:
 def _pdf_pages_as_markdown(doc) -> list[Page]:
     # pymupdf4llm keeps every KPI row on one line (label and values together); plain
     # get_text() breaks rows into one cell per line (measured, see PITFALLS).
-    chunks = pymupdf4llm.to_markdown(doc, page_chunks=True, show_progress=False)
+    with contextlib.redirect_stdout(io.StringIO()):  # its parser prints notes of its own
+        chunks = pymupdf4llm.to_markdown(doc, page_chunks=True, show_progress=False)
     pages = []
     for i, chunk in enumerate(chunks):
         number = (chunk.get("metadata") or {}).get("page", i + 1)
-        text = markdown_tables_to_tabs(chunk.get("text", ""))
+        text = without_markup(markdown_tables_to_tabs(chunk.get("text", "")))
         pages.append(Page(int(number) if number else i + 1, text))
-    return pages
+    return [Page(page.number, "\n".join(cards_as_table(page.text.splitlines()))) for page in without_furniture(pages)]
+
+
+# Text set in a picture (KPI cards beside their charts) comes marked as such, its lines
+# joined by <br>; superscripts ('29<sup>th</sup>') and other inline tags wrap words.
+_PICTURE_TEXT = re.compile(r"<!--\s*(?:Start|End) of picture text\s*-->", re.I)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_BREAK = re.compile(r"<br\s*/?>", re.I)
+_INLINE_TAG = re.compile(r"</?(?:sup|sub|span|b|i|u|em|strong|small|mark|s)\b[^<>]*>", re.I)
+# Markdown italics around words: '_Stage One (A)_'
+_ITALICS = re.compile(r"(?<!\w)_(?=\S)|(?<=\S)_(?!\w)")
+
+
+def without_markup(text: str) -> str:
+    """The words of the page without extraction markup; picture text becomes lines of its own."""
+    text = _PICTURE_TEXT.sub("\n\n", text)
+    text = _COMMENT.sub("", text)
+    text = _BREAK.sub("\n", text)
+    return _ITALICS.sub("", _INLINE_TAG.sub("", text))
+
+
+# Running headers and footers ('Appendix 1', 'Page 13 of 54', a bare page number) repeat
+# at the top or bottom of many pages; a paper's own lines do not.
+EDGE_LINES = 3  # lines at each end of a page where headers and footers sit
+MIN_SHARE = 0.3  # of the pages a line must repeat on to be furniture
+MIN_PAGES = 3
+
+
+def without_furniture(pages: list[Page]) -> list[Page]:
+    """The pages without their running headers and footers (found by repetition)."""
+    seen: dict[str, int] = {}
+    for page in pages:
+        for key in {_furniture_key(line) for line in _edges(page.text)}:
+            seen[key] = seen.get(key, 0) + 1
+    floor = max(MIN_PAGES, MIN_SHARE * len(pages))
+    furniture = {key for key, count in seen.items() if count >= floor}
+    if not furniture:
+        return pages
+    return [Page(page.number, _drop_edges(page.text, furniture)) for page in pages]
+
+
+def _edges(text: str) -> list[str]:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[:EDGE_LINES] + lines[-EDGE_LINES:]
+
+
+def _furniture_key(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.split()).lower())
+
+
+def _drop_edges(text: str, furniture: set[str]) -> str:
+    lines = text.splitlines()
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    edges = set(filled[:EDGE_LINES] + filled[-EDGE_LINES:])
+    return "\n".join(line for i, line in enumerate(lines) if i not in edges or _furniture_key(line) not in furniture)
 
 
 # --- DOCX ------------------------------------------------------------------------------

@@ -172,7 +172,7 @@ class TableReader:
         self._carried: dict[int, str] = {}
 
     def read(self, lines: list[str]) -> list[Row]:
-        rows = [r for r in (split_row(line) for line in lines) if not all(_RULE.match(c) for c in r)]
+        rows = [r for r in (split_row(line) for line in _under_group_headings(lines)) if not all(_RULE.match(c) for c in r)]
         rows = _merge_wrapped_rows(rows)
         out: list[Row] = []
         for part in _split_at_repeated_headers(rows):
@@ -284,3 +284,25 @@ def _merge_wrapped_rows(rows: list[list[str]]) -> list[list[str]]:
         else:
             merged.append(row)
     return merged
+
+
+_BOLD_LABEL_ONLY = re.compile(r"^\*\*(?P<group>[^*\t]+)\*\*(?:\t\s*)*$")
+
+
+def _under_group_headings(lines: list[str]) -> list[str]:
+    """A row holding only a label set in bold ('**Age Group**') heads the rows under it:
+    it is dropped, and each row under it names it ('16 to 17 (Age Group)'), rather than
+    being read as the end of a label wrapped from the row above."""
+    out, group = [], None
+    for line in lines:
+        heading = _BOLD_LABEL_ONLY.match(line.strip())
+        if heading:
+            group = clean_cell(heading["group"])
+            continue
+        cells = line.split("\t")
+        if group and cells[0].strip() and not cells[0].strip().startswith("**"):
+            cells[0] = f"{cells[0].strip()} ({group})"
+        elif cells[0].strip().startswith("**"):
+            group = None  # a bold data row ('**Total**') closes the group
+        out.append("\t".join(cells))
+    return out

@@ -1,0 +1,78 @@
+"""Real council PDFs as councils publish them (../shared/realpapers, never copied here):
+KPI cards, tables whose cells come one per line, picture text, running headers."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from files import ROOT
+
+from assistant.config import Settings
+from assistant.ingest import parse_file
+
+REAL = ROOT.parent / "shared" / "realpapers"
+PERFORMANCE = REAL / "kent" / "kent-quarterly-performance-q3-2024-25.pdf"
+MODEL_LIMIT = 256  # word-pieces all-MiniLM-L6-v2 reads
+MARKUP = re.compile(r"<[A-Za-z!/][^<>]*>|\*\*")
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not REAL.is_dir() and not os.environ.get("CI"), reason=f"{REAL} is not here"),
+]
+
+
+@pytest.fixture(scope="module")
+def real_passages(embedder) -> dict[str, list]:
+    """Every real PDF's passages, by file name (read once: about two minutes)."""
+    limit = Settings().max_passage_tokens
+    return {
+        path.name: [p for parsed in parse_file(path, embedder.count_tokens, limit) for p in parsed.passages]
+        for path in sorted(REAL.rglob("*.pdf"))
+    }
+
+
+def test_no_passage_holds_markup_or_page_furniture(real_passages):
+    assert len(real_passages) >= 13
+    for name, passages in real_passages.items():
+        assert passages, name
+        marked = [p.text[:80] for p in passages if MARKUP.search(p.text)]
+        assert not marked, (name, marked[:3])
+        furniture = [p.text[:80] for p in passages if re.search(r"\bPage \d+ of \d+\b", p.text)]
+        assert not furniture, (name, furniture[:3])
+
+
+def test_no_passage_is_longer_than_the_model_reads(real_passages, embedder):
+    for name, passages in real_passages.items():
+        longest = max(embedder.count_tokens(p.text) for p in passages)
+        assert longest <= MODEL_LIMIT, (name, longest)
+
+
+@pytest.mark.parametrize("title, latest, target, rag", [
+    ("Early Help cases closed with outcomes achieved", "14.9%", "15%", "GREEN"),
+    ("case holding posts filled by permanent qualified social workers", "75.2%", "85%", "AMBER"),
+    ("referrals that were repeat referrals within 12 months", "22.2%", "25%", "GREEN"),
+    ("foster care placements which are in-house or with relatives and friends", "73.2%", "85%", "RED"),
+    ("Number of foster households", "613", "700", "RED"),
+    ("care leavers in education, employment or training", "53.6%", "65%", "RED"),
+    ("reviews completed within timescale by the Strengthening Independence Service", "59.1%", "65%", "AMBER"),
+    ("Learning Disability Young People in Settled Accommodation", "98.6%", "95%", "GREEN"),
+])
+def test_each_childrens_kpi_card_is_one_passage(real_passages, title, latest, target, rag):
+    cards = [p for p in real_passages[PERFORMANCE.name] if title in p.text and "Latest:" in p.text]
+    assert len(cards) == 1, [c.text for c in cards]
+    card = cards[0].text
+    assert card.startswith(("Percentage", "Number")) and title in card.split(" — ")[0]
+    assert f"RAG: {rag}" in card and f"Latest: {latest};" in card and f"Target: {target};" in card
+    assert cards[0].kind == "table_row" and cards[0].page in (47, 48)
+
+
+def test_children_in_care_table_rows_describe_themselves(real_passages):
+    rows = {p.text.split(" — ")[0]: p.text for p in real_passages[PERFORMANCE.name]
+            if p.kind == "table_row" and p.page == 45}
+    assert rows["Status: Non-UASC"].endswith("Dec-23: 1,466; Mar-24: 1,460; Jun-24: 1,444; Sep-24: 1,434; Dec-24: 1,409")
+    assert "Dec-24: 1,884" in rows["Status: Total"]
+    assert "Dec-24: 812" in rows["Status: 16 to 17 (Age Group)"]
+    assert "Jun-24: 141" in rows["Status: Black (Ethnicity)"]
+    assert not any("Ethnicity" in label and "16 to 17" in label for label in rows)
