@@ -7,11 +7,12 @@ their own index in tmp_path.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
-from files import CORPUS, corpus_file
+from files import CORPUS, REAL_PAPERS, corpus_file
 
 from assistant.config import Settings
 from assistant.embedding import Embedder
@@ -19,7 +20,7 @@ from assistant.pipeline import Assistant
 
 # Tests that build a real index are `slow`: `pytest -m "not slow and not browser"` is the
 # inner loop (seconds); `make test` runs everything.
-SLOW_FIXTURES = {"corpus_assistant", "make_assistant", "corpus_settings"}
+SLOW_FIXTURES = {"corpus_assistant", "make_assistant", "corpus_settings", "real_assistant"}
 
 
 def pytest_collection_modifyitems(items):
@@ -44,6 +45,21 @@ def corpus_assistant(corpus_settings, embedder):
     assistant = Assistant(corpus_settings, embedder=embedder)
     results = assistant.ingest([CORPUS])
     assert all(r.status != "skipped" for r in results), results
+    return assistant
+
+
+@pytest.fixture(scope="session")
+def real_assistant(tmp_path_factory, embedder):
+    """An Assistant over every real council PDF in ../shared/realpapers (about 7 minutes
+    on two cores: PDF layout analysis and embedding)."""
+    if not REAL_PAPERS.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"{REAL_PAPERS} is missing: CI must have the shared papers beside the project")
+        pytest.skip(f"{REAL_PAPERS} is not here")
+    settings = Settings(corpus_dir=REAL_PAPERS, index_dir=tmp_path_factory.mktemp("real-index"))
+    assistant = Assistant(settings, embedder=embedder)
+    results = assistant.ingest(sorted(REAL_PAPERS.rglob("*.pdf")))
+    assert all(r.status == "added" for r in results), [r for r in results if r.status != "added"]
     return assistant
 
 

@@ -9,6 +9,8 @@ from reportlab.pdfgen import canvas
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+# Real council PDFs as published: read in place, never copied into the repository.
+REAL_PAPERS = ROOT.parent / "shared" / "realpapers"
 
 
 def corpus_file(prefix: str) -> Path:

@@ -65,7 +65,7 @@ class Metadata:
 
 
 def extract(lines: list[Line]) -> Metadata:
-    texts = [clean(l.text) for l in lines if clean(l.text) and "\t" not in l.text]
+    texts = [t for line in lines for t in _labelled(clean(line.text)) if t and "\t" not in t]
     head = texts[:40]
     kind = detect_kind(head)
     return Metadata(
@@ -78,9 +78,36 @@ def extract(lines: list[Line]) -> Metadata:
     )
 
 
+# The labels of a report's header box ('From:', 'To:', 'Subject:' ...)
+_BOX_LABEL = re.compile(r"\s+(?=(?:From|To|Subject|Classification|Date|Decision no|Key Decision)\s*:)")
+
+
+def _labelled(text: str) -> list[str]:
+    """A header box's rows as labelled lines: 'To:<tab>Cabinet - 30 January 2025' (a row of
+    two cells) becomes 'To: Cabinet - 30 January 2025'; fields run together on one line
+    ('From: ... To: ... Subject: ...') become a line each."""
+    cells = [c.strip() for c in text.split("\t") if c.strip()]
+    if len(cells) == 2 and cells[0].endswith(":") and len(cells[0]) <= 40:
+        return [f"{cells[0]} {cells[1]}"]
+    if re.match(r"^(?:From|To)\s*:", text):
+        return _BOX_LABEL.split(text)
+    return [text]
+
+
+# 'MINUTES of a meeting of the Cabinet held ...', 'Bristol City Council Minutes of the ... Committee'
+MINUTES_OPENING = re.compile(r"\bminutes of (?:a|the) (?:meeting\b|[\w ,'’&-]*?\b(?:committee|panel|cabinet|council|board)\b)", re.I)
+# 'Minutes of the meeting held on 30 July 2024': an item approving earlier minutes, not this meeting
+EARLIER_MINUTES = re.compile(r"^minutes of the (?:previous |last )?meeting (?:held )?on\b", re.I)
+# 'To: Cabinet - 30 January 2025', 'To Cabinet – 30 January 2025': the meeting a report goes to
+REPORT_TO = re.compile(r"^to\s*:?\s+\S", re.I)
+REPORT_TO_WORDS = 10  # longer, it is a sentence ('To address this, ...')
+
+
 def detect_kind(head: list[str]) -> str:
     first = [t.lower() for t in head[:6]]
     if first and first[0] == "minutes" and any(t.startswith("of the meeting") for t in first[1:3]):
+        return "minutes"
+    if any(MINUTES_OPENING.search(t) and not EARLIER_MINUTES.match(t) for t in head[:3]):
         return "minutes"
     if any(t == "public document pack" for t in first) or any(t == "agenda" for t in head[:60]):
         return "agenda"
@@ -157,20 +184,35 @@ def _uncapitalise(text: str) -> str:
 
 
 def detect_meeting_date(head: list[str]) -> str | None:
-    """The meeting's date: on the line naming the meeting, or just below it."""
-    for i, text in enumerate(map(_uncapitalise, head[:15])):
-        if re.match(r"^DATE OF MEETING", text, re.I):
+    """The meeting's date: on the line naming the meeting, or just below it; a report's
+    header box says where it goes ('To: Cabinet - 30 January 2025')."""
+    for i, text in enumerate(map(_caps_titled, head[:15])):
+        if EARLIER_MINUTES.match(text):
+            continue
+        report_to = REPORT_TO.match(text) and len(text.split()) <= REPORT_TO_WORDS
+        if re.match(r"^DATE OF MEETING", text, re.I) or report_to:
             found = parse_date(text)
             if found:
                 return found.isoformat()
             continue
+        if MINUTES_OPENING.search(text):
+            found = next((parse_date(t) for t in head[i : i + 3] if parse_date(t)), None)
+            if found:
+                return found.isoformat()
         names_meeting = re.search(r"\bmeeting\b", text, re.I) and len(text.split()) <= 12
         if COMMITTEE.search(text) or names_meeting:
             for nearby in head[i : i + 3]:
                 found = parse_date(nearby)
-                if found and not re.match(r"^date\s*:", nearby, re.I):
+                if found and not re.match(r"^date\s*:", nearby, re.I) and not EARLIER_MINUTES.match(nearby):
                     return found.isoformat()
     return None
+
+
+def _caps_titled(text: str) -> str:
+    """'CORPORATE PARENTING PANEL– 29 October 2024' -> 'Corporate Parenting Panel– 29 October 2024'."""
+    if text.isupper():
+        return _uncapitalise(text)
+    return re.sub(r"\b[A-Z][A-Z'’&-]{2,}\b", lambda m: m.group().capitalize(), text)
 
 
 def detect_author(texts: list[str]) -> str | None:

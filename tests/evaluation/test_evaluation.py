@@ -57,3 +57,11 @@ def test_known_facts_gate(corpus_assistant, tmp_path):
     assert failures == []
     # The framework default is scored on the same questions, side by side.
     assert report["baseline"]["hit_at_1"] < report["summary"]["hit_at_1"]
+
+
+@pytest.mark.eval
+def test_real_papers_gate(real_assistant):
+    """Real council PDFs and questions written before tuning (eval/real_papers.jsonl)."""
+    report = evaluation.run(real_assistant, ROOT / "eval" / "real_papers.jsonl", baseline=False)
+    print("\n" + evaluation.format_summary(report))
+    assert evaluation.gate(report["summary"], ROOT / "eval" / "thresholds_real.toml") == []

@@ -7,12 +7,11 @@ import os
 import re
 
 import pytest
-from files import ROOT
+from files import REAL_PAPERS as REAL
 
 from assistant.config import Settings
 from assistant.ingest import parse_file
 
-REAL = ROOT.parent / "shared" / "realpapers"
 PERFORMANCE = REAL / "kent" / "kent-quarterly-performance-q3-2024-25.pdf"
 MODEL_LIMIT = 256  # word-pieces all-MiniLM-L6-v2 reads
 MARKUP = re.compile(r"<[A-Za-z!/][^<>]*>|\*\*")
@@ -24,13 +23,16 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def real_passages(embedder) -> dict[str, list]:
-    """Every real PDF's passages, by file name (read once: about two minutes)."""
+def real_papers(embedder) -> dict[str, list]:
+    """Every real PDF's papers (documents with their passages), by file name (read once:
+    about two minutes)."""
     limit = Settings().max_passage_tokens
-    return {
-        path.name: [p for parsed in parse_file(path, embedder.count_tokens, limit) for p in parsed.passages]
-        for path in sorted(REAL.rglob("*.pdf"))
-    }
+    return {path.name: parse_file(path, embedder.count_tokens, limit) for path in sorted(REAL.rglob("*.pdf"))}
+
+
+@pytest.fixture(scope="module")
+def real_passages(real_papers) -> dict[str, list]:
+    return {name: [p for parsed in papers for p in parsed.passages] for name, papers in real_papers.items()}
 
 
 def test_no_passage_holds_markup_or_page_furniture(real_passages):
@@ -76,3 +78,25 @@ def test_children_in_care_table_rows_describe_themselves(real_passages):
     assert "Dec-24: 812" in rows["Status: 16 to 17 (Age Group)"]
     assert "Jun-24: 141" in rows["Status: Black (Ethnicity)"]
     assert not any("Ethnicity" in label and "16 to 17" in label for label in rows)
+
+
+@pytest.mark.parametrize("name, kind, meeting_date, title", [
+    ("kent-corporate-parenting-minutes-2024-10-29.pdf", "minutes", "2024-10-29", "Minutes of the meeting of 29 October 2024"),
+    ("kent-corporate-parenting-minutes-2024-12-10.pdf", "minutes", "2024-12-10", "Minutes of the meeting of 10 December 2024"),
+    ("kent-cabinet-minutes-2025-01-30.pdf", "minutes", "2025-01-30", "Minutes of the meeting of 30 January 2025"),
+    ("kent-sis-18-25-transfer-2025-01-30.pdf", "report", "2025-01-30", "Transfer the 18-25 section of the Strengthening Independence"),
+    ("kent-education-commissioning-plan-2025.pdf", "report", "2025-01-30", "Commissioning Plan for Education Provision in Kent 2025-29"),
+    ("kent-council-mid-year-report-2024-25.pdf", "report", "2025-03-13", "Treasury Management Mid-Year Update 2024-25"),
+    ("kent-finance-monitoring-q3-2024-25.pdf", "report", "2025-01-30", "Finance Monitoring Report"),
+    ("kent-scrutiny-call-in-family-hubs-2025-03.pdf", "report", "2025-03-04", "Cabinet reconsideration of Decision 24/00093"),
+    ("kent-quarterly-performance-q3-2024-25.pdf", "report", None, "Kent County Council Quarterly Performance Report"),
+    ("bristol-transport-committee-minutes-2024-09-12.pdf", "minutes", "2024-09-12", "Minutes of the meeting of 12 September 2024"),
+    ("bristol-transport-committee-minutes-2025-10-23.pdf", "minutes", "2025-10-23", "Minutes of the meeting of 23 October 2025"),
+])
+def test_papers_get_their_own_meeting_date_kind_and_title(real_papers, name, kind, meeting_date, title):
+    """Read from the paper's own front (the minutes' heading, a report's 'To:' box), not
+    the first date in the text (minutes approve the previous meeting's) or the file name.
+    The performance report states no meeting on its front: its date stays unknown."""
+    document = real_papers[name][0].document
+    assert (document.kind, document.meeting_date) == (kind, meeting_date)
+    assert document.title.startswith(title)
