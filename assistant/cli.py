@@ -217,7 +217,7 @@ def _print_file_result(console, result) -> None:
     elif result.status == "removed":
         console.print(f"removed   {name}: {result.reason}")
     else:
-        console.print(f"{result.status:<9} {name}: {result.documents} document(s), {result.passages} passages")
+        console.print(f"{result.status:<9} {name}: {result.found()}")
 
 
 def cmd_index_check(args, settings: Settings) -> int:

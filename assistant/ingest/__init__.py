@@ -13,13 +13,27 @@ from assistant.ingest.passages import TokenCounter, build_passages
 from assistant.ingest.read import SUPPORTED_SUFFIXES, read_pages
 from assistant.types import Passage, SourceDocument
 
-__all__ = ["ParsedDocument", "SUPPORTED_SUFFIXES", "expand_paths", "file_hash", "parse_file"]
+__all__ = ["ParsedDocument", "ParsedFile", "SUPPORTED_SUFFIXES", "expand_paths", "file_hash", "parse_file", "read_file"]
 
 
 @dataclass(frozen=True)
 class ParsedDocument:
     document: SourceDocument
     passages: list[Passage]
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """A file's papers, and what reading it found (for the ingest report)."""
+
+    papers: list[ParsedDocument]
+    pages: int  # 0 for formats without pages
+    pages_without_text: tuple[int, ...]  # PDF pages with no text layer: scans, which need OCR
+    tables: int
+
+    @property
+    def passages(self) -> list[Passage]:
+        return [p for paper in self.papers for p in paper.passages]
 
 
 # Bump when a change to reading, passages or what is indexed with them (context line,
@@ -36,13 +50,20 @@ def parse_file(
     path: Path, count_tokens: TokenCounter, max_tokens: int, max_bytes: int | None = None
 ) -> list[ParsedDocument]:
     """Every paper in the file with its passages. Raises UnreadableFile."""
+    return read_file(path, count_tokens, max_tokens, max_bytes).papers
+
+
+def read_file(
+    path: Path, count_tokens: TokenCounter, max_tokens: int, max_bytes: int | None = None
+) -> ParsedFile:
+    """The file's papers with their passages, and what reading it found. Raises UnreadableFile."""
     pages = read_pages(path, max_bytes=max_bytes)
     digest = file_hash(path)
     segments = structure.split_pack(structure.to_lines(pages))
     if not segments:
         segments = [structure.to_lines(pages)]
     pack_meta = metadata.extract(segments[0])
-    parsed = []
+    parsed, tables = [], 0
     for part, lines in enumerate(segments):
         meta = metadata.extract(lines).inherit(pack_meta)
         doc_id = f"{digest}-{part}"
@@ -58,10 +79,14 @@ def parse_file(
             kind=meta.kind,  # type: ignore[arg-type]
             part=part,
         )
-        passages = build_passages(doc_id, structure.blocks(lines), count_tokens, max_tokens)
+        blocks = structure.blocks(lines)
+        tables += sum(1 for block in blocks if block.kind == "table")
+        passages = build_passages(doc_id, blocks, count_tokens, max_tokens)
         if passages:
             parsed.append(ParsedDocument(document, passages))
-    return parsed
+    paginated = [page for page in pages if page.number is not None]
+    blank = tuple(page.number for page in paginated if not page.text_layer)
+    return ParsedFile(parsed, len(paginated), blank, tables)
 
 
 def _fallback_title(path: Path) -> str:

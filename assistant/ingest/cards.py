@@ -28,6 +28,8 @@ _VALUES = re.compile(
     r"(?:Previous:?\s*(?P<previous>.+?))?\s*$",
     re.I,
 )
+# A card once read as a table row: 'Number of foster households — RAG: RED; Latest: 613; ...'
+CARD_ROW = re.compile(rf" — (?:RAG: {_RAG}; )?Latest: ")
 MAX_TITLE_LINES = 3  # a card's title wraps over at most a few lines
 MAX_TITLE_LINE = 120  # characters: longer is prose, not a card's title
 
@@ -53,6 +55,9 @@ def cards_as_table(lines: list[str]) -> list[str]:
                 out.append("\t".join([title, rag, *(_value(values[k.lower()]) for k in COLUMNS[2:])]))
                 pending = []
                 continue
+        if not line.strip() and pending:
+            pending.append("")  # a card's parts may stand apart: a gap does not end its title
+            continue
         if line.strip() and len(line.strip()) <= MAX_TITLE_LINE and "\t" not in line:
             pending.append(line.strip())
             continue
@@ -67,16 +72,23 @@ def cards_as_table(lines: list[str]) -> list[str]:
 def _split_title(lines: list[str]) -> tuple[list[str], str, str]:
     """(lines before the card, its title, its RAG rating). The title starts at the rating
     (a line of its own, or the end of the title's first line), else at most a few lines
-    before the values."""
-    start, rag, first = max(0, len(lines) - MAX_TITLE_LINES), "", None
-    for i, line in enumerate(lines):
-        if _RAG_ALONE.match(line):
-            start, rag, first = i + 1, line, None
-        elif at_end := _RAG_AT_END.match(line):
+    before the values; blank lines within it are dropped."""
+    filled = [i for i, line in enumerate(lines) if line]
+    start, rag, first = (filled[-MAX_TITLE_LINES] if len(filled) >= MAX_TITLE_LINES else 0), "", None
+    for i in filled:
+        if _RAG_ALONE.match(lines[i]):
+            start, rag, first = i + 1, lines[i], None
+        elif at_end := _RAG_AT_END.match(lines[i]):
             start, rag, first = i, at_end["rag"], at_end["title"]
-    title = [first, *lines[start + 1:]] if first else lines[start:]
-    return lines[: start if not rag or first else start - 1], " ".join(title).strip(), rag
+    body = [line for line in lines[start + 1 if first else start:] if line]
+    title = [first, *body] if first else body
+    before = lines[: start if not rag or first else start - 1]
+    return before, " ".join(title).strip(), rag
 
 
 def _value(name_value: str | None) -> str:
     return (name_value or "").strip().rstrip(",;").strip()
+
+
+def is_card(passage_text: str) -> bool:
+    return bool(CARD_ROW.search(passage_text))

@@ -14,7 +14,7 @@ import contextlib
 import io
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import docx
@@ -38,6 +38,7 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 class Page:
     number: int | None  # 1-based for paginated formats; None for text, DOCX and HTML
     text: str
+    text_layer: bool = True  # False: a PDF page with no text to extract (a scan needs OCR)
 
 
 def read_pages(path: Path, max_bytes: int | None = None) -> list[Page]:
@@ -119,6 +120,8 @@ def _read_pdf(path: Path) -> list[Page]:
             pages = _pdf_pages_as_markdown(doc)
         except Exception as exc:
             raise UnreadableFile(path.name, f"the PDF could not be parsed ({exc})") from None
+        blank = {i + 1 for i, page in enumerate(doc) if not page.get_text().strip()}
+    pages = [replace(page, text_layer=page.number not in blank) for page in pages]
     if not any(page.text.strip() for page in pages):
         raise UnreadableFile(
             path.name, "the PDF has no text layer (a scan?); run it through OCR first"

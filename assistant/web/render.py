@@ -142,6 +142,5 @@ def ingest_markdown(results: list[FileResult]) -> str:
         elif r.status == "unchanged":
             lines.append(f"- **{name}** is already in the library, unchanged.")
         else:
-            lines.append(f"- ✅ **{name}** {r.status}: {r.documents} document(s), {r.passages} passages. "
-                         "You can ask about it now.")
+            lines.append(f"- ✅ **{name}** {r.status}: {html.escape(r.found())}. You can ask about it now.")
     return "\n".join(lines)

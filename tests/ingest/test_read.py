@@ -4,8 +4,10 @@ import pytest
 from files import make_pdf
 
 from assistant.errors import UnreadableFile
-from assistant.ingest import parse_file
+from assistant.ingest import parse_file, read_file
+from assistant.ingest.cards import is_card
 from assistant.ingest.read import read_pages
+from assistant.pipeline import FileResult
 
 
 def words(text):
@@ -97,3 +99,21 @@ def test_windows_1252_text_is_read(tmp_path):
     path = tmp_path / "legacy.txt"
     path.write_bytes("Budget £7.2M – a “pressure”".encode("cp1252"))
     assert "£7.2M" in read_pages(path)[0].text
+
+
+def test_reading_reports_pages_tables_cards_and_pages_without_text(tmp_path):
+    pdf = make_pdf(tmp_path / "report.pdf", [
+        ["Fostering Performance Report", "1.1 The service recruited 12 new foster families this quarter."],
+        [],  # a page with no text layer, as a scan has
+        # a KPI card: its lines set apart, as beside a chart
+        ["Key Performance Indicators", "", "", "Number of foster households RED", "", "",
+         "Latest: 613 Target: 700 Floor: 650 Previous: 612 (Red)"],
+    ])
+    read = read_file(pdf, words, 180)
+    assert (read.pages, read.pages_without_text) == (3, (2,))
+    (card,) = [p.text for p in read.passages if is_card(p.text)]
+    assert card == "Number of foster households — RAG: RED; Latest: 613; Target: 700; Floor: 650; Previous: 612 (Red)"
+    result = FileResult(str(pdf), "added", len(read.papers), len(read.passages), pages=read.pages,
+                        pages_without_text=read.pages_without_text, tables=read.tables, rows=1, cards=1)
+    assert "3 pages" in result.found() and "1 KPI cards" in result.found()
+    assert "no text on page 2 (scanned? run the file through OCR" in result.found()
