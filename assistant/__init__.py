@@ -1,6 +1,7 @@
 """Scrutiny Assistant: cited answers from council committee papers.
 
-    >>> from assistant import Assistant, Settings
+    >>> from assistant import Settings
+    >>> from assistant.pipeline import Assistant
     >>> answer = Assistant(Settings()).ask("What is the re-referral rate in Barnsley?")
     >>> answer.text, answer.citations[0].section
 """
@@ -14,7 +15,6 @@ from assistant.types import Answer, Citation, Filters, Hit, Passage, SourceDocum
 
 __all__ = [
     "Answer",
-    "Assistant",
     "AssistantError",
     "Citation",
     "Filters",
@@ -24,13 +24,3 @@ __all__ = [
     "SourceDocument",
 ]
 
-
-def __getattr__(name: str):
-    # Importing any module of the package runs this file first, so the pipeline (torch,
-    # chroma, llama-index: seconds to import) is loaded only when `Assistant` is asked for;
-    # the language layer and ingest stay light for whoever imports just them.
-    if name == "Assistant":
-        from assistant.pipeline import Assistant
-
-        return Assistant
-    raise AttributeError(name)

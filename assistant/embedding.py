@@ -31,7 +31,8 @@ class Embedder:
 
     def count_tokens(self, text: str) -> int:
         """Word-pieces as the model sees them (it reads at most 256)."""
-        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+        # verbose=False: measuring a unit longer than the model reads (to split it) is not an error
+        return len(self.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
 
     def embed_texts(self, texts: list[str]) -> list[list[float]]:
         return self.llama.get_text_embedding_batch(texts)

@@ -34,9 +34,8 @@ STAGES = [
     {"cli"},
 ]
 STAGE_OF = {unit: n for n, units in enumerate(STAGES) for unit in units}
-# Importing any module runs the package root, so the root loads the pipeline lazily
-# (PEP 562 __getattr__); a GGUF model needs the optional extra `.[local-llm]`.
-ALLOWED_INSIDE_FUNCTIONS = {("__init__.py", "assistant.pipeline"), ("llm/__init__.py", "llama_index.llms.llama_cpp")}
+# A GGUF model needs the optional extra `.[local-llm]`: imported only when configured.
+ALLOWED_INSIDE_FUNCTIONS = {("llm/__init__.py", "llama_index.llms.llama_cpp")}
 
 
 def modules() -> list[Path]:

@@ -36,7 +36,8 @@ MAX_TITLE_LINE = 120  # characters: longer is prose, not a card's title
 
 def cards_as_table(lines: list[str]) -> list[str]:
     """The lines with every run of KPI cards replaced by tab-separated table rows (a
-    header row first, a blank line after); all other lines unchanged."""
+    header row first, a blank line after); other lines keep their order and words (short
+    ones, read as possible titles, lose the spaces around them)."""
     out: list[str] = []
     pending: list[str] = []  # short lines that may be the title of the next card
     in_table = False
