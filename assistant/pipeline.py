@@ -130,7 +130,13 @@ class Assistant:
             if rebuild:
                 self.index.reset()
             self.index.sweep_orphans()
+            namesakes = _same_name_as_an_earlier_file(files)
             for path in files:
+                if path in namesakes:
+                    report(FileResult(str(path), "skipped", reason=(
+                        f"{namesakes[path]} has the same file name and the library knows papers by their "
+                        "file name; rename one of them and ingest it again")))
+                    continue
                 report(self._ingest_one(path, on_progress))
                 renew()
             if prune:
@@ -286,6 +292,13 @@ class Assistant:
                     yield replace(answer, **asked)
             clock.lap("write")
         yield replace(answer, **asked, timings_ms=clock.timings())
+
+
+def _same_name_as_an_earlier_file(files: list[Path]) -> dict[Path, Path]:
+    """Each file whose name an earlier file of the same ingest already has (two folders'
+    'minutes.pdf'), with that earlier file: the second would silently replace the first."""
+    first: dict[str, Path] = {}
+    return {path: first[path.name] for path in files if first.setdefault(path.name, path) != path}
 
 
 class _Stopwatch:

@@ -87,3 +87,17 @@ def test_cli_ingest_reports_skips_and_exits_non_zero(tmp_path, copy_corpus):
         capture_output=True, text=True, env=env, timeout=120,
     )
     assert json.loads(listed.stdout)[0]["council"] == "Bury Council"
+
+
+def test_two_files_of_one_name_in_one_ingest_are_not_merged(make_assistant, tmp_path):
+    """The library knows papers by file name: the second 'minutes.txt' would silently
+    replace the first. It is skipped with the reason instead, and the first stays."""
+    for council in ("barnsley", "bury"):
+        folder = tmp_path / council
+        folder.mkdir()
+        (folder / "minutes.txt").write_text(f"{council.title()} Council\n\n1.1 The {council} panel met and noted the report.\n", "utf-8")
+    assistant = make_assistant()
+    first, second = assistant.ingest([tmp_path / "barnsley", tmp_path / "bury"])
+    assert first.status == "added"
+    assert second.status == "skipped" and "same file name" in second.reason and "barnsley" in second.reason
+    assert [d.council for d in assistant.documents()] == ["Barnsley Council"]
