@@ -235,10 +235,11 @@ class Index:
 
     # --- reading ---------------------------------------------------------------------
 
-    def committed_nodes(self) -> list[TextNode]:
+    def committed_nodes(self, files: dict[str, "FileEntry"] | None = None) -> list[TextNode]:
         """Every committed passage as a LlamaIndex node, exactly as Chroma holds it (BM25
-        must be built from these: fusion matches results by the node's hash)."""
-        hashes = [e["file_hash"] for e in self.manifest()["files"].values()]
+        must be built from these: fusion matches results by the node's hash). `files`:
+        the committed files already read, so that nodes and documents share one state."""
+        hashes = [entry.file_hash for entry in (self.files() if files is None else files).values()]
         if not hashes:
             return []
         stored = self.collection.get(

@@ -139,7 +139,7 @@ def _pdf_pages_as_markdown(doc) -> list[Page]:
         number = (chunk.get("metadata") or {}).get("page", i + 1)
         text = without_markup(markdown_tables_to_tabs(chunk.get("text", "")))
         pages.append(Page(int(number) if number else i + 1, text))
-    return [Page(page.number, "\n".join(cards_as_table(page.text.splitlines()))) for page in without_furniture(pages)]
+    return [replace(page, text="\n".join(cards_as_table(page.text.splitlines()))) for page in without_furniture(pages)]
 
 
 # Text set in a picture (KPI cards beside their charts) comes marked as such, its lines
@@ -177,12 +177,18 @@ def without_furniture(pages: list[Page]) -> list[Page]:
     furniture = {key for key, count in seen.items() if count >= floor}
     if not furniture:
         return pages
-    return [Page(page.number, _drop_edges(page.text, furniture)) for page in pages]
+    return [replace(page, text=_drop_edges(page.text, furniture)) for page in pages]
+
+
+def _edge_positions(lines: list[str]) -> list[int]:
+    """Where the first and last few filled lines of a page are."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    return filled[:EDGE_LINES] + filled[-EDGE_LINES:]
 
 
 def _edges(text: str) -> list[str]:
-    lines = [line for line in text.splitlines() if line.strip()]
-    return lines[:EDGE_LINES] + lines[-EDGE_LINES:]
+    lines = text.splitlines()
+    return [lines[i] for i in _edge_positions(lines)]
 
 
 def _furniture_key(line: str) -> str:
@@ -191,8 +197,7 @@ def _furniture_key(line: str) -> str:
 
 def _drop_edges(text: str, furniture: set[str]) -> str:
     lines = text.splitlines()
-    filled = [i for i, line in enumerate(lines) if line.strip()]
-    edges = set(filled[:EDGE_LINES] + filled[-EDGE_LINES:])
+    edges = set(_edge_positions(lines))
     return "\n".join(line for i, line in enumerate(lines) if i not in edges or _furniture_key(line) not in furniture)
 
 

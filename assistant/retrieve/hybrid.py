@@ -52,8 +52,8 @@ class Retriever:
         self.index = index
         self.candidates = candidates
         version = index.version()  # read first: a commit after this makes the snapshot stale
-        self._nodes = index.committed_nodes()
-        files = index.files()
+        files = index.files()  # one read of what is committed: documents and passages agree
+        self._nodes = index.committed_nodes(files)
         self.snapshot = Snapshot(
             version=version,
             files=files,
