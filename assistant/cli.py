@@ -18,6 +18,7 @@ from rich.progress import Progress
 
 from assistant import evaluation
 from assistant.access import add_user, split_groups
+from assistant.corrections import EDITABLE
 from assistant.answer.render import as_plain_text
 from assistant.briefing import as_markdown, write_briefing
 from assistant.config import Settings
@@ -115,13 +116,22 @@ def _question_commands(sub, llm: argparse.ArgumentParser) -> None:
 
 
 def _people_commands(sub) -> None:
-    """Who may see what: access, users add."""
+    """Officers' decisions about papers and people: access, correct, users add."""
     access = sub.add_parser("access", help="Confirm or set who may see a file's papers.")
     access.add_argument("source", help="File name as listed by `assistant documents`.")
     decision = access.add_mutually_exclusive_group(required=True)
     decision.add_argument("--public", action="store_true", help="Anyone may see it.")
     decision.add_argument("--groups", help="Restricted to these groups (comma-separated).")
     access.set_defaults(run=cmd_access)
+
+    correct = sub.add_parser("correct", help="Correct what was read from a paper's front; kept through re-ingests.")
+    correct.add_argument("doc_id", help="The paper's id, as listed by `assistant documents`.")
+    correct.add_argument("--title")
+    correct.add_argument("--date", dest="meeting_date", help="Meeting date, YYYY-MM-DD.")
+    correct.add_argument("--kind", help="report, minutes, agenda or 'work programme'.")
+    correct.add_argument("--committee")
+    correct.add_argument("--council")
+    correct.set_defaults(run=cmd_correct)
 
     users = sub.add_parser("users", help="Manage the users file (ASSISTANT_USERS).")
     users_sub = users.add_subparsers(dest="users_command", required=True)
@@ -292,6 +302,14 @@ def cmd_access(args, settings: Settings) -> int:
     groups = _assistant(settings).set_access(args.source, restricted=not args.public,
                                              groups=tuple(split_groups(args.groups or "")))
     print(f"{args.source}: " + (f"restricted to {', '.join(groups)}" if groups else "public"))
+    return 0
+
+
+def cmd_correct(args, settings: Settings) -> int:
+    fields = {key: getattr(args, key) for key in EDITABLE}
+    d = _assistant(settings).correct(args.doc_id, **fields)
+    print(f"{d.doc_id}  {d.meeting_date or '----------'}  {d.kind:<8} {d.council or '?'}: {d.title}"
+          f"{f' ({d.committee})' if d.committee else ''}")
     return 0
 
 

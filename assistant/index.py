@@ -26,6 +26,7 @@ from llama_index.core.vector_stores import (
     MetadataFilters,
 )
 from llama_index.vector_stores.chroma import ChromaVectorStore
+from llama_index.core.vector_stores.utils import node_to_metadata_dict
 from llama_index.vector_stores.chroma.base import metadata_dict_to_node
 
 from assistant.config import Settings
@@ -122,6 +123,10 @@ class Index:
     def documents(self) -> list[SourceDocument]:
         return [d for entry in self.files().values() for d in entry.documents]
 
+    def corrections(self, source: str) -> dict[str, dict[str, str]]:
+        """An officer's corrections to a file's papers, by paper part (see corrections.py)."""
+        return self.manifest().get("corrections", {}).get(source, {})
+
     # --- writing ---------------------------------------------------------------------
 
     def add_file(self, source: str, digest: str, parsed: list[ParsedDocument], on_batch=None) -> int:
@@ -162,9 +167,39 @@ class Index:
         self._write_manifest(manifest)
         return True
 
+    def correct(self, source: str, document: SourceDocument, fields: dict[str, str]) -> None:
+        """Record an officer's correction of one paper and apply it: the manifest's document,
+        and its passages' context line (searched with them), re-embedded in place."""
+        manifest = self.manifest()
+        kept = manifest.setdefault("corrections", {}).setdefault(source, {})
+        kept[str(document.part)] = {**kept.get(str(document.part), {}), **fields}
+        self._upsert([self._node(document, p) for p in self._stored_passages(document.doc_id)])
+        entry = manifest["files"][source]
+        entry["documents"] = [asdict(document) if d["doc_id"] == document.doc_id else d for d in entry["documents"]]
+        self._write_manifest(manifest)
+
+    def _stored_passages(self, doc_id: str) -> list[Passage]:
+        stored = self.collection.get(where={PAPER_KEY: doc_id}, include=["documents", "metadatas"])
+        return [passage_from_node(_stored_node(*row)) for row in zip(stored["ids"], stored["documents"], stored["metadatas"])]
+
+    def _upsert(self, nodes: list[TextNode]) -> None:
+        """Replace stored passages in one call, so no reader sees them missing (LlamaIndex's
+        store only adds)."""
+        batch = self.settings.embed_batch_size
+        for start in range(0, len(nodes), batch):
+            chunk = nodes[start : start + batch]
+            embeddings = self.embedder.embed_texts([n.get_content(metadata_mode="embed") for n in chunk])
+            self.collection.upsert(
+                ids=[n.node_id for n in chunk],
+                embeddings=embeddings,
+                documents=[n.get_content(metadata_mode="none") for n in chunk],
+                metadatas=[node_to_metadata_dict(n, remove_text=True, flat_metadata=True) for n in chunk],
+            )
+
     def remove_file(self, source: str) -> bool:
         manifest = self.manifest()
         entry = manifest["files"].pop(source, None)
+        manifest.get("corrections", {}).pop(source, None)  # they were about this paper
         if entry is None:
             return False
         self._write_manifest(manifest)
@@ -214,7 +249,7 @@ class Index:
 
     def reset(self) -> None:
         self.collection.delete(where={"file_hash": {"$ne": ""}})
-        self._write_manifest({"files": {}})
+        self._write_manifest({"files": {}, "corrections": self.manifest().get("corrections", {})})
 
     def _node(self, document: SourceDocument, passage: Passage) -> TextNode:
         metadata = {
@@ -245,11 +280,7 @@ class Index:
         stored = self.collection.get(
             where={"file_hash": {"$in": hashes}}, include=["documents", "metadatas"]
         )
-        nodes = []
-        for pid, text, meta in zip(stored["ids"], stored["documents"], stored["metadatas"]):
-            node = metadata_dict_to_node(meta, text)
-            node.id_ = pid
-            nodes.append(node)
+        nodes = [_stored_node(*row) for row in zip(stored["ids"], stored["documents"], stored["metadatas"])]
         nodes.sort(key=lambda n: (n.metadata["doc_id"], n.metadata["order"]))
         return nodes
 
@@ -327,6 +358,12 @@ def passage_from_node(node) -> Passage:
         page=meta["page"] if isinstance(meta.get("page"), int) and meta["page"] >= 0 else None,
         order=meta.get("order", 0),
     )
+
+
+def _stored_node(passage_id: str, text: str, metadata: dict) -> TextNode:
+    node = metadata_dict_to_node(metadata, text)
+    node.id_ = passage_id
+    return node
 
 
 def _flat(value):

@@ -21,6 +21,7 @@ from assistant.access import DEFAULT_GROUPS, visible, with_access
 from assistant.answer.extractive import compose
 from assistant.answer.generative import write_answer
 from assistant.config import Settings
+from assistant.corrections import validated, with_corrections
 from assistant.conversation import condense, tidy_question
 from assistant.embedding import Embedder
 from assistant.errors import AssistantError, UnreadableFile
@@ -171,7 +172,8 @@ class Assistant:
             )
             if not read.papers:
                 raise UnreadableFile(path.name, "no passages could be made from the text")
-            count = self.index.add_file(path.name, digest, with_access(path, read.papers), on_batch=on_progress)
+            papers = with_corrections(with_access(path, read.papers), self.index.corrections(path.name))
+            count = self.index.add_file(path.name, digest, papers, on_batch=on_progress)
             rows = [p for p in read.passages if p.kind == "table_row"]
             return FileResult(str(path), "updated" if previous else "added", len(read.papers), count,
                               pages=read.pages, pages_without_text=read.pages_without_text, tables=read.tables,
@@ -206,6 +208,19 @@ class Assistant:
                 raise AssistantError(f"no indexed file is called {source!r} (see `assistant documents`)")
         self.reload()
         return groups
+
+    def correct(self, doc_id: str, **fields: str | None) -> SourceDocument:
+        """An officer's correction of a paper's title, meeting date, kind, committee or
+        council: shown and searched at once, and kept through re-ingests of its file."""
+        fields = validated(fields)
+        entry = next((e for e in self.index.files().values() if any(d.doc_id == doc_id for d in e.documents)), None)
+        if entry is None:
+            raise AssistantError(f"no indexed document has the id {doc_id!r}; see `assistant documents` for the ids")
+        document = replace(next(d for d in entry.documents if d.doc_id == doc_id), **fields)
+        with self.index.writing():
+            self.index.correct(entry.source, document, fields)
+        self.reload()
+        return document
 
     # --- what the library holds ------------------------------------------------------
 

@@ -19,7 +19,7 @@ PACKAGE = ROOT / "assistant"
 STAGES = [
     {"types", "config", "errors", "_offline"},
     {"language"},
-    {"access"},  # who may see a paper: read as the paper is
+    {"access", "corrections"},  # officers' decisions about a paper: who may see it, what it is
     {"ingest"},
     {"embedding", "manifest", "llm"},  # services the later stages use
     {"index"},

@@ -50,6 +50,10 @@ class Page:
     to_remove: gr.Dropdown
     remove_button: gr.Button
     remove_report: gr.Markdown
+    to_correct: gr.Dropdown
+    correction: tuple  # title, meeting date, kind, committee, council: in EDITABLE's order
+    correct_button: gr.Button
+    correct_report: gr.Markdown
 
 
 def build_app(assistant: Assistant, users: dict | None = None) -> gr.Blocks:
@@ -132,12 +136,25 @@ def _library_tab() -> dict:
         to_remove = gr.Dropdown(label="File to remove", elem_id="remove-file")
         remove_button = gr.Button("Remove from the library", variant="stop", elem_id="remove")
     remove_report = gr.Markdown(elem_id="remove-report")
+    with gr.Accordion("Correct a paper's details (title, meeting date, kind, committee, council)", open=False):
+        to_correct = gr.Dropdown(label="Paper to correct", elem_id="correct-paper")
+        with gr.Row():
+            title = gr.Textbox(label="Title", elem_id="correct-title", scale=3)
+            meeting_date = gr.Textbox(label="Meeting date (YYYY-MM-DD)", elem_id="correct-date")
+            kind = gr.Dropdown(label="Kind", choices=list(KINDS), elem_id="correct-kind")
+        with gr.Row():
+            committee = gr.Textbox(label="Committee", elem_id="correct-committee")
+            council = gr.Textbox(label="Council", elem_id="correct-council")
+        correct_button = gr.Button("Save the correction", elem_id="correct")
+    correct_report = gr.Markdown(elem_id="correct-report")
     return dict(library=library, upload=upload, ingest_button=ingest_button, ingest_report=ingest_report,
-                to_remove=to_remove, remove_button=remove_button, remove_report=remove_report)
+                to_remove=to_remove, remove_button=remove_button, remove_report=remove_report,
+                to_correct=to_correct, correction=(title, meeting_date, kind, committee, council),
+                correct_button=correct_button, correct_report=correct_report)
 
 
 def _wire(app: gr.Blocks, page: Page, handlers: Handlers) -> None:
-    refreshed = [page.council, page.report, page.to_remove, page.library, page.examples, page.prep_for]
+    refreshed = [page.council, page.report, page.to_remove, page.library, page.examples, page.prep_for, page.to_correct]
     ask_inputs = [page.question, page.chat, page.asked, page.council, page.report, page.kind,
                   page.date_from, page.date_to]
     ask_outputs = [page.chat, page.sources, page.plain, page.question, page.asked]
@@ -151,6 +168,8 @@ def _wire(app: gr.Blocks, page: Page, handlers: Handlers) -> None:
     page.ingest_button.click(handlers.ingest, page.upload, [page.ingest_report, *refreshed]).then(
         lambda: None, None, page.upload)
     page.remove_button.click(handlers.remove, page.to_remove, [page.remove_report, *refreshed])
+    page.to_correct.change(handlers.correction_form, page.to_correct, list(page.correction))
+    page.correct_button.click(handlers.correct, [page.to_correct, *page.correction], [page.correct_report, *refreshed])
     app.load(handlers.load, None, refreshed)
 
 

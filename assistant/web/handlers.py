@@ -21,6 +21,7 @@ from gradio.utils import get_upload_folder
 
 from assistant.answer.render import as_plain_text
 from assistant.briefing import write_briefing
+from assistant.corrections import EDITABLE
 from assistant.errors import AssistantError
 from assistant.pipeline import Assistant, FileResult
 from assistant.retrieve import make_filters
@@ -112,6 +113,26 @@ class Handlers:
         message = f"Removed **{html.escape(source)}**." if removed else f"{html.escape(source)} is not in the library."
         return (message, *self.refresh(groups))
 
+    def correction_form(self, doc_id, request: gr.Request):
+        """The chosen paper's details as read, for the officer to correct."""
+        document = next((d for d in self.assistant.documents(self.viewer(request)) if d.doc_id == doc_id), None)
+        return tuple(getattr(document, key) or "" for key in EDITABLE) if document else ("",) * len(EDITABLE)
+
+    def correct(self, doc_id, title, meeting_date, kind, committee, council, request: gr.Request):
+        """(report, *refreshed lists) after an officer's correction of a paper's details."""
+        values = (title, meeting_date, kind, committee, council)  # EDITABLE's order, as laid out
+        groups = self.viewer(request)
+        if not doc_id or doc_id not in {d.doc_id for d in self.assistant.documents(groups)}:
+            return ("Choose a paper to correct.", *self.refresh(groups))
+        with self._writing:
+            try:
+                document = self.assistant.correct(doc_id, **dict(zip(EDITABLE, values)))
+            except AssistantError as exc:
+                return (f"Nothing was changed: {html.escape(str(exc))}.", *self.refresh(groups))
+        message = (f"Corrected **{html.escape(document.title or document.source)}**; kept if the file is "
+                   "indexed again.")
+        return (message, *self.refresh(groups))
+
     def load(self, request: gr.Request):
         return self.refresh(self.viewer(request))
 
@@ -127,6 +148,7 @@ class Handlers:
             render.library_rows(entries),
             gr.Dataset(samples=[[q] for q in self.examples(groups)]),
             gr.Dropdown(choices=render.preparation_choices([e.document for e in entries]), value=None),
+            gr.Dropdown(choices=render.report_choices(entries)),
         )
 
     def examples(self, groups: tuple[str, ...] = ()) -> list[str]:

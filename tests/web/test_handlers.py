@@ -58,7 +58,7 @@ def test_filters_constrain_the_sources(corpus_assistant):
 
 
 def test_the_library_lists_every_document(corpus_assistant):
-    councils, reports, removable, rows, examples, preparation = Handlers(corpus_assistant).refresh()
+    councils, reports, removable, rows, examples, preparation, correctable = Handlers(corpus_assistant).refresh()
     assert len(rows) == len(corpus_assistant.documents())
     assert {row[1] for row in rows} >= {"Barnsley Council", "North Somerset Council"}
     assert all(row[8] == "public" for row in rows)
@@ -88,3 +88,22 @@ def test_upload_then_remove(make_assistant, tmp_path):
     report, *refreshed = handlers.remove(upload.name, None)
     assert report == f"Removed **{upload.name}**." and refreshed[3] == []
     assert handlers.remove("", None)[0] == "Choose a file to remove."
+
+
+def test_an_officer_corrects_a_papers_details_in_the_library(make_assistant, tmp_path):
+    handlers = Handlers(make_assistant())
+    upload = tmp_path / "bury-improvement-plan.txt"
+    shutil.copy(corpus_file("bury"), upload)
+    handlers.ingest([str(upload)], None, progress=lambda *a, **k: None)
+    (document,) = handlers.assistant.documents()
+    form = handlers.correction_form(document.doc_id, None)
+    assert form[0] == document.title and form[2] == document.kind  # the details as read, to edit
+
+    report, *refreshed = handlers.correct(document.doc_id, "Bury improvement plan", "30 Jan", "report", "", "", None)
+    assert report.startswith("Nothing was changed") and "YYYY-MM-DD" in report
+    report, *refreshed = handlers.correct(document.doc_id, "Bury improvement plan", "2025-01-30", "report",
+                                          "Children's Scrutiny Committee", "", None)
+    assert report.startswith("Corrected **Bury improvement plan**")
+    row = refreshed[3][0]
+    assert (row[0], row[2], row[3]) == ("Bury improvement plan", "Children's Scrutiny Committee", "2025-01-30")
+    assert handlers.correct("", "t", "", "", "", "", None)[0] == "Choose a paper to correct."
