@@ -39,8 +39,7 @@ def briefing_blocks(suggestions: Suggestions, chosen: list[SuggestedQuestion]) -
     blocks.append(Block("heading", "Key figures"))
     blocks.append(Block("paragraph", summary(chosen)))
     blocks.append(Block("heading", "Suggested questions"))
-    if suggestions.notice:
-        blocks.append(Block("paragraph", suggestions.notice))
+    blocks += [Block("paragraph", note) for note in suggestions.notes]
     number = 0
     for title, in_theme in by_theme(chosen):
         blocks.append(Block("subheading", title))

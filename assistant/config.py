@@ -48,6 +48,12 @@ class Settings(BaseSettings):
         "abstentions on unanswerable questions with at most 5% of answerable ones refused.",
     )
     max_file_mb: float = Field(50.0, description="Files larger than this are refused.")
+    remit: str = Field(
+        "children's services",
+        description="The committee's remit (a name in assistant/language/remits.toml; '' for every "
+        "service). Questions suggested from a whole-council paper keep to it; a paper whose own "
+        "committee names a remit is that committee's business throughout.",
+    )
     users: Path | None = Field(
         None, description="Users file (TOML, hashed passwords and groups). Set: the web UI asks "
         "for a login and shows restricted papers to their groups. Unset: restricted papers are never served."

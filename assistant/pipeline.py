@@ -27,6 +27,7 @@ from assistant.embedding import Embedder
 from assistant.errors import AssistantError, UnreadableFile
 from assistant.examples import example_questions
 from assistant.index import Index
+from assistant.language.remits import remit_named
 from assistant.ingest import SUPPORTED_SUFFIXES, expand_paths, file_hash, read_file
 from assistant.ingest.cards import is_card
 from assistant.llm import describe, make_llm
@@ -78,6 +79,7 @@ class Assistant:
     def __init__(self, settings: Settings | None = None, *, index: Index | None = None,
                  embedder: Embedder | None = None, llm=_CONFIGURED):
         self.settings = settings or Settings()
+        remit_named(self.settings.remit)  # a misspelt remit is said at start, not at the first suggestion
         self.index = index or Index(self.settings, embedder)
         self._llm = llm
         self._retriever: Retriever | None = None
@@ -254,7 +256,7 @@ class Assistant:
                 "see `assistant documents` for the ids"
             )
         passages = snapshot.passages_of(wanted)
-        suggestions = suggest_questions([known[d] for d in wanted], passages, max_questions)
+        suggestions = suggest_questions([known[d] for d in wanted], passages, max_questions, self.settings.remit)
         if self.llm is None or not suggestions.questions:
             return suggestions
         return rephrase(suggestions, passages, self.llm, self.settings.llm_timeout, max_questions)

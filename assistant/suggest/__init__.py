@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.language.figures import ungrounded
+from assistant.language.remits import remit_named
 from assistant.suggest.questions import (
     OfficerQuestion,
     SuggestedQuestion,
@@ -23,6 +24,7 @@ from assistant.suggest.questions import (
     rank,
     theme_of,
 )
+from assistant.suggest.remit import within_remit
 from assistant.suggest.signals import Signal, signals_for
 from assistant.types import Grounding, Passage, SourceDocument
 
@@ -33,7 +35,13 @@ class Suggestions:
     questions: tuple[SuggestedQuestion, ...]
     officer_questions: tuple[OfficerQuestion, ...]
     notice: str | None = None  # how a language model was (or could not be) used
+    remit_note: str | None = None  # what was left out of a whole-council paper, and why
     grounding: Grounding = Grounding()  # the checks on a language model's questions, if one wrote them
+
+    @property
+    def notes(self) -> list[str]:
+        """What the member should know about how these questions were chosen and written."""
+        return [note for note in (self.remit_note, self.notice) if note]
 
     def to_json(self) -> dict:
         docs = [_document_json(d) for d in self.documents]
@@ -43,6 +51,7 @@ class Suggestions:
             "questions": [q.to_json() for q in self.questions],
             "officer_questions": [q.to_json() for q in self.officer_questions],
             "notice": self.notice,
+            "remit": self.remit_note,
             "grounding": self.grounding.to_json(),
         }
 
@@ -53,19 +62,26 @@ def _document_json(d: SourceDocument) -> dict:
 
 
 def suggest_questions(
-    documents: list[SourceDocument], passages: list[Passage], max_questions: int = 12
+    documents: list[SourceDocument], passages: list[Passage], max_questions: int = 12,
+    remit: str | None = None,
 ) -> Suggestions:
-    """Questions for these documents, from their passages (in reading order)."""
+    """Questions for these documents, from their passages (in reading order); from a
+    whole-council paper, only those within `remit` (a name in language/remits.toml)."""
     by_id = {d.doc_id: d for d in documents}
     generated: list[SuggestedQuestion] = []
     officer: list[OfficerQuestion] = []
+    wanted, left_out = remit_named(remit), 0
     for document in documents:
         own = [p for p in passages if p.doc_id == document.doc_id]
         officer += officer_questions(own, by_id)
         usable = [p for p in own if not is_officer_section(p)]
-        generated += [_question(s, by_id) for s in signals_for(usable)]
+        kept, cut = within_remit(signals_for(usable), document, usable, wanted)
+        generated += [_question(s, by_id) for s in kept]
+        left_out += cut
     grounded = [q for q in _unique(generated) if not ungrounded(q.question, [c.text for c in q.citations])]
-    return Suggestions(tuple(documents), tuple(rank(grounded, max_questions)), tuple(officer))
+    note = (f"Kept to {wanted.name}: {left_out} point{'s' * (left_out != 1)} about other services in "
+            "whole-council papers left out.") if left_out else None
+    return Suggestions(tuple(documents), tuple(rank(grounded, max_questions)), tuple(officer), remit_note=note)
 
 
 def _question(signal: Signal, documents: dict[str, SourceDocument]) -> SuggestedQuestion:

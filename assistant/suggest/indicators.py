@@ -34,6 +34,7 @@ class Indicator:
     area: str | None = None
     values: list[Reading] = field(default_factory=list)  # in the report's order: oldest first
     target: Reading | None = None
+    floor: Reading | None = None  # the minimum acceptable ('floor standard'): a threshold, not a value
     lower_is_better: bool | None = None
     rag: str | None = None  # RED / AMBER / GREEN
     direction: str | None = None
@@ -55,6 +56,10 @@ class Indicator:
 
 
 _TARGET = re.compile(r"^target\b", re.I)
+_FLOOR = re.compile(r"^(floor|floor standard|minimum|threshold)\b", re.I)
+# A card gives 'Latest' then 'Previous': the earlier value goes before the later ones.
+_EARLIER = re.compile(r"^(previous|prior|last (?:quarter|month|year|period))\b", re.I)
+_OWN_RATING = re.compile(r"\s*\((?:red|amber|green)\)$", re.I)  # 'Previous: 74.7% (Red)': that period's rating
 _POLARITY = re.compile(r"^polarity$", re.I)
 _RAG = re.compile(r"^rag(?: rating)?$", re.I)
 _DIRECTION = re.compile(r"^(dot|direction(?: of travel)?)$", re.I)
@@ -91,6 +96,7 @@ def _fields(text: str) -> list[tuple[str, str]]:
 
 
 def _assign(indicator: Indicator, key: str, value: str) -> None:
+    value = _OWN_RATING.sub("", value)
     found = _first_figure(value)
     reading = Reading(key, value, found.value) if found else None
     if _IGNORED.match(key):
@@ -107,6 +113,8 @@ def _assign(indicator: Indicator, key: str, value: str) -> None:
             indicator.growth = reading
     elif _TARGET.match(key):
         indicator.target = reading
+    elif _FLOOR.match(key):
+        indicator.floor = reading
     elif _COMPARATOR.search(key):
         if reading:
             indicator.comparators.append(reading)
@@ -116,6 +124,8 @@ def _assign(indicator: Indicator, key: str, value: str) -> None:
         indicator.budget = reading or indicator.budget
     elif _FORECAST.search(key) and reading and indicator.budget is not None:
         indicator.forecast = reading  # the latest forecast column wins
+    elif reading and _EARLIER.match(key):
+        indicator.values.insert(0, reading)
     elif reading:
         indicator.values.append(reading)
 
@@ -163,6 +173,10 @@ _SUBJECT = re.compile(
     r" (?:was|is|were|are|has|have|remains?|continues?|dropped|decreased|increased|fell|rose)\b",
     re.I,
 )
+# The report's own verdict that a measure is where it should be: 'RAG Rated Green, moving
+# below the target of 5%' is good news for a lower-is-better measure, whatever its name says.
+_ON_TARGET = re.compile(r"\brated (?:as )?green\b|\(green\)|\b(?:on|ahead of) target\b|\bmet (?:the |its )?target\b|"
+                        r"\bexceed(?:s|ed|ing)? (?:the |its |our )?(?:\d+(?:\.\d+)?% )?target", re.I)
 _ANAPHORA = re.compile(r"^(this|it|these|which)\b", re.I)  # 'This remains below the target': what does?
 _FOR_WHOM = re.compile(r"^(?:in \w+, )?for ([^,]{3,60}),", re.I)
 _FROM_TO = re.compile(r"from (\d+(?:\.\d+)?%)[^.;()]{0,40}? to (\d+(?:\.\d+)?%)", re.I)
@@ -182,7 +196,7 @@ def indicators_from_prose(passage: Passage) -> list[Indicator]:
             subject = named.group("subject") + (f" for {whom.group(1)}" if whom else "")
         against = _AGAINST_TARGET.search(sentence)
         below = _BELOW_TARGET.search(sentence)
-        if not (against or below):
+        if not (against or below) or _ON_TARGET.search(sentence):
             continue
         statement = sentence
         needs_previous = below and not against and not any(f.percent for f in figures(sentence[: below.start()]))
@@ -215,7 +229,11 @@ _LOWER_IS_BETTER = re.compile(
 
 
 def lower_is_better(indicator: Indicator) -> bool:
-    """The report's own polarity where it gives one, else what the measure's name implies."""
+    """The report's own polarity where it gives one (a polarity column; a floor set above
+    the target, as for re-referrals: target 15%, floor 20%), else what the measure's name
+    implies."""
     if indicator.lower_is_better is not None:
         return indicator.lower_is_better
+    if indicator.target and indicator.floor and indicator.target.value != indicator.floor.value:
+        return indicator.floor.value > indicator.target.value
     return bool(_LOWER_IS_BETTER.search(indicator.name))

@@ -44,11 +44,12 @@ def signals_for(passages: list[Passage]) -> list[Signal]:
     labels = _list_labels(passages)
     commentary = _commentary(passages)
     found: list[Signal] = []
-    rows = [p for p in passages if p.kind == "table_row"]
-    for row in rows:
+    tabled: list[Indicator] = []
+    for row in (p for p in passages if p.kind == "table_row"):
         indicator = indicator_from_row(row)
         if indicator is None:
             continue
+        tabled.append(indicator)
         if indicator.target is None and not indicator.is_finance:
             _target_from_narrative(indicator, passages)
         signal = _indicator_signal(indicator)
@@ -60,8 +61,20 @@ def signals_for(passages: list[Passage]) -> list[Signal]:
     for passage in passages:
         if passage.kind == "table_row" or passage.passage_id in primary:
             continue
-        found.extend(_prose_signals(passage, attached=passage.passage_id in attached))
+        found.extend(s for s in _prose_signals(passage, attached=passage.passage_id in attached)
+                     if not _restates_a_row(s, tabled))
     return found
+
+
+def _restates_a_row(signal: Signal, tabled: list[Indicator]) -> bool:
+    """A sentence repeating a table row's or KPI card's figure and target ('at 53.6%,
+    remained below the target of 65.0%'): one question per indicator, from the row."""
+    said = signal.statement or ""
+    return any(
+        ind.target and ind.latest and ind.latest.text in said and any(
+            f.value == ind.target.value for f in figures(said))
+        for ind in tabled
+    )
 
 
 # --- indicators ----------------------------------------------------------------------
@@ -75,20 +88,23 @@ def _indicator_signal(ind: Indicator) -> Signal | None:
         return None
     lower = lower_is_better(ind)
     kinds, severity = [], 0.0
-    facts = [f"{latest.text} in {latest.label}" if latest.label != "latest" else latest.text]
+    facts = [f"{latest.text}{_when(latest)}"]
     previous = ind.values[-2] if len(ind.values) > 1 and _is_period(ind.values[-2].label) and _is_period(latest.label) else None
+    if previous and "%" not in latest.text and not _polarity_known(ind):
+        previous = None  # a count (calls, complaints, referrals) going down is good or bad news: the paper must say which
     if previous and _worse(latest.value, previous.value, lower):
         kinds.append("worsening")
         direction = "up" if latest.value > previous.value else "down"
-        facts.append(f"{direction} from {previous.text} in {previous.label}")
+        facts.append(f"{direction} from {previous.text}{_when(previous)}")
         severity += 0.1 + min(0.15, abs(latest.value - previous.value) / max(abs(previous.value), 1.0))
-    if ind.target and _worse(latest.value, ind.target.value, lower):
+    # the report's own GREEN rating wins over our reading of its polarity
+    if ind.target and _worse(latest.value, ind.target.value, lower) and ind.rag != "GREEN":
         kinds.append("off_target")
         facts.append(f"against a target of {ind.target.text}")
         gap = abs(latest.value - ind.target.value) / max(abs(ind.target.value), 1.0)
         severity += 0.3 + min(0.3, gap)
     if previous and latest.value == previous.value and "off_target" in kinds:
-        facts.append(f"unchanged since {previous.label}")
+        facts.append("unchanged since " + ("the period before" if _RELATIVE.match(previous.label) else previous.label))
     if ind.rag in ("RED", "AMBER"):
         kinds.append(ind.rag.lower())
         severity += 0.25 if ind.rag == "RED" else 0.1
@@ -133,8 +149,20 @@ def _finance_signal(ind: Indicator) -> Signal | None:
     return None
 
 
-_PERIOD = re.compile(r"\b(Q[1-4]|quarter|(?:19|20)\d\d|\d\d-\d\d|P\d+|month|year|"
+_PERIOD = re.compile(r"\b(Q[1-4]|quarter|(?:19|20)\d\d|\d\d-\d\d|P\d+|month|year|latest|current|previous|prior|"
                      r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I)
+_RELATIVE = re.compile(r"^(latest|current|previous|prior)$", re.I)  # a KPI card's own period labels
+
+
+def _when(value) -> str:
+    """' in Q3 2023-24' for a dated reading; ' (latest)' or ' previously' for a card's."""
+    if value.label == "latest" or not _RELATIVE.match(value.label):
+        return "" if value.label == "latest" else f" in {value.label}"
+    return " previously" if value.label.lower() in ("previous", "prior") else " (latest)"
+
+
+def _polarity_known(ind: Indicator) -> bool:
+    return ind.lower_is_better is not None or ind.target is not None or lower_is_better(ind)
 
 
 def _is_period(label: str) -> bool:

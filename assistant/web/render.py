@@ -119,7 +119,7 @@ def suggestion_choices(suggestions: Suggestions) -> list[tuple[str, str]]:
 
 
 def suggestions_html(suggestions: Suggestions) -> str:
-    parts = [f"<p class='notice'><em>{html.escape(suggestions.notice)}</em></p>"] if suggestions.notice else []
+    parts = [f"<p class='notice'><em>{html.escape(note)}</em></p>" for note in suggestions.notes]
     for title, in_theme in by_theme(suggestions.questions):
         parts.append(f"<h3>{html.escape(title)}</h3>")
         for q in in_theme:
