@@ -23,6 +23,9 @@ MINUTES_FOLLOW = re.compile(r"^\s*of the meeting", re.I)
 
 NUMBERED = re.compile(r"^(?:[-•*]\s*)?(\d{1,2}(?:\.\d{1,2})+)\.?(?:\s+(\S.*))?$")
 TOP_LEVEL = re.compile(r"^(?:[-•*]\s*)?(\d{1,2})\.(?:0)?\s+([A-Z][^.;]{1,80})$")
+# '7. Comments expressed during the debate are summarised below ...': a paragraph numbered
+# by itself (reports and minutes number paragraphs 1., 2., 3.); a short '1. Apologies' is a list item.
+NUMBERED_PARAGRAPH = re.compile(r"^(\d{1,2})[.)]\s+(\S+(?:\s+\S+){7,}.*)$")
 BULLET = re.compile(r"^\s*(?:[-•*▪◦]|\(?[a-z0-9ivx]{1,3}[.)])\s+(\S.*)$")
 TERMINAL = re.compile(r"[.;,]$")
 
@@ -115,7 +118,8 @@ def blocks(lines: list[Line]) -> list[Block]:
             section, heading = top.group(1), top.group(2)
             out.append(Block("heading", [heading], page, section, heading))
             current = None
-        elif numbered:
+        elif numbered or NUMBERED_PARAGRAPH.match(text):
+            numbered = numbered or NUMBERED_PARAGRAPH.match(text)
             section = numbered.group(1)
             current = Block("paragraph", [numbered.group(2)], page, section, heading)
             out.append(current)

@@ -100,3 +100,27 @@ def test_papers_get_their_own_meeting_date_kind_and_title(real_papers, name, kin
     document = real_papers[name][0].document
     assert (document.kind, document.meeting_date) == (kind, meeting_date)
     assert document.title.startswith(title)
+
+
+# Papers that number their paragraphs ('1.', '1.1', '1)'; minutes' '5. Chair's announcements');
+# the Q3 performance report, the finance appendix, the Q&A and the forward plan do not.
+NUMBERED_PAPERS = [
+    "bristol-transport-committee-minutes-2024-09-12.pdf", "bristol-transport-committee-wpl-report-2024-09-12.pdf",
+    "bristol-transport-committee-wpl-report-2026-03.pdf", "bristol-transport-committee-wpl-update-2025-05-15.pdf",
+    "kent-cabinet-minutes-2025-01-30.pdf", "kent-corporate-parenting-minutes-2024-10-29.pdf",
+    "kent-corporate-parenting-minutes-2024-12-10.pdf", "kent-council-mid-year-report-2024-25.pdf",
+    "kent-education-commissioning-plan-2025.pdf", "kent-finance-monitoring-q3-2024-25.pdf",
+    "kent-scrutiny-call-in-family-hubs-2025-03.pdf", "kent-sis-18-25-transfer-2025-01-30.pdf",
+    "nottingham-wpl-annual-report-2023-24.pdf", "weca-joint-committee-budget-outturn-2026-06-05.pdf",
+    "weca-joint-committee-delivery-assurance-2026-06-05.pdf", "weca-joint-committee-investment-fund-2026-06-05.pdf",
+    "weca-joint-committee-transport-report-2026-03-27.pdf",
+]
+
+
+@pytest.mark.parametrize("name", NUMBERED_PAPERS)
+def test_pdf_passages_carry_the_papers_own_paragraph_numbers(real_papers, name):
+    """So a citation says 'paragraph 7' (with its page), as members refer to papers."""
+    prose = [p for paper in real_papers[name] for p in paper.passages if p.kind != "table_row"]
+    numbered = [p for p in prose if p.section]
+    assert len(numbered) >= 0.8 * len(prose), (len(numbered), len(prose))
+    assert all(p.page for p in prose)
