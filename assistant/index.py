@@ -33,6 +33,7 @@ from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import AssistantError
 from assistant.ingest import ParsedDocument
+from assistant.language.periods import spelled_out_periods
 from assistant.language.vocabulary import acronym_expansions
 from assistant.manifest import ChromaManifest, FileManifest
 from assistant.types import Passage, SourceDocument
@@ -57,6 +58,7 @@ def context_line(document: SourceDocument, passage: Passage) -> str:
         passage.heading,
         passage.caption,
         acronym_expansions(passage.text),
+        spelled_out_periods(passage.text) if passage.kind == "table_row" else None,
     ]
     return " · ".join(p for p in parts if p)
 

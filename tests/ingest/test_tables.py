@@ -2,8 +2,10 @@
 
 from files import corpus_file
 
+from assistant.index import context_line
 from assistant.ingest import parse_file
 from assistant.ingest.tables import TableReader
+from assistant.types import Passage, SourceDocument
 
 
 def words(text: str) -> int:
@@ -60,3 +62,13 @@ def test_headerless_two_column_table():
     reader = TableReader()
     rows = reader.read(["February 2019\t18.5%", "May 2019\t14.9%"])
     assert [r.serialise() for r in rows] == ["February 2019 — 18.5%", "May 2019 — 14.9%"]
+
+
+def test_a_rows_short_period_columns_are_indexed_as_members_say_them():
+    """'How many ... in December 2024?' must find the row whose column reads 'Dec-24'; the
+    spelled-out periods are searched with the row, never shown as its text."""
+    row = Passage("r", "d", "Status: Non-UASC — Dec-23: 1,466; Mar-24: 1,460; Dec-24: 1,409", kind="table_row")
+    context = context_line(SourceDocument("d", "q3.pdf", "h"), row)
+    assert "December 2023, March 2024, December 2024" in context
+    prose = Passage("p", "d", "Dec-24 figures are provisional.", kind="paragraph")
+    assert "December 2024" not in context_line(SourceDocument("d", "q3.pdf", "h"), prose)
