@@ -26,7 +26,7 @@ from assistant.errors import AssistantError
 from assistant.ingest import expand_paths
 from assistant.pipeline import Assistant
 from assistant.retrieve import make_filters
-from assistant.types import Filters
+from assistant.types import Filters, SourceDocument
 from assistant.web.app import serve
 
 
@@ -294,8 +294,12 @@ def cmd_documents(args, settings: Settings) -> int:
         print(json.dumps([asdict(d) for d in docs], ensure_ascii=False))
         return 0
     for d in docs:
-        print(f"{d.doc_id}  {d.meeting_date or '----------'}  {d.kind:<8} {d.council or '?'}: {d.title}")
+        print(_document_line(d))
     return 0
+
+
+def _document_line(d: SourceDocument) -> str:
+    return f"{d.doc_id}  {d.meeting_date or '----------'}  {d.kind:<8} {d.council or '?'}: {d.title}"
 
 
 def cmd_access(args, settings: Settings) -> int:
@@ -308,8 +312,7 @@ def cmd_access(args, settings: Settings) -> int:
 def cmd_correct(args, settings: Settings) -> int:
     fields = {key: getattr(args, key) for key in EDITABLE}
     d = _assistant(settings).correct(args.doc_id, **fields)
-    print(f"{d.doc_id}  {d.meeting_date or '----------'}  {d.kind:<8} {d.council or '?'}: {d.title}"
-          f"{f' ({d.committee})' if d.committee else ''}")
+    print(_document_line(d) + (f" ({d.committee})" if d.committee else ""))
     return 0
 
 

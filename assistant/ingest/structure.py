@@ -118,8 +118,7 @@ def blocks(lines: list[Line]) -> list[Block]:
             section, heading = top.group(1), top.group(2)
             out.append(Block("heading", [heading], page, section, heading))
             current = None
-        elif numbered or NUMBERED_PARAGRAPH.match(text):
-            numbered = numbered or NUMBERED_PARAGRAPH.match(text)
+        elif numbered := numbered or NUMBERED_PARAGRAPH.match(text):
             section = numbered.group(1)
             current = Block("paragraph", [numbered.group(2)], page, section, heading)
             out.append(current)

@@ -12,7 +12,7 @@ DATE = re.compile(
 WHEN = re.compile(r"\s*(when|what date|by when|since when)\b", re.I)
 
 # Table columns name periods in short ('Dec-24', 'Mar 24', "Sep'23"); members say 'December 2024'.
-_SHORT_MONTH_YEAR = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*[-\s'’]?(\d{2})\b")
+_SHORT_MONTH_YEAR = re.compile(rf"\b({MONTH})[-\s'’]?(\d{{2}})\b")
 _MONTHS = {m[:3]: m for m in ("January February March April May June July August September October "
                               "November December").split()}
 

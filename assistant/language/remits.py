@@ -66,19 +66,18 @@ def committee_remit(committee: str | None) -> Remit | None:
     if not committee:
         return None
     # the longest name wins: a 'Corporate Parenting Panel' is about children, not corporate services
-    longest = sorted(((max((len(m.group(0)) for m in r.committee.finditer(committee)), default=0), n)
-                      for n, r in enumerate(remits())), reverse=True)
-    if longest[0][0] == 0 or (len(longest) > 1 and longest[1][0] == longest[0][0]):
-        return None
-    return remits()[longest[0][1]]
+    return _clear_winner([max((len(m.group(0)) for m in r.committee.finditer(committee)), default=0) for r in remits()])
 
 
 def remit_of(text: str) -> Remit | None:
     """The remit whose words the text uses most; None when it uses none or two tie."""
-    counts = sorted(((r.used_in(text), n) for n, r in enumerate(remits())), reverse=True)
-    if not counts or counts[0][0] == 0 or (len(counts) > 1 and counts[1][0] == counts[0][0]):
-        return None
-    return remits()[counts[0][1]]
+    return _clear_winner([r.used_in(text) for r in remits()])
+
+
+def _clear_winner(scores: list[int]) -> Remit | None:
+    """The remit scoring highest (scores in `remits()` order), if it scores and none ties it."""
+    best = max(scores, default=0)
+    return remits()[scores.index(best)] if best and scores.count(best) == 1 else None
 
 
 def remits_in_place(texts: Sequence[str]) -> list[Remit | None]:
@@ -92,6 +91,6 @@ def remits_in_place(texts: Sequence[str]) -> list[Remit | None]:
             recent = (recent + [own])[-CONTEXT:]
             found.append(own)
             continue
-        keys = [r.key for r in recent]
-        found.append(max(recent, key=lambda r: (keys.count(r.key), keys[::-1].index(r.key) * -1)) if recent else None)
+        # the most common of the recent remits; of equally common ones, the latest
+        found.append(max(reversed(recent), key=recent.count) if recent else None)
     return found
