@@ -131,8 +131,10 @@ class Index:
 
     # --- writing ---------------------------------------------------------------------
 
-    def add_file(self, source: str, digest: str, parsed: list[ParsedDocument], on_batch=None) -> int:
-        """Index one file's documents and commit them, replacing any earlier version."""
+    def add_file(self, source: str, digest: str, parsed: list[ParsedDocument], on_batch=None,
+                 path: Path | None = None) -> int:
+        """Index one file's documents and commit them, replacing any earlier version.
+        `path`: where the file was read from, so its pages can be shown later."""
         nodes = [self._node(p.document, passage) for p in parsed for passage in p.passages]
         texts = [node.get_content(metadata_mode="embed") for node in nodes]
         batch = self.settings.embed_batch_size
@@ -151,6 +153,7 @@ class Index:
             "documents": [asdict(p.document) for p in parsed],
             "passages": len(nodes),
             "added": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "path": str(path.resolve()) if path else None,
         }
         self._write_manifest(manifest)
         if previous and previous["file_hash"] != digest:
@@ -315,11 +318,12 @@ class FileEntry:
     documents: tuple[SourceDocument, ...]
     passages: int
     added: str | None  # ISO timestamp of the ingest that committed it
+    path: str | None = None  # where it was read from (absent in indexes made before it was kept)
 
     @classmethod
     def from_manifest(cls, source: str, entry: dict) -> "FileEntry":
         documents = tuple(SourceDocument(**{**d, "groups": tuple(d.get("groups", ()))}) for d in entry["documents"])
-        return cls(source, entry["file_hash"], documents, entry["passages"], entry.get("added"))
+        return cls(source, entry["file_hash"], documents, entry["passages"], entry.get("added"), entry.get("path"))
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from assistant.retrieve import Retriever, Snapshot
 from assistant.suggest import Suggestions, suggest_questions
 from assistant.suggest.rephrase import rephrase
 from assistant.types import Answer, Filters, SourceDocument
+from assistant.view import InContext, PageView, in_context, render_page
 
 _CONFIGURED = object()  # `llm` not given: use the one the settings describe (or none)
 
@@ -175,7 +176,7 @@ class Assistant:
             if not read.papers:
                 raise UnreadableFile(path.name, "no passages could be made from the text")
             papers = with_corrections(with_access(path, read.papers), self.index.corrections(path.name))
-            count = self.index.add_file(path.name, digest, papers, on_batch=on_progress)
+            count = self.index.add_file(path.name, digest, papers, on_batch=on_progress, path=path)
             rows = [p for p in read.passages if p.kind == "table_row"]
             return FileResult(str(path), "updated" if previous else "added", len(read.papers), count,
                               pages=read.pages, pages_without_text=read.pages_without_text, tables=read.tables,
@@ -238,6 +239,30 @@ class Assistant:
             LibraryEntry(d, counts.get(d.doc_id, 0), snapshot.files[d.source].added)
             for d in snapshot.visible(groups)
         ]
+
+    def original(self, source: str) -> Path | None:
+        """The file a paper was read from, if it is still there (an upload, or where
+        `assistant ingest` read it)."""
+        entry = self.snapshot.files.get(source)
+        candidates = [entry.path if entry else None, self.settings.upload_dir / source]
+        return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
+
+    def view(self, passage_id: str, quote: str | None = None, groups: tuple[str, ...] = ()) -> PageView | InContext:
+        """A cited passage where it sits: its PDF page with `quote` (else the passage)
+        highlighted, or the paragraphs around it for other papers."""
+        snapshot = self.snapshot
+        passage = next((p for p in snapshot.passages if p.passage_id == passage_id), None)
+        document = snapshot.documents.get(passage.doc_id) if passage else None
+        if document is None or not visible(document, groups):
+            raise AssistantError("that passage is not in the library any more")
+        path = self.original(document.source)
+        around = snapshot.passages_of([document.doc_id])
+        if document.source.lower().endswith(".pdf") and passage.page:
+            if path:
+                return render_page(path, passage.page, quote or passage.text)
+            note = f"The PDF is no longer where it was read from, so its page {passage.page} cannot be shown."
+            return in_context(document, around, passage_id, note)
+        return in_context(document, around, passage_id)
 
     def example_questions(self, limit: int = 4, groups: tuple[str, ...] = ()) -> list[str]:
         snapshot = self.snapshot

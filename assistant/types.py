@@ -69,6 +69,7 @@ class Citation:
     text: str
     score: float
     quote: str | None = None  # the sentence or row the answer used, if it used this passage
+    passage_id: str = ""  # to show the passage where it sits in the paper
 
     @classmethod
     def from_hit(cls, n: int, hit: Hit, quote: str | None = None) -> "Citation":
@@ -84,6 +85,7 @@ class Citation:
             text=hit.passage.text,
             score=round(hit.score, 4),
             quote=quote,
+            passage_id=hit.passage.passage_id,
         )
 
     def to_json(self) -> dict:

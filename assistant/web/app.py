@@ -35,6 +35,8 @@ class Page:
     plain: gr.Textbox
     copy_button: gr.Button
     sources: gr.HTML
+    page_view: gr.HTML
+    original: gr.DownloadButton
     asked: gr.State
     prep_for: gr.Dropdown
     prep_button: gr.Button
@@ -42,6 +44,8 @@ class Page:
     brief_button: gr.Button
     brief_files: gr.File
     prep_detail: gr.HTML
+    prep_page_view: gr.HTML
+    prep_original: gr.DownloadButton
     prep_state: gr.State
     library: gr.Dataframe
     upload: gr.File
@@ -99,11 +103,20 @@ def _ask_tab(examples: list[str]) -> dict:
                                interactive=True, elem_id="plain")
             copy_button = gr.Button("Copy answer with references", elem_id="copy", size="sm")
         with gr.Column(scale=2):
-            sources = gr.HTML(render.sources_html(None), elem_id="sources")
+            page_view, original = _page_view("page-view", "original")
+            sources = gr.HTML(render.sources_html(None), elem_id="sources", js_on_load=render.VIEW_BUTTONS_JS)
     asked = gr.State([])  # earlier questions as searched for, so follow-ups can be read
     return dict(chat=chat, question=question, ask_button=ask_button, clear_button=clear_button,
                 examples=examples, council=council, report=report, kind=kind, date_from=date_from,
-                date_to=date_to, plain=plain, copy_button=copy_button, sources=sources, asked=asked)
+                date_to=date_to, plain=plain, copy_button=copy_button, sources=sources,
+                page_view=page_view, original=original, asked=asked)
+
+
+def _page_view(view_id: str, original_id: str) -> tuple[gr.HTML, gr.DownloadButton]:
+    """Where a cited passage is shown on its page, and the download of its paper."""
+    view = gr.HTML(elem_id=view_id)
+    original = gr.DownloadButton("Download the paper", visible=False, elem_id=original_id, size="sm")
+    return view, original
 
 
 def _prepare_tab() -> dict:
@@ -114,13 +127,19 @@ def _prepare_tab() -> dict:
     with gr.Row():
         prep_for = gr.Dropdown(label="Report or meeting", elem_id="prepare-for", scale=3)
         prep_button = gr.Button("Suggest questions", variant="primary", elem_id="suggest", scale=1)
-    prep_keep = gr.CheckboxGroup(label="Questions to keep (grouped by theme)", elem_id="prepare-questions")
-    brief_button = gr.Button("Make the briefing (Word and Markdown)", elem_id="make-briefing")
-    brief_files = gr.File(label="Briefing", file_count="multiple", interactive=False, elem_id="briefing-files")
-    prep_detail = gr.HTML(elem_id="prepare-detail")
+    with gr.Row():
+        with gr.Column(scale=2):
+            prep_keep = gr.CheckboxGroup(label="Questions to keep (grouped by theme)", elem_id="prepare-questions")
+            brief_button = gr.Button("Make the briefing (Word and Markdown)", elem_id="make-briefing")
+            brief_files = gr.File(label="Briefing", file_count="multiple", interactive=False,
+                                  elem_id="briefing-files", visible=False)
+        with gr.Column(scale=3):  # each question with its evidence, beside the choice of questions
+            prep_page_view, prep_original = _page_view("prepare-page-view", "prepare-original")
+            prep_detail = gr.HTML(elem_id="prepare-detail", js_on_load=render.VIEW_BUTTONS_JS)
     prep_state = gr.State(None)
     return dict(prep_for=prep_for, prep_button=prep_button, prep_keep=prep_keep, brief_button=brief_button,
-                brief_files=brief_files, prep_detail=prep_detail, prep_state=prep_state)
+                brief_files=brief_files, prep_detail=prep_detail, prep_page_view=prep_page_view,
+                prep_original=prep_original, prep_state=prep_state)
 
 
 def _library_tab() -> dict:
@@ -163,8 +182,13 @@ def _wire(app: gr.Blocks, page: Page, handlers: Handlers) -> None:
     page.examples.click(lambda sample: sample[0], page.examples, page.question).then(handlers.ask, ask_inputs, ask_outputs)
     page.copy_button.click(None, page.plain, None, js="(text) => navigator.clipboard.writeText(text)")
     page.clear_button.click(handlers.clear, None, ask_outputs)
+    for cards, view, original in [(page.sources, page.page_view, page.original),
+                                  (page.prep_detail, page.prep_page_view, page.prep_original)]:
+        cards.click(handlers.view, None, [view, original]).then(
+            None, js=f"() => document.getElementById('{view.elem_id}').scrollIntoView({{block: 'start'}})")
     page.prep_button.click(handlers.suggest, page.prep_for, [page.prep_state, page.prep_keep, page.prep_detail])
-    page.brief_button.click(handlers.briefing, [page.prep_state, page.prep_keep], page.brief_files)
+    page.brief_button.click(handlers.briefing, [page.prep_state, page.prep_keep], page.brief_files).then(
+        lambda files: gr.File(visible=bool(files)), page.brief_files, page.brief_files)
     page.ingest_button.click(handlers.ingest, page.upload, [page.ingest_report, *refreshed]).then(
         lambda: None, None, page.upload)
     page.remove_button.click(handlers.remove, page.to_remove, [page.remove_report, *refreshed])

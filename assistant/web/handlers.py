@@ -69,6 +69,23 @@ class Handlers:
             log.exception("ask failed")
             yield history + render.turn(text, SORRY), render.sources_html(None), "", "", asked
 
+    def view(self, event: gr.EventData, request: gr.Request):
+        """(the passage where it sits, the original file to download) for a card's 'View page'."""
+        data = getattr(event, "_data", None) or {}
+        groups = self.viewer(request)
+        try:
+            view = self.assistant.view(str(data.get("passage", "")), data.get("quote") or None, groups)
+        except AssistantError as exc:
+            return f"<p>{html.escape(str(exc)).capitalize()}.</p>", gr.DownloadButton(visible=False)
+        except Exception:  # noqa: BLE001
+            log.exception("view failed")
+            return f"<p>{SORRY}</p>", gr.DownloadButton(visible=False)
+        original = self.assistant.original(view.source)
+        if original is None:
+            return render.view_html(view), gr.DownloadButton(visible=False)
+        return render.view_html(view), gr.DownloadButton(f"Download {view.source}", value=str(served_copy(original)),
+                                                         visible=True)
+
     @staticmethod
     def clear():
         return [], render.sources_html(None), "", "", []
@@ -181,10 +198,22 @@ class Handlers:
             return None
         kept = set(keep or [])
         chosen = [q for q in suggestions.questions if q.question in kept]
-        # Gradio serves only files under its own temporary folder (or the working directory).
-        Path(get_upload_folder()).mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix="briefing-", dir=get_upload_folder()))
+        folder = served_folder("briefing-")
         return [str(write_briefing(suggestions, chosen, folder / f"scrutiny-briefing.{ext}")) for ext in ("docx", "md")]
+
+
+def served_folder(prefix: str) -> Path:
+    """A new folder Gradio will serve files from (only its own temporary folder, or the
+    working directory, are); the random name keeps one member's files from another."""
+    Path(get_upload_folder()).mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=get_upload_folder()))
+
+
+def served_copy(path: Path) -> Path:
+    """A copy of a paper's file to download (never the library's own file)."""
+    copy = served_folder("original-") / path.name
+    shutil.copyfile(path, copy)
+    return copy
 
 
 def store_uploads(files: list[str], folder: Path) -> list[Path]:

@@ -5,7 +5,9 @@ Everything from a paper or a member is escaped: papers and questions can contain
 
 from __future__ import annotations
 
+import base64
 import html
+import json
 from pathlib import Path
 
 from assistant.answer.render import notes, where
@@ -13,6 +15,7 @@ from assistant.pipeline import FileResult, LibraryEntry
 from assistant.suggest import Suggestions
 from assistant.suggest.questions import by_theme
 from assistant.types import Answer, Citation, SourceDocument
+from assistant.view import InContext, PageView
 
 CSS = """
 .card { border: 1px solid #6b7280; border-radius: 6px; padding: .75rem 1rem; margin: 0 0 .75rem; background: #fff; color: #111827; }
@@ -20,7 +23,16 @@ CSS = """
 .card .meta { font-size: .9rem; color: #374151; margin: 0 0 .5rem; }
 .card blockquote { margin: 0; padding-left: .75rem; border-left: 4px solid #1d4ed8; white-space: pre-wrap; }
 .card mark { background: #fde68a; color: #111827; }
+.card .view-page { margin-top: .5rem; }
+.page-view img { max-width: 100%; height: auto; border: 1px solid #6b7280; }
+.page-view blockquote { margin: .5rem 0; padding-left: .75rem; border-left: 4px solid #d1d5db; white-space: pre-wrap; }
+.page-view blockquote.cited { border-left-color: #1d4ed8; background: #fef3c7; }
 """
+# Clicks on a card's 'View page' button reach the server as the sources' click event.
+VIEW_BUTTONS_JS = """element.addEventListener('click', (event) => {
+  const button = event.target.closest('button.view-page');
+  if (button) trigger('click', {passage: button.dataset.passage, quote: button.dataset.quote});
+});"""
 LIBRARY_HEADERS = ["Title", "Council", "Committee", "Meeting date", "Kind", "Passages", "Added", "File", "Access"]
 
 
@@ -61,8 +73,46 @@ def card(c: Citation) -> str:
         f'<article class="card" data-n="{c.n}" data-source="{html.escape(c.source)}" '
         f'data-section="{html.escape(c.section or "")}">'
         f"<h3>[{c.n}] {html.escape(c.title or c.source)}</h3>"
-        f'<p class="meta">{meta}</p><blockquote>{highlight(c.text, c.quote)}</blockquote></article>'
+        f'<p class="meta">{meta}</p><blockquote>{highlight(c.text, c.quote)}</blockquote>{view_button(c)}</article>'
     )
+
+
+def view_button(c: Citation) -> str:
+    """'View page 12' for a PDF, 'Show in context' for other papers."""
+    if not c.passage_id:
+        return ""
+    label = f"View page {c.page}" if c.page and c.source.lower().endswith(".pdf") else "Show in context"
+    return (f'<button type="button" class="view-page" data-passage="{html.escape(c.passage_id)}" '
+            f'data-quote="{html.escape(c.quote or "")}" aria-label="{label} of source {c.n}">{label}</button>')
+
+
+def view_html(view: PageView | InContext | None) -> str:
+    """A cited passage where it sits in its paper (see assistant/view.py)."""
+    if view is None:
+        return ""
+    if isinstance(view, InContext):
+        return _in_context_html(view)
+    image = base64.b64encode(view.png).decode("ascii")
+    found = ("the quoted words are highlighted" if view.boxes
+             else "the quoted words could not be picked out on this page")
+    caption = f"{html.escape(view.source)}, {view.label}: {found}."
+    return (
+        f'<figure class="page-view" data-page="{view.page}"><figcaption>{caption}</figcaption>'
+        f'<img src="data:image/png;base64,{image}" width="{view.width}" height="{view.height}" '
+        f"data-boxes='{json.dumps(view.boxes)}' alt=\"Page {view.page} of {html.escape(view.source)}\"></figure>"
+    )
+
+
+def _in_context_html(view: InContext) -> str:
+    paragraphs = "".join(
+        f'<blockquote{" class=cited" if p.passage_id == view.passage_id else ""}>'
+        f'{html.escape((p.section + " ") if p.section and not p.text.startswith(p.section) else "")}'
+        f"{html.escape(p.text)}</blockquote>"
+        for p in view.passages
+    )
+    note = f"<p><em>{html.escape(view.note)}</em></p>" if view.note else ""
+    title = html.escape(view.document.title or view.document.source)
+    return f'<section class="page-view in-context"><h3>In context: {title}</h3>{note}{paragraphs}</section>'
 
 
 def highlight(text: str, quote: str | None) -> str:

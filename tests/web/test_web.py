@@ -175,6 +175,54 @@ def test_upload_pdf_then_ask_about_it(page, tmp_path):
     assert cards(page)[0]["source"] == "Wessex fostering update.pdf"
 
 
+# Share of yellow (highlighted) pixels inside and outside the boxes the page view says
+# it highlighted, read from the image itself as the browser decoded it.
+HIGHLIGHT_PIXELS_JS = """img => {
+  const canvas = document.createElement('canvas');
+  canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+  const ctx = canvas.getContext('2d'); ctx.drawImage(img, 0, 0);
+  const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+  const boxes = JSON.parse(img.dataset.boxes);
+  const inBox = (x, y) => boxes.some(([x0, y0, x1, y1]) => x >= x0 && x < x1 && y >= y0 && y < y1);
+  let inside = 0, insideYellow = 0, outside = 0, outsideYellow = 0;
+  for (let y = 0; y < canvas.height; y += 2) for (let x = 0; x < canvas.width; x += 2) {
+    const i = 4 * (y * canvas.width + x);
+    const yellow = data[i] > 200 && data[i + 1] > 180 && data[i + 2] < 140;
+    if (inBox(x, y)) { inside++; insideYellow += yellow; } else { outside++; outsideYellow += yellow; }
+  }
+  return {boxes: boxes.length, inside: insideYellow / Math.max(inside, 1), outside: outsideYellow / outside};
+}"""
+
+
+def test_a_pdf_citation_opens_its_page_with_the_quote_highlighted(page, tmp_path):
+    pdf = make_pdf(tmp_path / "Mercia adoption report.pdf", [
+        ["Mercia Council Children's Scrutiny Committee 9 May 2024", "Adoption Performance Report",
+         "1.1 This report sets out adoption performance for the year."],
+        ["Page 2 of the report", "2.1 The average time from entering care to moving in with an adoptive",
+         "family was 412 days in 2023-24, against a national average of 480 days.",
+         "2.2 Eleven children were adopted in the year."],
+    ])
+    page.get_by_role("tab", name="Library").click()
+    page.set_input_files("#upload input[type=file]", str(pdf))
+    page.click("#ingest")
+    page.wait_for_selector("#ingest-report:has-text('Mercia adoption report.pdf')", timeout=60_000)
+    page.get_by_role("tab", name="Ask").click()
+    ask(page, "How long did Mercia children wait between entering care and moving in with an adoptive family?")
+    assert "412 days" in last_answer(page)
+    page.locator("#sources article.card").first.get_by_role("button", name=re.compile("View page 2")).click()
+    image = page.locator("#page-view img")
+    image.wait_for()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    shot(page, "6b-page-view")
+    assert "page 2 of 2" in page.inner_text("#page-view") and "highlighted" in page.inner_text("#page-view")
+    pixels = image.evaluate(HIGHLIGHT_PIXELS_JS)
+    assert pixels["boxes"] >= 1
+    assert pixels["inside"] > 0.4, pixels  # the quoted lines are yellow ...
+    assert pixels["outside"] < 0.01, pixels  # ... and nothing else on the page is
+    download = page.locator("#original")
+    assert "Mercia adoption report.pdf" in download.inner_text()
+
+
 def test_corrupt_upload_is_reported_and_nothing_is_lost(page, tmp_path):
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\n this is not really a pdf \x00\x01\x02")
