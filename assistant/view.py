@@ -138,11 +138,13 @@ def _nearest_run(rects: list) -> list:
 def printed_page_number(page) -> str | None:
     """The page number printed in the page's top or bottom margin, if there is one."""
     height = page.rect.height
-    for x0, y0, x1, y1, text, *_ in page.get_text("blocks"):
-        if y1 < MARGIN * height or y0 > (1 - MARGIN) * height:
-            found = _PRINTED.match(" ".join(text.split()))
-            if found:
-                return found.group(1)
+    for block in page.get_text("dict")["blocks"]:
+        for line in block.get("lines", ()):
+            x0, y0, x1, y1 = line["bbox"]
+            if y1 < MARGIN * height or y0 > (1 - MARGIN) * height:
+                found = _PRINTED.match(" ".join("".join(span["text"] for span in line["spans"]).split()))
+                if found:
+                    return found.group(1)
     return None
 
 

@@ -85,6 +85,9 @@ def test_restricted_passages_never_reach_an_unauthorised_viewer(library, groups)
     assert not _leaks(json.dumps(everything_public.to_json()))
     assert not any(word in " ".join(library.example_questions(groups=groups)) for word in ("Hilltop", "Ashcombe", "Kestrel"))
     assert {e.document.source for e in library.library(groups)} == {corpus_file("barnsley-osc-2024").name}
+    secret = next(p for p in library.snapshot.passages if library.snapshot.documents[p.doc_id].restricted)
+    with pytest.raises(AssistantError, match="not in the library"):  # nor its page or context
+        library.view(secret.passage_id, groups=groups)
 
 
 def test_the_right_group_sees_its_papers_and_only_those(library):
