@@ -331,9 +331,15 @@ class Assistant:
                                    describe(self.settings), fallback=answer)
             for answer in written:
                 if not answer.complete:
-                    yield replace(answer, **asked)
+                    yield replace(_noting(answer, found.note), **asked)
             clock.lap("write")
-        yield replace(answer, **asked, timings_ms=clock.timings())
+        yield replace(_noting(answer, found.note), **asked, timings_ms=clock.timings())
+
+
+def _noting(answer: Answer, note: str | None) -> Answer:
+    """The answer with what retrieval's scope left out said first (a filter on another
+    council, a council with no papers here)."""
+    return replace(answer, notice=" ".join(n for n in (note, answer.notice) if n) or None) if note else answer
 
 
 def _same_name_as_an_earlier_file(files: list[Path]) -> dict[Path, Path]:

@@ -74,7 +74,7 @@ class Retriever:
         so neither side is crowded out of the sources."""
         scoped = scope(question, filters, self.snapshot)
         if not scoped.compared:
-            return Retrieval(self.search(question, scoped.filters, top_k))
+            return Retrieval(self.search(question, scoped.filters, top_k), note=scoped.note)
         per_council = [self.search(question, replace(filters, council=c), top_k) for c in scoped.compared]
         interleaved = [hit for group in zip_longest(*per_council) for hit in group if hit]
         return Retrieval(interleaved[:top_k], scoped.compared)

@@ -23,12 +23,14 @@ NO_COUNCIL = "\x00no council held\x00"  # a council filter no document matches
 class Retrieval:
     hits: list[Hit]
     compared: tuple[str, ...] = ()  # councils set side by side, each searched on its own
+    note: str | None = None  # what the scope left out that the question asked about
 
 
 @dataclass(frozen=True)
 class Scope:
     filters: Filters
     compared: tuple[str, ...] = ()
+    note: str | None = None
 
 
 def make_filters(council: str | None = None, doc_ids=(), kind: str | None = None,
@@ -81,13 +83,32 @@ def matches(document: SourceDocument, filters: Filters) -> bool:
 
 
 def scope(question: str, filters: Filters, snapshot: Snapshot) -> Scope:
-    """The filters a question is searched with, and the councils it compares (if any)."""
-    # a council filter set by the member wins over any council the question names
-    mentioned = () if filters.council else tuple(councils_named(question))
+    """The filters a question is searched with, the councils it compares (if any), and
+    what the member should know when the scope leaves out what they asked about."""
+    mentioned = tuple(councils_named(question))
     held = tuple(c for c in mentioned if c in snapshot.councils())
+    if filters.council:  # a council filter set by the member wins over any council the question names
+        return _within_the_filter(filters, held)
     if len(held) > 1:
         return Scope(filters, compared=held)
-    return Scope(_scope_to_named_council(filters, mentioned, held, snapshot))
+    scoped = _scope_to_named_council(filters, mentioned, held, snapshot)
+    if scoped.council == NO_COUNCIL:
+        return Scope(scoped, note=f"The library holds no papers from {' or '.join(mentioned)}.")
+    return Scope(scoped)
+
+
+def _within_the_filter(filters: Filters, held: tuple[str, ...]) -> Scope:
+    """A question about a council the member's filter leaves out is not answered from the
+    filtered council's papers (its figure would be a wrong answer): nothing is searched,
+    and the member is told why ('Filtered to Barnsley Council: North Somerset Council's
+    papers were not searched.')."""
+    others = [c for c in held if filters.council.lower() not in c.lower()]
+    if not others:
+        return Scope(filters)
+    note = f"Filtered to {filters.council}: {' and '.join(others)}'s papers were not searched."
+    if len(others) == len(held):  # the filtered council is not asked about at all
+        return Scope(replace(filters, council=NO_COUNCIL), note=note)
+    return Scope(filters, note=note)
 
 
 def _scope_to_named_council(filters: Filters, mentioned: tuple[str, ...], held: tuple[str, ...],

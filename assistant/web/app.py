@@ -22,6 +22,7 @@ KINDS = get_args(DocumentKind)
 class Page:
     """Every control the handlers read or write, as laid out by the three tab builders."""
 
+    filters_on: gr.HTML
     chat: gr.Chatbot
     question: gr.Textbox
     ask_button: gr.Button
@@ -78,6 +79,7 @@ def build_app(assistant: Assistant, users: dict | None = None) -> gr.Blocks:
 def _ask_tab(examples: list[str]) -> dict:
     with gr.Row():
         with gr.Column(scale=3):
+            filters_on = gr.HTML(elem_id="active-filters", js_on_load=render.CHIPS_JS)
             chat = gr.Chatbot(label="Conversation", elem_id="chat", height=420, buttons=["copy"])
             question = gr.Textbox(
                 label="Your question", placeholder="e.g. What is the re-referral rate and the target?",
@@ -106,7 +108,7 @@ def _ask_tab(examples: list[str]) -> dict:
             page_view, original = _page_view("page-view", "original")
             sources = gr.HTML(render.sources_html(None), elem_id="sources", js_on_load=render.VIEW_BUTTONS_JS)
     asked = gr.State([])  # earlier questions as searched for, so follow-ups can be read
-    return dict(chat=chat, question=question, ask_button=ask_button, clear_button=clear_button,
+    return dict(filters_on=filters_on, chat=chat, question=question, ask_button=ask_button, clear_button=clear_button,
                 examples=examples, council=council, report=report, kind=kind, date_from=date_from,
                 date_to=date_to, plain=plain, copy_button=copy_button, sources=sources,
                 page_view=page_view, original=original, asked=asked)
@@ -177,6 +179,10 @@ def _wire(app: gr.Blocks, page: Page, handlers: Handlers) -> None:
     ask_inputs = [page.question, page.chat, page.asked, page.council, page.report, page.kind,
                   page.date_from, page.date_to]
     ask_outputs = [page.chat, page.sources, page.plain, page.question, page.asked]
+    filters = [page.council, page.report, page.kind, page.date_from, page.date_to]  # FILTERS' order
+    for control in filters:
+        control.change(handlers.chips, filters, page.filters_on)
+    page.filters_on.click(handlers.drop_filter, None, filters)
     page.ask_button.click(handlers.ask, ask_inputs, ask_outputs)
     page.question.submit(handlers.ask, ask_inputs, ask_outputs)
     page.examples.click(lambda sample: sample[0], page.examples, page.question).then(handlers.ask, ask_inputs, ask_outputs)

@@ -30,6 +30,7 @@ from assistant.web import render
 log = logging.getLogger(__name__)
 
 ALL = ""  # the 'no filter' choice in every dropdown
+FILTERS = ("council", "report", "kind", "date_from", "date_to")  # the Ask tab's filters, as laid out
 SORRY = "Something went wrong while answering. Please try again; if it keeps happening, tell the scrutiny officer."
 _UNSAFE = re.compile(r"[^\w.\- ()]+")
 
@@ -58,11 +59,13 @@ class Handlers:
             return
         try:
             filters = make_filters(council, (report,), kind, date_from, date_to, groups=self.viewer(request))
+            active = "; ".join(label for _, label in self.active_filters(council, report, kind, date_from, date_to))
             for answer in self.assistant.answers(text, filters, history=asked):
                 if answer.complete:
                     asked.append(answer.searched_for or text)
                 plain_text = as_plain_text(answer) if answer.complete else ""
-                yield history + render.turn(text, render.reply(answer)), render.sources_html(answer), plain_text, "", asked
+                yield (history + render.turn(text, render.reply(answer, active)),
+                       render.sources_html(answer, filtered=bool(active)), plain_text, "", asked)
         except AssistantError as exc:
             yield history + render.turn(text, html.escape(str(exc))), render.sources_html(None), "", "", asked
         except Exception:  # noqa: BLE001  (the page must never show a traceback)
@@ -85,6 +88,24 @@ class Handlers:
             return render.view_html(view), gr.DownloadButton(visible=False)
         return render.view_html(view), gr.DownloadButton(f"Download {view.source}", value=str(served_copy(original)),
                                                          visible=True)
+
+    def active_filters(self, *values: str) -> list[tuple[str, str]]:
+        """(filter, 'Council: Barnsley Council') for each filter set, in FILTERS' order."""
+        chosen = dict(zip(FILTERS, values))
+        if chosen.get("report"):
+            document = self.assistant.snapshot.documents.get(chosen["report"])
+            chosen["report"] = (document.title or document.source) if document else chosen["report"]
+        return [(name, f"{render.FILTER_LABELS[name]}: {value.strip()}")
+                for name, value in chosen.items() if value and value.strip()]
+
+    def chips(self, *values: str) -> str:
+        return render.filter_chips(self.active_filters(*values))
+
+    @staticmethod
+    def drop_filter(event: gr.EventData):
+        """A chip was clicked: that filter back to 'any', the others as they are."""
+        name = (getattr(event, "_data", None) or {}).get("filter")
+        return tuple(ALL if f == name else gr.skip() for f in FILTERS)
 
     @staticmethod
     def clear():

@@ -24,10 +24,19 @@ CSS = """
 .card blockquote { margin: 0; padding-left: .75rem; border-left: 4px solid #1d4ed8; white-space: pre-wrap; }
 .card mark { background: #fde68a; color: #111827; }
 .card .view-page { margin-top: .5rem; }
+.filters-on { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
+.filters-on .chip { border: 1px solid #1d4ed8; border-radius: 999px; padding: .15rem .75rem; background: #eff6ff; color: #1e3a8a; }
 .page-view img { max-width: 100%; height: auto; border: 1px solid #6b7280; }
 .page-view blockquote { margin: .5rem 0; padding-left: .75rem; border-left: 4px solid #d1d5db; white-space: pre-wrap; }
 .page-view blockquote.cited { border-left-color: #1d4ed8; background: #fef3c7; }
 """
+FILTER_LABELS = {"council": "Council", "report": "Report", "kind": "Kind", "date_from": "Meetings from",
+                 "date_to": "Meetings to"}
+# A click on a filter's chip reaches the server as the chips' click event, naming the filter.
+CHIPS_JS = """element.addEventListener('click', (event) => {
+  const chip = event.target.closest('button.chip');
+  if (chip) trigger('click', {filter: chip.dataset.filter});
+});"""
 # Clicks on a card's 'View page' button reach the server as the sources' click event.
 VIEW_BUTTONS_JS = """element.addEventListener('click', (event) => {
   const button = event.target.closest('button.view-page');
@@ -51,19 +60,35 @@ def introduction(llm_setting: str) -> str:
     return f"Ask about the committee papers. {how} When the papers do not answer, it says so."
 
 
-def reply(answer: Answer) -> str:
-    """The chat bubble: the answer, then (in italics) how it was made and checked."""
+def reply(answer: Answer, filtered_to: str = "") -> str:
+    """The chat bubble: the answer, then (in italics) how it was made and checked, and,
+    when the papers did not answer, the filters that narrowed the search."""
     text = html.escape(answer.text)  # papers can contain markup too
     if not answer.complete:
         return (text + " …") if text else "_Writing the answer; each sentence is checked against the papers…_"
-    return "\n\n".join([text, *(f"_{html.escape(note)}_" for note in notes(answer))])
+    said = notes(answer)
+    if answer.abstained and filtered_to and not any(n.startswith("Filtered to") for n in said):
+        said.append(f"Filtered to {filtered_to}: papers outside the filters were not searched.")
+    return "\n\n".join([text, *(f"_{html.escape(note)}_" for note in said)])
 
 
-def sources_html(answer: Answer | None) -> str:
+def filter_chips(active: list[tuple[str, str]]) -> str:
+    """The filters in force, each a button that removes it: a filter hidden in a closed
+    panel must not silently narrow every answer."""
+    if not active:
+        return ""
+    chips = "".join(f'<button type="button" class="chip" data-filter="{name}" aria-label="Remove the filter '
+                    f'{html.escape(label)}">{html.escape(label)} ✕</button>' for name, label in active)
+    return f'<div class="filters-on" role="status"><span>Filters on:</span>{chips}</div>'
+
+
+def sources_html(answer: Answer | None, filtered: bool = False) -> str:
+    """The cards of an answer's sources; `filtered`: the member has filters on."""
     if answer is None:
         return '<section aria-label="Sources"><h2>Sources</h2><p>Sources for each answer appear here.</p></section>'
     heading = "Closest passages (they do not answer the question)" if answer.abstained else "Sources"
-    cards = "".join(card(c) for c in answer.citations) or "<p>No passages matched the filters.</p>"
+    empty = answer.notice or ("No passages matched the filters." if filtered else "No passages matched the question.")
+    cards = "".join(card(c) for c in answer.citations) or f"<p>{html.escape(empty)}</p>"
     return f'<section aria-label="Sources"><h2>{heading}</h2>{cards}</section>'
 
 

@@ -8,7 +8,7 @@ from assistant.language.figures import ungrounded
 from assistant.types import Filters
 
 ASK_KEYS = {"question", "answer", "abstained", "citations", "backend", "grounding", "notice", "searched_for", "timings_ms"}
-CITATION_KEYS = {"n", "doc_id", "source", "title", "council", "meeting_date", "section", "page", "text", "score"}
+CITATION_KEYS = {"n", "doc_id", "source", "title", "council", "meeting_date", "section", "page", "text", "score", "passage_id"}
 
 
 def test_re_referral_rate_cites_section_3_11(corpus_assistant):
@@ -36,6 +36,17 @@ def test_council_filter_constrains_retrieval(corpus_assistant):
     answer = corpus_assistant.ask("What is the re-referral rate?", Filters(council="north somerset"))
     assert answer.citations
     assert {c.council for c in answer.citations} == {"North Somerset Council"}
+
+
+def test_a_question_about_a_council_the_filter_leaves_out_is_not_answered_from_another(corpus_assistant):
+    filtered = corpus_assistant.ask("What is the re-referral rate in North Somerset?", Filters(council="Barnsley Council"))
+    assert filtered.abstained and not filtered.citations  # never Barnsley's 28.4% as if it were North Somerset's
+    assert filtered.notice == "Filtered to Barnsley Council: North Somerset Council's papers were not searched."
+    both = corpus_assistant.ask("Is the re-referral rate in Barnsley higher than in North Somerset?",
+                                Filters(council="Barnsley Council"))
+    assert {c.council for c in both.citations} == {"Barnsley Council"} and "North Somerset" in both.notice
+    unfiltered = corpus_assistant.ask("How many children were excluded from school in Kent in 2023?")
+    assert unfiltered.abstained and unfiltered.notice == "The library holds no papers from Kent County Council."
 
 
 def test_kind_and_date_filters(corpus_assistant):

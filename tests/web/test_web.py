@@ -144,6 +144,24 @@ def test_council_filter_constrains_sources(page):
     assert {c["source"] for c in cards(page)} == sources
 
 
+def test_a_filter_in_a_closed_panel_is_shown_and_can_be_removed(page):
+    page.get_by_text("Filters (apply").click()
+    page.click("#council input")
+    page.get_by_role("option", name="Barnsley Council").click()
+    page.get_by_text("Filters (apply").click()  # closed again: the filter is out of sight
+    chip = page.locator("#active-filters button.chip")
+    chip.wait_for()
+    assert chip.inner_text().startswith("Council: Barnsley Council")
+    ask(page, "What is the re-referral rate in North Somerset?")
+    shot(page, "3b-hidden-filter")
+    assert "Filtered to Barnsley Council: North Somerset Council's papers were not searched" in last_answer(page)
+    chip.click()
+    page.wait_for_function("() => !document.querySelector('#active-filters button.chip')")
+    ask(page, "What is the re-referral rate in North Somerset?")
+    assert "Filtered to" not in last_answer(page)
+    assert {c["source"] for c in cards(page)} == {"north-somerset-cyps-panel-2024-02-22-public-document-pack.txt"}
+
+
 def test_unanswerable_question_says_so_and_shows_closest(page):
     ask(page, "What is the youth reoffending rate in Barnsley?")
     shot(page, "4-abstain")
@@ -152,7 +170,9 @@ def test_unanswerable_question_says_so_and_shows_closest(page):
     assert cards(page)
     ask(page, "How many children were excluded from school in Kent in 2023?", expect_sources=False)
     assert "do not say" in last_answer(page)
-    assert "No passages matched" in page.inner_text("#sources")
+    assert "holds no papers from Kent County Council" in last_answer(page)
+    assert "holds no papers from Kent County Council" in page.inner_text("#sources")
+    assert "filters" not in page.inner_text("#sources")  # none are on
 
 
 def test_upload_pdf_then_ask_about_it(page, tmp_path):
