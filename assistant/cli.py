@@ -209,7 +209,11 @@ def cmd_ingest(args, settings: Settings) -> int:
             progress.advance(task)
             _print_file_result(console, result)
 
-        results = assistant.ingest(paths, rebuild=args.rebuild, prune=args.prune, on_file=on_file)
+        def on_progress(at) -> None:  # the same stages the web page shows
+            progress.update(task, description=str(at))
+
+        results = assistant.ingest(paths, rebuild=args.rebuild, prune=args.prune, on_file=on_file,
+                                   on_progress=on_progress)
     skipped = [r for r in results if r.status == "skipped"]
     removed = [r for r in results if r.status == "removed"]
     total = assistant.index.passage_count()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -30,6 +31,7 @@ from assistant.index import Index
 from assistant.language.remits import remit_named
 from assistant.ingest import SUPPORTED_SUFFIXES, expand_paths, file_hash, read_file
 from assistant.ingest.cards import is_card
+from assistant.ingest.results import FileResult, Progress
 from assistant.llm import describe, make_llm
 from assistant.retrieve import Retriever, Snapshot
 from assistant.suggest import Suggestions, suggest_questions
@@ -38,35 +40,6 @@ from assistant.types import Answer, Filters, SourceDocument
 from assistant.view import InContext, PageView, in_context, render_page
 
 _CONFIGURED = object()  # `llm` not given: use the one the settings describe (or none)
-
-
-@dataclass(frozen=True)
-class FileResult:
-    path: str
-    status: str  # "added" | "updated" | "unchanged" | "skipped" | "removed"
-    documents: int = 0
-    passages: int = 0
-    reason: str | None = None
-    # what reading found (for files read this time)
-    pages: int = 0
-    pages_without_text: tuple[int, ...] = ()
-    tables: int = 0
-    rows: int = 0
-    cards: int = 0
-
-    def found(self) -> str:
-        """'3 papers, 429 passages; 71 pages, 12 tables (180 rows), 24 KPI cards'"""
-        said = [f"{self.documents} paper{'s' if self.documents != 1 else ''}", f"{self.passages} passages"]
-        read = [f"{self.pages} pages"] if self.pages else []
-        if self.tables:
-            read.append(f"{self.tables} tables ({self.rows} rows)")
-        if self.cards:
-            read.append(f"{self.cards} KPI cards")
-        if self.pages_without_text:
-            numbers = ", ".join(map(str, self.pages_without_text[:10]))
-            read.append(f"no text on page{'s' if len(self.pages_without_text) > 1 else ''} {numbers} "
-                        "(scanned? run the file through OCR to include them)")
-        return ", ".join(said) + ("; " + ", ".join(read) if read else "")
 
 
 @dataclass(frozen=True)
@@ -117,7 +90,7 @@ class Assistant:
         rebuild: bool = False,
         prune: bool = False,
         on_file: Callable[[FileResult], None] | None = None,
-        on_progress: Callable[[int], None] | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
     ) -> list[FileResult]:
         """Index every supported file under `paths`; unreadable files are skipped with a
         reason. With `prune`, documents whose files are no longer under `paths` (nor in
@@ -135,13 +108,14 @@ class Assistant:
                 self.index.reset()
             self.index.sweep_orphans()
             namesakes = _same_name_as_an_earlier_file(files)
-            for path in files:
+            for number, path in enumerate(files, 1):
                 if path in namesakes:
                     report(FileResult(str(path), "skipped", reason=(
                         f"{namesakes[path]} has the same file name and the library knows papers by their "
                         "file name; rename one of them and ingest it again")))
                     continue
-                report(self._ingest_one(path, on_progress))
+                tell = partial(_tell, on_progress, Progress(path.name, number, len(files), "reading"))
+                report(self._ingest_one(path, tell))
                 renew()
             if prune:
                 for source in self._gone(files):
@@ -156,7 +130,7 @@ class Assistant:
             present |= {f.name for f in self.settings.upload_dir.iterdir()}
         return [source for source in self.index.files() if source not in present]
 
-    def _ingest_one(self, path: Path, on_progress) -> FileResult:
+    def _ingest_one(self, path: Path, tell: Callable[..., None]) -> FileResult:
         try:
             digest = file_hash(path)
             files = self.index.files()
@@ -167,6 +141,7 @@ class Assistant:
             twin = next((source for source, e in files.items() if e.file_hash == digest), None)
             if twin:
                 raise UnreadableFile(path.name, f"it is the same paper as {twin}, which is already in the library")
+            tell(stage="reading")
             read = read_file(
                 path,
                 self.index.embedder.count_tokens,
@@ -176,7 +151,15 @@ class Assistant:
             if not read.papers:
                 raise UnreadableFile(path.name, "no passages could be made from the text")
             papers = with_corrections(with_access(path, read.papers), self.index.corrections(path.name))
-            count = self.index.add_file(path.name, digest, papers, on_batch=on_progress, path=path)
+            total, done = sum(len(p.passages) for p in papers), 0
+            tell(stage="embedding", total=total)
+
+            def embedded(batch: int) -> None:
+                nonlocal done
+                done += batch
+                tell(stage="embedding", done=done, total=total)
+
+            count = self.index.add_file(path.name, digest, papers, on_batch=embedded, path=path)
             rows = [p for p in read.passages if p.kind == "table_row"]
             return FileResult(str(path), "updated" if previous else "added", len(read.papers), count,
                               pages=read.pages, pages_without_text=read.pages_without_text, tables=read.tables,
@@ -187,8 +170,11 @@ class Assistant:
             return FileResult(str(path), "skipped", reason=f"could not read the file ({exc.strerror})")
 
     def remove(self, source: str) -> bool:
+        """Take a file's papers out of the library; a copy uploaded through the web page is
+        the library's own, so it goes too (a file ingested from elsewhere is left alone)."""
         with self.index.writing():
             removed = self.index.remove_file(source)
+            (self.settings.upload_dir / Path(source).name).unlink(missing_ok=True)
         self.reload()
         return removed
 
@@ -334,6 +320,11 @@ class Assistant:
                     yield replace(_noting(answer, found.note), **asked)
             clock.lap("write")
         yield replace(_noting(answer, found.note), **asked, timings_ms=clock.timings())
+
+
+def _tell(listener: Callable[[Progress], None] | None, at: Progress, **change) -> None:
+    if listener:
+        listener(replace(at, **change))
 
 
 def _noting(answer: Answer, note: str | None) -> Answer:

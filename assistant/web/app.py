@@ -48,7 +48,8 @@ class Page:
     prep_page_view: gr.HTML
     prep_original: gr.DownloadButton
     prep_state: gr.State
-    library: gr.Dataframe
+    loaded: gr.Markdown
+    library: gr.HTML
     upload: gr.File
     ingest_button: gr.Button
     ingest_report: gr.Markdown
@@ -66,13 +67,14 @@ def build_app(assistant: Assistant, users: dict | None = None) -> gr.Blocks:
     handlers = Handlers(assistant, users)
     with gr.Blocks(title="Scrutiny Assistant", analytics_enabled=False) as app:
         gr.Markdown("# Scrutiny Assistant\n" + render.introduction(assistant.settings.llm))
+        loaded = gr.Markdown(elem_id="loaded")  # which councils' papers, on the first screen
         with gr.Tab("Ask"):
             ask = _ask_tab(handlers.examples())
         with gr.Tab("Prepare for a meeting"):
             prepare = _prepare_tab()
         with gr.Tab("Library"):
             library = _library_tab()
-        _wire(app, Page(**ask, **prepare, **library), handlers)
+        _wire(app, Page(**ask, **prepare, **library, loaded=loaded), handlers)
     return app
 
 
@@ -145,8 +147,7 @@ def _prepare_tab() -> dict:
 
 
 def _library_tab() -> dict:
-    library = gr.Dataframe(headers=render.LIBRARY_HEADERS, label="Documents in the index",
-                           interactive=False, elem_id="library", wrap=True)
+    library = gr.HTML(elem_id="library")
     upload = gr.File(
         label="Add committee papers (PDF, DOCX, TXT, HTML, MD)", file_count="multiple",
         file_types=sorted(SUPPORTED_SUFFIXES), type="filepath", elem_id="upload",
@@ -175,7 +176,9 @@ def _library_tab() -> dict:
 
 
 def _wire(app: gr.Blocks, page: Page, handlers: Handlers) -> None:
-    refreshed = [page.council, page.report, page.to_remove, page.library, page.examples, page.prep_for, page.to_correct]
+    refreshed = [page.council, page.report, page.to_remove, page.library, page.examples, page.prep_for,
+                 page.to_correct, page.loaded]
+    messages = [page.ingest_report, page.remove_report, page.correct_report]
     ask_inputs = [page.question, page.chat, page.asked, page.council, page.report, page.kind,
                   page.date_from, page.date_to]
     ask_outputs = [page.chat, page.sources, page.plain, page.question, page.asked]
@@ -195,11 +198,16 @@ def _wire(app: gr.Blocks, page: Page, handlers: Handlers) -> None:
     page.prep_button.click(handlers.suggest, page.prep_for, [page.prep_state, page.prep_keep, page.prep_detail])
     page.brief_button.click(handlers.briefing, [page.prep_state, page.prep_keep], page.brief_files).then(
         lambda files: gr.File(visible=bool(files)), page.brief_files, page.brief_files)
-    page.ingest_button.click(handlers.ingest, page.upload, [page.ingest_report, *refreshed]).then(
+    # progress shows in the report's place, never over the library table
+    page.ingest_button.click(handlers.clear_messages, None, messages).then(
+        handlers.ingest, page.upload, [page.ingest_report, *refreshed], show_progress_on=[page.ingest_report]).then(
         lambda: None, None, page.upload)
-    page.remove_button.click(handlers.remove, page.to_remove, [page.remove_report, *refreshed])
+    page.remove_button.click(handlers.clear_messages, None, messages).then(
+        handlers.remove, page.to_remove, [page.remove_report, *refreshed], show_progress_on=[page.remove_report])
     page.to_correct.change(handlers.correction_form, page.to_correct, list(page.correction))
-    page.correct_button.click(handlers.correct, [page.to_correct, *page.correction], [page.correct_report, *refreshed])
+    page.correct_button.click(handlers.clear_messages, None, messages).then(
+        handlers.correct, [page.to_correct, *page.correction], [page.correct_report, *refreshed],
+        show_progress_on=[page.correct_report])
     app.load(handlers.load, None, refreshed)
 
 

@@ -23,7 +23,7 @@ from assistant.answer.render import as_plain_text
 from assistant.briefing import write_briefing
 from assistant.corrections import EDITABLE
 from assistant.errors import AssistantError
-from assistant.pipeline import Assistant, FileResult
+from assistant.pipeline import Assistant, Progress
 from assistant.retrieve import make_filters
 from assistant.web import render
 
@@ -119,16 +119,14 @@ class Handlers:
         paths = store_uploads(files or [], self.assistant.settings.upload_dir)
         if not paths:
             return ("Choose one or more files first.", *self.refresh(groups))
-        done: list[FileResult] = []
-        progress((0, len(paths)), desc="Reading and indexing")
+        progress(0.0, desc=f"File 1 of {len(paths)}: waiting for the library")
 
-        def file_done(result: FileResult) -> None:
-            done.append(result)
-            progress((len(done), len(paths)))
+        def advanced(at: Progress) -> None:
+            progress(at.fraction, desc=str(at))
 
         with self._writing:
             try:
-                self.assistant.ingest(paths, on_file=file_done)
+                done = self.assistant.ingest(paths, on_progress=advanced)
             except AssistantError as exc:  # e.g. another ingest holds the index
                 return (f"Nothing was added: {html.escape(str(exc))}.", *self.refresh(groups))
             except Exception:  # noqa: BLE001
@@ -139,16 +137,23 @@ class Handlers:
                 Path(result.path).unlink(missing_ok=True)  # keep only what the library holds
         return (render.ingest_markdown(done), *self.refresh(groups))
 
+    @staticmethod
+    def clear_messages():
+        """The library's three messages, cleared as its next action starts."""
+        return "", "", ""
+
     def remove(self, source, request: gr.Request):
         groups = self.viewer(request)
         if not source:
             return ("Choose a file to remove.", *self.refresh(groups))
+        uploaded = (self.assistant.settings.upload_dir / Path(source).name).is_file()
         with self._writing:
             try:
                 removed = self.assistant.remove(source)
             except AssistantError as exc:
                 return (f"Nothing was removed: {html.escape(str(exc))}.", *self.refresh(groups))
-        message = f"Removed **{html.escape(source)}**." if removed else f"{html.escape(source)} is not in the library."
+        message = f"Removed **{html.escape(source)}**" if removed else f"{html.escape(source)} is not in the library"
+        message += "; its uploaded file was deleted from the server." if uploaded else "."
         return (message, *self.refresh(groups))
 
     def correction_form(self, doc_id, request: gr.Request):
@@ -176,17 +181,18 @@ class Handlers:
 
     def refresh(self, groups: tuple[str, ...] = ()):
         """New choices for everything that lists documents: filters, removal, library,
-        examples, preparation."""
+        examples, preparation, correction, and what the Ask tab says is loaded."""
         entries = self.assistant.library(groups)
         councils = sorted({e.document.council for e in entries if e.document.council})
         return (
             gr.Dropdown(choices=[("All councils", ALL), *[(c, c) for c in councils]]),
             gr.Dropdown(choices=[("All reports", ALL), *render.report_choices(entries)]),
             gr.Dropdown(choices=sorted({e.document.source for e in entries}), value=None),
-            render.library_rows(entries),
+            render.library_html(entries),
             gr.Dataset(samples=[[q] for q in self.examples(groups)]),
             gr.Dropdown(choices=render.preparation_choices([e.document for e in entries]), value=None),
             gr.Dropdown(choices=render.report_choices(entries)),
+            render.loaded(entries),
         )
 
     def examples(self, groups: tuple[str, ...] = ()) -> list[str]:

@@ -24,6 +24,15 @@ CSS = """
 .card blockquote { margin: 0; padding-left: .75rem; border-left: 4px solid #1d4ed8; white-space: pre-wrap; }
 .card mark { background: #fde68a; color: #111827; }
 .card .view-page { margin-top: .5rem; }
+.library { width: 100%; border-collapse: collapse; font-size: .9rem; }
+.library caption { text-align: left; padding: .25rem 0 .5rem; }
+.library th, .library td { text-align: left; vertical-align: top; padding: .3rem .5rem; border-bottom: 1px solid #d1d5db; overflow-wrap: break-word; }
+@media (max-width: 760px) {  /* a phone: each paper a block of labelled lines, nothing off-screen */
+  .library thead { display: none; }
+  .library tr { display: block; border: 1px solid #6b7280; border-radius: 6px; margin-bottom: .5rem; padding: .25rem; }
+  .library td { display: block; border: 0; padding: .1rem .25rem; }
+  .library td::before { content: attr(data-label) ": "; font-weight: 600; }
+}
 .filters-on { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
 .filters-on .chip { border: 1px solid #1d4ed8; border-radius: 999px; padding: .15rem .75rem; background: #eff6ff; color: #1e3a8a; }
 .page-view img { max-width: 100%; height: auto; border: 1px solid #6b7280; }
@@ -149,6 +158,36 @@ def highlight(text: str, quote: str | None) -> str:
     if marked in escaped:
         return escaped.replace(marked, f"<mark>{marked}</mark>", 1)
     return escaped
+
+
+def library_html(entries: list[LibraryEntry]) -> str:
+    """The library as a table that wraps at 1280 px and becomes labelled blocks on a phone."""
+    if not entries:
+        return "<p>The library is empty: add committee papers below.</p>"
+    head = "".join(f'<th scope="col">{h}</th>' for h in LIBRARY_HEADERS)
+    rows = "".join(
+        "<tr>" + "".join(f'<td data-label="{h}">{html.escape(str(v if v is not None else ""))}</td>'
+                         for h, v in zip(LIBRARY_HEADERS, row)) + "</tr>"
+        for row in library_rows(entries)
+    )
+    return (f'<table class="library"><caption>{html.escape(loaded(entries))}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+
+
+def loaded(entries: list[LibraryEntry]) -> str:
+    """'Papers loaded: Barnsley Council (4 papers, 3 meetings, 2023-09-12 to 2024-01-09); ...'"""
+    if not entries:
+        return "No papers are loaded yet: add them on the Library tab."
+    by_council: dict[str, list[SourceDocument]] = {}
+    for e in entries:
+        by_council.setdefault(e.document.council or "council not read", []).append(e.document)
+    said = []
+    for council, documents in sorted(by_council.items()):
+        dates = sorted({d.meeting_date for d in documents if d.meeting_date})
+        span = f", {dates[0]} to {dates[-1]}" if len(dates) > 1 else (f", {dates[0]}" if dates else "")
+        meetings = f", {len(dates)} meeting{'s' if len(dates) != 1 else ''}" if dates else ""
+        said.append(f"{council} ({len(documents)} paper{'s' if len(documents) != 1 else ''}{meetings}{span})")
+    return "Papers loaded: " + "; ".join(said) + "."
 
 
 def library_rows(entries: list[LibraryEntry]) -> list[list]:

@@ -3,6 +3,8 @@ wired to, over a real index. (The browser tests in test_web.py drive the page it
 
 from __future__ import annotations
 
+import html
+
 import shutil
 from pathlib import Path
 
@@ -58,10 +60,11 @@ def test_filters_constrain_the_sources(corpus_assistant):
 
 
 def test_the_library_lists_every_document(corpus_assistant):
-    councils, reports, removable, rows, examples, preparation, correctable = Handlers(corpus_assistant).refresh()
-    assert len(rows) == len(corpus_assistant.documents())
-    assert {row[1] for row in rows} >= {"Barnsley Council", "North Somerset Council"}
-    assert all(row[8] == "public" for row in rows)
+    councils, reports, removable, table, examples, preparation, correctable, loaded = Handlers(corpus_assistant).refresh()
+    assert table.count("<tr>") == len(corpus_assistant.documents()) + 1  # and the header
+    assert all(html.escape(d.source) in table for d in corpus_assistant.documents())
+    assert table.count('<td data-label="Access">public</td>') == len(corpus_assistant.documents())
+    assert loaded.startswith("Papers loaded: Barnsley Council (") and "North Somerset Council (" in loaded
 
 
 def test_suggest_then_make_the_briefing(corpus_assistant):
@@ -82,11 +85,16 @@ def test_upload_then_remove(make_assistant, tmp_path):
     upload = tmp_path / "bury-improvement-plan.txt"
     shutil.copy(corpus_file("bury"), upload)
     steps = []
-    report, *refreshed = handlers.ingest([str(upload)], None, progress=lambda *a, **k: steps.append(a))
-    assert "added" in report and steps[-1] == ((1, 1),)
-    assert [row[7] for row in refreshed[3]] == [upload.name]
+    report, *refreshed = handlers.ingest([str(upload)], None, progress=lambda at, desc: steps.append((at, desc)))
+    assert "added" in report and f'<td data-label="File">{upload.name}</td>' in refreshed[3]
+    fractions, said = zip(*steps)
+    assert list(fractions) == sorted(fractions) and fractions[-1] == 1.0  # advances, and ends done
+    assert any("reading" in s for s in said) and any("embedding" in s for s in said)
+    stored = handlers.assistant.settings.upload_dir / upload.name
+    assert stored.is_file()
     report, *refreshed = handlers.remove(upload.name, None)
-    assert report == f"Removed **{upload.name}**." and refreshed[3] == []
+    assert report == f"Removed **{upload.name}**; its uploaded file was deleted from the server."
+    assert not stored.exists() and "library is empty" in refreshed[3]
     assert handlers.remove("", None)[0] == "Choose a file to remove."
 
 
@@ -104,6 +112,7 @@ def test_an_officer_corrects_a_papers_details_in_the_library(make_assistant, tmp
     report, *refreshed = handlers.correct(document.doc_id, "Bury improvement plan", "2025-01-30", "report",
                                           "Children's Scrutiny Committee", "", None)
     assert report.startswith("Corrected **Bury improvement plan**")
-    row = refreshed[3][0]
-    assert (row[0], row[2], row[3]) == ("Bury improvement plan", "Children's Scrutiny Committee", "2025-01-30")
+    for label, value in [("Title", "Bury improvement plan"), ("Committee", "Children&#x27;s Scrutiny Committee"),
+                         ("Meeting date", "2025-01-30")]:
+        assert f'<td data-label="{label}">{value}</td>' in refreshed[3]
     assert handlers.correct("", "t", "", "", "", "", None)[0] == "Choose a paper to correct."

@@ -54,16 +54,22 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def app_url(corpus_assistant, embedder, tmp_path_factory):
-    """The real app on a free local port, over its own copy of the corpus index (uploads
-    and removals here must not change what other tests see)."""
+def web_assistant(corpus_assistant, embedder, tmp_path_factory):
+    """The app's Assistant, over its own copy of the corpus index (uploads and removals
+    here must not change what other tests see)."""
     from assistant.pipeline import Assistant
-    from assistant.web.app import serve
 
     own = tmp_path_factory.mktemp("web-index")
     shutil.copytree(corpus_assistant.settings.index_dir, own, dirs_exist_ok=True)
-    settings = corpus_assistant.settings.model_copy(update={"index_dir": own})
-    assistant = Assistant(settings, embedder=embedder)
+    return Assistant(corpus_assistant.settings.model_copy(update={"index_dir": own}), embedder=embedder)
+
+
+@pytest.fixture(scope="module")
+def app_url(web_assistant):
+    """The real app on a free local port."""
+    from assistant.web.app import serve
+
+    assistant = web_assistant
     port = _free_port()
     app = serve(assistant, "127.0.0.1", port, block=False)
     yield f"http://127.0.0.1:{port}/"
@@ -244,6 +250,32 @@ def test_a_pdf_citation_opens_its_page_with_the_quote_highlighted(page, tmp_path
     assert "Mercia adoption report.pdf" in download.inner_text()
 
 
+# Every text shown where the upload's progress is, as it changes.
+WATCH_PROGRESS_JS = """() => {
+  window.progressSeen = [];
+  const target = document.querySelector('#ingest-report').parentElement;
+  new MutationObserver(() => window.progressSeen.push(target.innerText)).observe(
+    target, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def test_upload_progress_goes_through_each_stage_beside_the_library(page, tmp_path):
+    paper = tmp_path / "long-paper.txt"
+    paragraphs = [f"{n // 10 + 1}.{n % 10 + 1} The panel heard that {n + 3} families were supported in week {n}."
+                  for n in range(400)]
+    paper.write_text("Wessex Council Scrutiny Panel 3 June 2024\n\nFamily Support Report\n\n" + "\n\n".join(paragraphs))
+    page.get_by_role("tab", name="Library").click()
+    page.evaluate(WATCH_PROGRESS_JS)
+    page.set_input_files("#upload input[type=file]", str(paper))
+    page.click("#ingest")
+    page.wait_for_selector("#ingest-report:has-text('long-paper.txt')", timeout=120_000)
+    seen = " ".join(page.evaluate("window.progressSeen"))
+    assert "reading and finding its passages" in seen
+    embedding = [int(n) for n in re.findall(r"embedding (\d+) of \d+ passages", seen)]
+    assert len(set(embedding)) >= 2 and embedding == sorted(embedding), embedding  # it advances
+    assert page.locator("#library table").is_visible()
+
+
 def test_corrupt_upload_is_reported_and_nothing_is_lost(page, tmp_path):
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\n this is not really a pdf \x00\x01\x02")
@@ -309,7 +341,7 @@ def test_usable_at_200_percent_zoom(browser, app_url):
     assert overflow <= 0
 
 
-def test_remove_a_document_from_the_library(page, tmp_path):
+def test_remove_a_document_from_the_library(page, tmp_path, web_assistant):
     note = tmp_path / "remove-me.txt"
     note.write_text("Wessex Council Scrutiny Panel 1 May 2024\n\n1.1 The panel noted 9 new adopters.\n")
     page.get_by_role("tab", name="Library").click()
@@ -319,10 +351,15 @@ def test_remove_a_document_from_the_library(page, tmp_path):
     assert "remove-me.txt" in page.inner_text("#library")
     page.click("#remove-file input")
     page.get_by_role("option", name="remove-me.txt").click()
+    stored = web_assistant.settings.upload_dir / "remove-me.txt"
+    assert stored.is_file()
     page.click("#remove")
     page.wait_for_selector("#remove-report:has-text('Removed')")
     shot(page, "9-removed")
     assert "remove-me.txt" not in page.inner_text("#library")
+    assert "uploaded file was deleted" in page.inner_text("#remove-report")
+    assert not stored.exists()  # the paper is really gone
+    assert page.inner_text("#ingest-report") == ""  # the last action's message, not an old one
 
 
 def test_prepare_for_a_meeting_and_download_the_briefing(page, tmp_path):
