@@ -17,6 +17,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
+# axe-core for the accessibility checks of the browser tests (npm registry, pinned in package-lock.json)
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
 install: $(STAMP)
 
 # Idempotent: unchanged files are skipped, changed ones replaced.
@@ -27,7 +33,7 @@ index: install
 run: index
 	$(BIN)/assistant serve
 
-test: install
+test: install $(AXE)
 	$(BIN)/python -m pytest
 
 eval: index
@@ -41,4 +47,4 @@ load: install
 	$(BIN)/python bench/load.py --clients 20 --seconds 60 --store both
 
 clean:
-	rm -rf $(VENV) index/chroma.sqlite3 index/manifest.json index/ingest.lock index/*-*-*-*-*/ index/uploads test-artifacts
+	rm -rf $(VENV) node_modules index/chroma.sqlite3 index/manifest.json index/ingest.lock index/*-*-*-*-*/ index/uploads test-artifacts

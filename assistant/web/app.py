@@ -7,6 +7,7 @@ from typing import get_args
 
 import gradio as gr
 import torch
+from starlette.middleware import Middleware
 
 from assistant.access import check_password, load_users
 from assistant.ingest import SUPPORTED_SUFFIXES
@@ -50,8 +51,7 @@ class Page:
     prep_state: gr.State
     loaded: gr.Markdown
     library: gr.HTML
-    upload: gr.File
-    ingest_button: gr.Button
+    upload: gr.UploadButton
     ingest_report: gr.Markdown
     to_remove: gr.Dropdown
     remove_button: gr.Button
@@ -148,11 +148,12 @@ def _prepare_tab() -> dict:
 
 def _library_tab() -> dict:
     library = gr.HTML(elem_id="library")
-    upload = gr.File(
-        label="Add committee papers (PDF, DOCX, TXT, HTML, MD)", file_count="multiple",
+    # One button: choosing the files adds them (a drop zone's extra buttons and unlabelled
+    # parts fail WCAG checks, and a second "add" step was one more thing to miss).
+    upload = gr.UploadButton(
+        "Add committee papers (PDF, DOCX, TXT, HTML, MD)", file_count="multiple", variant="primary",
         file_types=sorted(SUPPORTED_SUFFIXES), type="filepath", elem_id="upload",
     )
-    ingest_button = gr.Button("Add to the library", variant="primary", elem_id="ingest")
     ingest_report = gr.Markdown(elem_id="ingest-report")
     with gr.Row():
         to_remove = gr.Dropdown(label="File to remove", elem_id="remove-file")
@@ -169,7 +170,7 @@ def _library_tab() -> dict:
             council = gr.Textbox(label="Council", elem_id="correct-council")
         correct_button = gr.Button("Save the correction", elem_id="correct")
     correct_report = gr.Markdown(elem_id="correct-report")
-    return dict(library=library, upload=upload, ingest_button=ingest_button, ingest_report=ingest_report,
+    return dict(library=library, upload=upload, ingest_report=ingest_report,
                 to_remove=to_remove, remove_button=remove_button, remove_report=remove_report,
                 to_correct=to_correct, correction=(title, meeting_date, kind, committee, council),
                 correct_button=correct_button, correct_report=correct_report)
@@ -199,9 +200,8 @@ def _wire(app: gr.Blocks, page: Page, handlers: Handlers) -> None:
     page.brief_button.click(handlers.briefing, [page.prep_state, page.prep_keep], page.brief_files).then(
         lambda files: gr.File(visible=bool(files)), page.brief_files, page.brief_files)
     # progress shows in the report's place, never over the library table
-    page.ingest_button.click(handlers.clear_messages, None, messages).then(
-        handlers.ingest, page.upload, [page.ingest_report, *refreshed], show_progress_on=[page.ingest_report]).then(
-        lambda: None, None, page.upload)
+    page.upload.upload(handlers.clear_messages, None, messages).then(
+        handlers.ingest, page.upload, [page.ingest_report, *refreshed], show_progress_on=[page.ingest_report])
     page.remove_button.click(handlers.clear_messages, None, messages).then(
         handlers.remove, page.to_remove, [page.remove_report, *refreshed], show_progress_on=[page.remove_report])
     page.to_correct.change(handlers.correction_form, page.to_correct, list(page.correction))
@@ -224,13 +224,49 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, block
     app = build_app(assistant, users)
     # System fonts only: the default theme fetches Google Fonts, which a council network
     # (or no network) blocks, delaying the first paint.
-    theme = gr.themes.Base(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
+    theme = gr.themes.Base(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"]).set(
+        # WCAG AA contrast (4.5:1) for white on the primary buttons and the selected tab's blue
+        button_primary_background_fill="*primary_700", button_primary_background_fill_hover="*primary_800",
+        button_primary_text_color="white", color_accent="*primary_700",
+    )
     app.queue(default_concurrency_limit=4)
     app.launch(
         server_name=host, server_port=port, share=False, show_error=False,
         prevent_thread_lock=not block, quiet=True, theme=theme, css=render.CSS, footer_links=[],
         auth=(lambda name, password: check_password(users.get(name), password)) if users else None,
         auth_message="Scrutiny Assistant: sign in with the account your scrutiny officer gave you.",
-        ssr_mode=False,
+        ssr_mode=False, app_kwargs={"middleware": [Middleware(PageTitle)]},
     )
     return app
+
+
+class PageTitle:
+    """Gives the page a <title> before its script does: Gradio's sign-in page never gets
+    one (the title comes with the app's settings, which a signed-out visitor is not
+    sent), and a page without a title fails WCAG 2.4.2 and leaves screen readers guessing."""
+
+    TITLE = b"<head><title>Scrutiny Assistant</title>"
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["path"] not in ("/", ""):
+            return await self.app(scope, receive, send)
+        start, body = {}, []
+
+        async def titled(message):
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            body.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            page = b"".join(body)
+            if b"<title" not in page:
+                page = page.replace(b"<head>", self.TITLE, 1)
+            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+            await send({**start, "headers": [*headers, (b"content-length", str(len(page)).encode())]})
+            await send({"type": "http.response.body", "body": page})
+
+        await self.app(scope, receive, titled)

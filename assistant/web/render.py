@@ -18,6 +18,9 @@ from assistant.types import Answer, Citation, SourceDocument
 from assistant.view import InContext, PageView
 
 CSS = """
+/* a visible focus ring on every control (WCAG 2.4.7, 2.4.11) */
+textarea:focus-visible, input:focus-visible, button:focus-visible, select:focus-visible, a:focus-visible,
+[role="tab"]:focus-visible, [tabindex]:focus-visible { outline: 3px solid #1d4ed8 !important; outline-offset: 2px; }
 .card { border: 1px solid #6b7280; border-radius: 6px; padding: .75rem 1rem; margin: 0 0 .75rem; background: #fff; color: #111827; }
 .card h3 { font-size: 1rem; margin: 0 0 .25rem; }
 .card .meta { font-size: .9rem; color: #374151; margin: 0 0 .5rem; }
@@ -33,6 +36,8 @@ CSS = """
   .library td { display: block; border: 0; padding: .1rem .25rem; }
   .library td::before { content: attr(data-label) ": "; font-weight: 600; }
 }
+/* the library's messages show an action's progress in their place: room for it, no inner scrolling */
+#ingest-report, #remove-report, #correct-report { min-height: 3.5rem; overflow: visible !important; }
 .filters-on { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
 .filters-on .chip { border: 1px solid #1d4ed8; border-radius: 999px; padding: .15rem .75rem; background: #eff6ff; color: #1e3a8a; }
 .page-view img { max-width: 100%; height: auto; border: 1px solid #6b7280; }

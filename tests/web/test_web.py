@@ -1,118 +1,17 @@
 """The web UI, driven end to end in a real headless Chromium (Debian's package, through
-Playwright) against the real app on 127.0.0.1, over a real index of the corpus.
-
-Screenshots of every step go to test-artifacts/web/. Locally the tests skip, with the
-reason, when Chromium or Playwright is missing; in CI (CI=true) they fail instead.
+Playwright) against the real app on 127.0.0.1, over a real index of the corpus (fixtures
+in conftest.py, shared steps in browsing.py).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
-from pathlib import Path
 
 import pytest
-from files import ROOT, make_pdf
-
-CHROMIUM = Path(os.environ.get("ASSISTANT_TEST_CHROMIUM", "/usr/bin/chromium"))
-ARTIFACTS = ROOT / "test-artifacts" / "web"
-# Offline: nothing but the app may be resolved (Chromium otherwise calls Google at start-up).
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
-]
+from browsing import UPLOAD, WATCH_PROGRESS_JS, ask, cards, free_port, last_answer, shot, signed_in
+from files import make_pdf
 
 pytestmark = pytest.mark.browser
-
-
-def _browser_missing() -> str | None:
-    if not CHROMIUM.exists():
-        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright is not installed (pip install -e '.[dev]')"
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    missing = _browser_missing()
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests must run in CI: {missing}")
-        pytest.skip(missing)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def web_assistant(corpus_assistant, embedder, tmp_path_factory):
-    """The app's Assistant, over its own copy of the corpus index (uploads and removals
-    here must not change what other tests see)."""
-    from assistant.pipeline import Assistant
-
-    own = tmp_path_factory.mktemp("web-index")
-    shutil.copytree(corpus_assistant.settings.index_dir, own, dirs_exist_ok=True)
-    return Assistant(corpus_assistant.settings.model_copy(update={"index_dir": own}), embedder=embedder)
-
-
-@pytest.fixture(scope="module")
-def app_url(web_assistant):
-    """The real app on a free local port."""
-    from assistant.web.app import serve
-
-    assistant = web_assistant
-    port = _free_port()
-    app = serve(assistant, "127.0.0.1", port, block=False)
-    yield f"http://127.0.0.1:{port}/"
-    app.close()
-
-
-@pytest.fixture
-def page(browser, app_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.goto(app_url)
-    page.wait_for_selector("#question textarea")
-    yield page
-    context.close()
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def ask(page, question: str, expect_sources: bool = True) -> None:
-    before = page.locator("#chat [data-testid='bot']").count()
-    page.fill("#question textarea", question)
-    page.click("#ask")
-    page.wait_for_function(
-        "n => document.querySelectorAll(\"#chat [data-testid='bot']\").length > n", arg=before
-    )
-    if expect_sources:
-        page.wait_for_selector("#sources article.card")
-
-
-def cards(page) -> list[dict]:
-    return [
-        {"source": c.get_attribute("data-source"), "section": c.get_attribute("data-section"),
-         "text": c.inner_text(), "marked": c.locator("mark").count()}
-        for c in page.locator("#sources article.card").all()
-    ]
-
-
-def last_answer(page) -> str:
-    return page.locator("#chat [data-testid='bot']").last.inner_text()
 
 
 def test_question_gets_answer_and_citation_card(page):
@@ -190,9 +89,8 @@ def test_upload_pdf_then_ask_about_it(page, tmp_path):
         "1.2 The target for the year was 25 new foster households.",
     ]])
     page.get_by_role("tab", name="Library").click()
-    page.set_input_files("#upload input[type=file]", str(pdf))
-    page.click("#ingest")
-    page.wait_for_selector("#ingest-report:has-text('added')", timeout=60_000)
+    page.set_input_files(UPLOAD, str(pdf))
+    page.wait_for_selector("#ingest-report li:has-text('added')", timeout=60_000)
     shot(page, "5-upload-pdf")
     assert "Wessex fostering update.pdf" in page.inner_text("#library")
     page.get_by_role("tab", name="Ask").click()
@@ -230,9 +128,8 @@ def test_a_pdf_citation_opens_its_page_with_the_quote_highlighted(page, tmp_path
          "2.2 Eleven children were adopted in the year."],
     ])
     page.get_by_role("tab", name="Library").click()
-    page.set_input_files("#upload input[type=file]", str(pdf))
-    page.click("#ingest")
-    page.wait_for_selector("#ingest-report:has-text('Mercia adoption report.pdf')", timeout=60_000)
+    page.set_input_files(UPLOAD, str(pdf))
+    page.wait_for_selector("#ingest-report li:has-text('Mercia adoption report.pdf')", timeout=60_000)
     page.get_by_role("tab", name="Ask").click()
     ask(page, "How long did Mercia children wait between entering care and moving in with an adoptive family?")
     assert "412 days" in last_answer(page)
@@ -250,15 +147,6 @@ def test_a_pdf_citation_opens_its_page_with_the_quote_highlighted(page, tmp_path
     assert "Mercia adoption report.pdf" in download.inner_text()
 
 
-# Every text shown where the upload's progress is, as it changes.
-WATCH_PROGRESS_JS = """() => {
-  window.progressSeen = [];
-  const target = document.querySelector('#ingest-report').parentElement;
-  new MutationObserver(() => window.progressSeen.push(target.innerText)).observe(
-    target, {subtree: true, childList: true, characterData: true});
-}"""
-
-
 def test_upload_progress_goes_through_each_stage_beside_the_library(page, tmp_path):
     paper = tmp_path / "long-paper.txt"
     paragraphs = [f"{n // 10 + 1}.{n % 10 + 1} The panel heard that {n + 3} families were supported in week {n}."
@@ -266,9 +154,8 @@ def test_upload_progress_goes_through_each_stage_beside_the_library(page, tmp_pa
     paper.write_text("Wessex Council Scrutiny Panel 3 June 2024\n\nFamily Support Report\n\n" + "\n\n".join(paragraphs))
     page.get_by_role("tab", name="Library").click()
     page.evaluate(WATCH_PROGRESS_JS)
-    page.set_input_files("#upload input[type=file]", str(paper))
-    page.click("#ingest")
-    page.wait_for_selector("#ingest-report:has-text('long-paper.txt')", timeout=120_000)
+    page.set_input_files(UPLOAD, str(paper))
+    page.wait_for_selector("#ingest-report li:has-text('long-paper.txt')", timeout=120_000)
     seen = " ".join(page.evaluate("window.progressSeen"))
     assert "reading and finding its passages" in seen
     embedding = [int(n) for n in re.findall(r"embedding (\d+) of \d+ passages", seen)]
@@ -281,9 +168,8 @@ def test_corrupt_upload_is_reported_and_nothing_is_lost(page, tmp_path):
     broken.write_bytes(b"%PDF-1.7\n this is not really a pdf \x00\x01\x02")
     page.get_by_role("tab", name="Library").click()
     rows_before = page.locator("#library tbody tr").count()
-    page.set_input_files("#upload input[type=file]", str(broken))
-    page.click("#ingest")
-    page.wait_for_selector("#ingest-report:has-text('broken.pdf')", timeout=60_000)
+    page.set_input_files(UPLOAD, str(broken))
+    page.wait_for_selector("#ingest-report li:has-text('broken.pdf')", timeout=60_000)
     shot(page, "7-corrupt-upload")
     report = page.inner_text("#ingest-report")
     assert "was not added" in report
@@ -345,9 +231,8 @@ def test_remove_a_document_from_the_library(page, tmp_path, web_assistant):
     note = tmp_path / "remove-me.txt"
     note.write_text("Wessex Council Scrutiny Panel 1 May 2024\n\n1.1 The panel noted 9 new adopters.\n")
     page.get_by_role("tab", name="Library").click()
-    page.set_input_files("#upload input[type=file]", str(note))
-    page.click("#ingest")
-    page.wait_for_selector("#ingest-report:has-text('remove-me.txt')", timeout=60_000)
+    page.set_input_files(UPLOAD, str(note))
+    page.wait_for_selector("#ingest-report li:has-text('remove-me.txt')", timeout=60_000)
     assert "remove-me.txt" in page.inner_text("#library")
     page.click("#remove-file input")
     page.get_by_role("option", name="remove-me.txt").click()
@@ -392,11 +277,6 @@ def test_prepare_for_a_meeting_and_download_the_briefing(page, tmp_path):
     assert text.count("?") >= total - 1
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def test_markup_in_a_question_is_shown_as_text_never_run(page):
     dialogs = []
@@ -440,7 +320,7 @@ def llm_app(corpus_assistant, embedder):
 
     with ScriptedLLM(script) as server:
         assistant = assistant_using(corpus_assistant, server.url)
-        port = _free_port()
+        port = free_port()
         app = serve(assistant, "127.0.0.1", port, block=False)
         yield f"http://127.0.0.1:{port}/", reply
         app.close()
@@ -488,44 +368,6 @@ def test_failing_model_shows_the_quoted_answer_with_a_notice(llm_page):
 
 # --- sign-in and restricted papers ------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def secured_app(corpus_assistant, embedder, tmp_path_factory):
-    """The app with a users file: alice is in 'cabinet', bob in no group; one paper is
-    restricted to 'cabinet'."""
-    from assistant.access import add_user
-    from assistant.pipeline import Assistant
-    from assistant.web.app import serve
-
-    own = tmp_path_factory.mktemp("secured-index")
-    shutil.copytree(corpus_assistant.settings.index_dir, own, dirs_exist_ok=True)
-    users = own / "users.toml"
-    add_user(users, "alice", "alice-password", ["cabinet"])
-    add_user(users, "bob", "bob-password", [])
-    settings = corpus_assistant.settings.model_copy(update={"index_dir": own, "users": users})
-    assistant = Assistant(settings, embedder=embedder)
-    secret = own / "hilltop-placement.txt"
-    secret.write_text("Wessex Council Children's Scrutiny Committee 14 March 2024\nHilltop Placement Costs\n\n"
-                      "1.1 The cost of the Hilltop residential placement is £12,345 per week.\n", "utf-8")
-    (own / "hilltop-placement.txt.access.toml").write_text('restricted = true\ngroups = ["cabinet"]\n', "utf-8")
-    assert assistant.ingest([secret])[0].status == "added"
-    port = _free_port()
-    app = serve(assistant, "127.0.0.1", port, block=False)
-    yield f"http://127.0.0.1:{port}/"
-    app.close()
-
-
-def _signed_in(browser, url: str, name: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.goto(url)
-    page.get_by_label("username").fill(name)
-    page.get_by_label("password").fill(f"{name}-password")
-    page.get_by_role("button", name="Login").click()
-    page.wait_for_selector("#question textarea")
-    return context, page
-
-
 def test_sign_in_is_required_and_wrong_passwords_fail(browser, secured_app):
     context = browser.new_context()
     page = context.new_page()
@@ -541,7 +383,7 @@ def test_sign_in_is_required_and_wrong_passwords_fail(browser, secured_app):
 
 def test_a_restricted_paper_is_seen_only_by_its_group(browser, secured_app):
     question = "What is the weekly cost of the Hilltop residential placement?"
-    context, bob = _signed_in(browser, secured_app, "bob")
+    context, bob = signed_in(browser, secured_app, "bob")
     ask(bob, question)
     shot(bob, "14-restricted-bob")
     assert "12,345" not in bob.content()
@@ -552,7 +394,7 @@ def test_a_restricted_paper_is_seen_only_by_its_group(browser, secured_app):
     assert "Hilltop" not in bob.inner_text("body")
     context.close()
 
-    context, alice = _signed_in(browser, secured_app, "alice")
+    context, alice = signed_in(browser, secured_app, "alice")
     ask(alice, question)
     shot(alice, "15-restricted-alice")
     assert "£12,345" in last_answer(alice)
