@@ -79,8 +79,8 @@ def build_app(assistant: Assistant, users: dict | None = None) -> gr.Blocks:
 
 
 def _ask_tab(examples: list[str]) -> dict:
-    with gr.Row():
-        with gr.Column(scale=3):
+    with gr.Row(elem_id="ask-row"):
+        with gr.Column(scale=3, elem_id="ask-main"):
             filters_on = gr.HTML(elem_id="active-filters", js_on_load=render.CHIPS_JS)
             chat = gr.Chatbot(label="Conversation", elem_id="chat", height=420, buttons=["copy"])
             question = gr.Textbox(
@@ -106,7 +106,7 @@ def _ask_tab(examples: list[str]) -> dict:
             plain = gr.Textbox(label="Answer with references, as plain text", lines=6,
                                interactive=True, elem_id="plain")
             copy_button = gr.Button("Copy answer with references", elem_id="copy", size="sm")
-        with gr.Column(scale=2):
+        with gr.Column(scale=2, elem_id="ask-side"):
             page_view, original = _page_view("page-view", "original")
             sources = gr.HTML(render.sources_html(None), elem_id="sources", js_on_load=render.VIEW_BUTTONS_JS)
     asked = gr.State([])  # earlier questions as searched for, so follow-ups can be read

@@ -38,6 +38,12 @@ textarea:focus-visible, input:focus-visible, button:focus-visible, select:focus-
 }
 /* the library's messages show an action's progress in their place: room for it, no inner scrolling */
 #ingest-report, #remove-report, #correct-report { min-height: 3.5rem; overflow: visible !important; }
+@media (max-width: 760px) {  /* a phone: the sources straight under the conversation, then the question */
+  #ask-row { flex-direction: column; }
+  #ask-main { display: contents; }
+  #ask-main > * { order: 4; } #ask-main > #active-filters { order: 1; } #ask-main > #chat { order: 2; }
+  #ask-side { order: 3; }
+}
 .filters-on { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
 .filters-on .chip { border: 1px solid #1d4ed8; border-radius: 999px; padding: .15rem .75rem; background: #eff6ff; color: #1e3a8a; }
 .page-view img { max-width: 100%; height: auto; border: 1px solid #6b7280; }

@@ -125,3 +125,18 @@ def test_every_control_shows_where_the_focus_is(page):
                 unseen.append(focused["what"])
         page.keyboard.press("Tab")
     assert len(seen) >= 10 and unseen == []
+
+
+def test_on_a_phone_the_sources_sit_under_the_answer(browser, app_url):
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    page.goto(app_url)
+    page.wait_for_selector("#question textarea")
+    ask(page, "What was the re-referral rate in Barnsley at the end of October 2023?")
+    shot(page, "phone-answer")
+    chat, sources = page.locator("#chat").bounding_box(), page.locator("#sources").bounding_box()
+    question = page.locator("#question").bounding_box()
+    context.close()
+    gap = sources["y"] - (chat["y"] + chat["height"])
+    assert 0 <= gap < 120, gap  # straight under the conversation ...
+    assert sources["y"] < question["y"]  # ... before anything else
