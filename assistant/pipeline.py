@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -26,7 +27,7 @@ from assistant.corrections import validated, with_corrections
 from assistant.conversation import condense, tidy_question
 from assistant.embedding import Embedder
 from assistant.errors import AssistantError, UnreadableFile
-from assistant.examples import example_questions
+from assistant.examples import candidate_questions
 from assistant.index import Index
 from assistant.language.remits import remit_named
 from assistant.ingest import SUPPORTED_SUFFIXES, expand_paths, file_hash, read_file
@@ -39,6 +40,7 @@ from assistant.suggest.rephrase import rephrase
 from assistant.types import Answer, Filters, SourceDocument
 from assistant.view import InContext, PageView, in_context, render_page
 
+MAX_EXAMPLE_CANDIDATES = 24  # asked at most, for four examples (about 0.1 s each)
 _CONFIGURED = object()  # `llm` not given: use the one the settings describe (or none)
 
 
@@ -57,6 +59,7 @@ class Assistant:
         self.index = index or Index(self.settings, embedder)
         self._llm = llm
         self._retriever: Retriever | None = None
+        self._examples: dict[tuple, list[str]] = {}  # by (index version, groups, limit)
 
     @property
     def llm(self):
@@ -251,9 +254,22 @@ class Assistant:
         return in_context(document, around, passage_id)
 
     def example_questions(self, limit: int = 4, groups: tuple[str, ...] = ()) -> list[str]:
+        """Questions for a first visit that these papers answer: each candidate is asked,
+        and kept only when the answer is not a refusal and cites the paper it was written
+        from (a page's own examples must never be refused or answered from elsewhere)."""
         snapshot = self.snapshot
-        documents = snapshot.visible(groups)
-        return example_questions(documents, snapshot.passages_of(d.doc_id for d in documents), limit)
+        key = (snapshot.version, groups, limit)
+        if key not in self._examples:
+            documents = snapshot.visible(groups)
+            candidates = candidate_questions(documents, snapshot.passages_of(d.doc_id for d in documents))
+            self._examples = {key: list(islice(self._answered(candidates, groups), limit))}
+        return self._examples[key]
+
+    def _answered(self, candidates: list[tuple[str, str]], groups: tuple[str, ...]) -> Iterator[str]:
+        for question, doc_id in candidates[:MAX_EXAMPLE_CANDIDATES]:
+            answer = self.ask(question, Filters(groups=groups), written=False)  # what is checked is the quote
+            if not answer.abstained and answer.citations and answer.citations[0].doc_id == doc_id:
+                yield question
 
     def suggest(self, doc_ids: Iterable[str], max_questions: int = 12, groups: tuple[str, ...] = ()) -> Suggestions:
         """Ranked, cited scrutiny questions for these documents (a report, or a meeting's papers)."""
@@ -288,23 +304,25 @@ class Assistant:
     # --- ask -------------------------------------------------------------------------
 
     def ask(self, question: str, filters: Filters = Filters(), top_k: int | None = None,
-            history: Sequence[str] = ()) -> Answer:
+            history: Sequence[str] = (), written: bool = True) -> Answer:
         """The complete answer (see `answers` for the snapshots while it is written)."""
         answer = None
-        for answer in self.answers(question, filters, top_k, history):
+        for answer in self.answers(question, filters, top_k, history, written):
             pass
         return answer
 
     def answers(self, question: str, filters: Filters = Filters(), top_k: int | None = None,
-                history: Sequence[str] = ()) -> Iterator[Answer]:
+                history: Sequence[str] = (), written: bool = True) -> Iterator[Answer]:
         """The answer to a question, as snapshots: with a language model, the sources as
         soon as retrieval is done, then the checked sentences as they are written; the
-        last snapshot is complete. `history`: earlier questions, as searched for."""
+        last snapshot is complete. `history`: earlier questions, as searched for;
+        `written=False`: quotes only, even with a language model configured."""
+        llm = self.llm if written else None
         question = tidy_question(question)
         top_k = top_k or self.settings.top_k
         clock = _Stopwatch()
         retriever = self.retriever
-        searched_for = condense(question, list(history), self.llm, self.settings.llm_timeout)
+        searched_for = condense(question, list(history), llm, self.settings.llm_timeout)
         clock.lap("condense")
         found = retriever.retrieve(searched_for, filters, top_k)
         clock.lap("retrieve")
@@ -312,10 +330,10 @@ class Assistant:
                          self.settings.abstain_below, compare=found.compared)
         clock.lap("answer")
         asked = {"question": question, "searched_for": searched_for if searched_for != question else None}
-        if self.llm is not None and not answer.abstained:
-            written = write_answer(searched_for, found.hits[:top_k], self.llm, self.settings.llm_timeout,
-                                   describe(self.settings), fallback=answer)
-            for answer in written:
+        if llm is not None and not answer.abstained:
+            drafts = write_answer(searched_for, found.hits[:top_k], llm, self.settings.llm_timeout,
+                                  describe(self.settings), fallback=answer)
+            for answer in drafts:
                 if not answer.complete:
                     yield replace(_noting(answer, found.note), **asked)
             clock.lap("write")

@@ -28,7 +28,7 @@ class Page:
     question: gr.Textbox
     ask_button: gr.Button
     clear_button: gr.Button
-    examples: gr.Dataset
+    examples: gr.HTML
     council: gr.Dropdown
     report: gr.Dropdown
     kind: gr.Dropdown
@@ -90,8 +90,7 @@ def _ask_tab(examples: list[str]) -> dict:
             with gr.Row():
                 ask_button = gr.Button("Ask", variant="primary", elem_id="ask")
                 clear_button = gr.Button("New conversation", elem_id="clear")
-            examples = gr.Dataset(label="Example questions from these papers", components=[question],
-                                  samples=[[q] for q in examples], elem_id="examples")
+            examples = gr.HTML(render.examples_html(examples), elem_id="examples", js_on_load=render.EXAMPLES_JS)
             with gr.Accordion("Filters (apply to every question until changed)", open=False):
                 council = gr.Dropdown(label="Council", elem_id="council")
                 report = gr.Dropdown(label="Report", elem_id="report")
@@ -189,7 +188,7 @@ def _wire(app: gr.Blocks, page: Page, handlers: Handlers) -> None:
     page.filters_on.click(handlers.drop_filter, None, filters)
     page.ask_button.click(handlers.ask, ask_inputs, ask_outputs)
     page.question.submit(handlers.ask, ask_inputs, ask_outputs)
-    page.examples.click(lambda sample: sample[0], page.examples, page.question).then(handlers.ask, ask_inputs, ask_outputs)
+    page.examples.click(handlers.example, None, page.question).then(handlers.ask, ask_inputs, ask_outputs)
     page.copy_button.click(None, page.plain, None, js="(text) => navigator.clipboard.writeText(text)")
     page.clear_button.click(handlers.clear, None, ask_outputs)
     for cards, view, original in [(page.sources, page.page_view, page.original),

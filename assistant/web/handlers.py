@@ -102,6 +102,11 @@ class Handlers:
         return render.filter_chips(self.active_filters(*values))
 
     @staticmethod
+    def example(event: gr.EventData) -> str:
+        """The example question clicked, into the question box (then asked)."""
+        return str((getattr(event, "_data", None) or {}).get("question", ""))
+
+    @staticmethod
     def drop_filter(event: gr.EventData):
         """A chip was clicked: that filter back to 'any', the others as they are."""
         name = (getattr(event, "_data", None) or {}).get("filter")
@@ -189,7 +194,7 @@ class Handlers:
             gr.Dropdown(choices=[("All reports", ALL), *render.report_choices(entries)]),
             gr.Dropdown(choices=sorted({e.document.source for e in entries}), value=None),
             render.library_html(entries),
-            gr.Dataset(samples=[[q] for q in self.examples(groups)]),
+            render.examples_html(self.examples(groups)),
             gr.Dropdown(choices=render.preparation_choices([e.document for e in entries]), value=None),
             gr.Dropdown(choices=render.report_choices(entries)),
             render.loaded(entries),

@@ -44,6 +44,9 @@ textarea:focus-visible, input:focus-visible, button:focus-visible, select:focus-
   #ask-main > * { order: 4; } #ask-main > #active-filters { order: 1; } #ask-main > #chat { order: 2; }
   #ask-side { order: 3; }
 }
+.examples { display: flex; flex-direction: column; align-items: flex-start; gap: .35rem; }
+.examples p { margin: 0; font-size: .9rem; }
+.examples .example { text-align: left; border: 1px solid #6b7280; border-radius: 6px; padding: .3rem .6rem; background: #fff; color: #111827; }
 .filters-on { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
 .filters-on .chip { border: 1px solid #1d4ed8; border-radius: 999px; padding: .15rem .75rem; background: #eff6ff; color: #1e3a8a; }
 .page-view img { max-width: 100%; height: auto; border: 1px solid #6b7280; }
@@ -56,6 +59,11 @@ FILTER_LABELS = {"council": "Council", "report": "Report", "kind": "Kind", "date
 CHIPS_JS = """element.addEventListener('click', (event) => {
   const chip = event.target.closest('button.chip');
   if (chip) trigger('click', {filter: chip.dataset.filter});
+});"""
+# A click on an example question reaches the server as the examples' click event.
+EXAMPLES_JS = """element.addEventListener('click', (event) => {
+  const example = event.target.closest('button.example');
+  if (example) trigger('click', {question: example.innerText});
 });"""
 # Clicks on a card's 'View page' button reach the server as the sources' click event.
 VIEW_BUTTONS_JS = """element.addEventListener('click', (event) => {
@@ -90,6 +98,14 @@ def reply(answer: Answer, filtered_to: str = "") -> str:
     if answer.abstained and filtered_to and not any(n.startswith("Filtered to") for n in said):
         said.append(f"Filtered to {filtered_to}: papers outside the filters were not searched.")
     return "\n\n".join([text, *(f"_{html.escape(note)}_" for note in said)])
+
+
+def examples_html(questions: list[str]) -> str:
+    """Whole example questions, each a button that asks it."""
+    if not questions:
+        return ""
+    buttons = "".join(f'<button type="button" class="example">{html.escape(q)}</button>' for q in questions)
+    return f'<div class="examples" role="group" aria-label="Example questions"><p>Example questions these papers answer:</p>{buttons}</div>'
 
 
 def filter_chips(active: list[tuple[str, str]]) -> str:

@@ -28,12 +28,19 @@ def test_question_gets_answer_and_citation_card(page):
     assert "28.4%" in page.input_value("#plain textarea")  # copyable with references
 
 
-def test_example_questions_come_from_the_index(page):
+def test_example_questions_are_whole_and_each_is_answered(page):
     examples = page.locator("#examples button").all_inner_texts()
-    assert examples, "no example questions shown"
-    assert any("Barnsley" in e or "North Somerset" in e for e in examples)
-    page.locator("#examples button").first.click()
-    page.wait_for_selector("#sources article.card")
+    assert len(examples) >= 3, examples
+    assert any("Barnsley" in e for e in examples) and any("North Somerset" in e for e in examples)
+    for example in examples:
+        assert example[0].isupper() and example.endswith("?") and "…" not in example and "..." not in example
+    for n, example in enumerate(examples):
+        before = page.locator("#chat [data-testid='bot']").count()
+        page.locator("#examples button").nth(n).click()
+        page.wait_for_function(
+            "n => document.querySelectorAll(\"#chat [data-testid='bot']\").length > n", arg=before)
+        assert "do not say" not in last_answer(page), example
+        assert page.locator("#sources article.card").count() >= 1 and "Closest passages" not in page.inner_text("#sources")
     shot(page, "2-example")
 
 
