@@ -8,9 +8,11 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 from pathlib import Path
 
 from assistant.answer.render import notes, where
+from assistant.briefing import acronyms_used
 from assistant.pipeline import FileResult, LibraryEntry
 from assistant.suggest import Suggestions
 from assistant.suggest.questions import by_theme
@@ -236,16 +238,26 @@ def report_choices(entries: list[LibraryEntry]) -> list[tuple[str, str]]:
 
 
 def preparation_choices(documents: list[SourceDocument]) -> list[tuple[str, str]]:
-    """Every report, then every meeting (all its papers together)."""
-    reports = [(f"Report: {d.title or d.source} ({d.meeting_date or 'date unknown'})", f"doc:{d.doc_id}")
-               for d in documents if d.kind == "report"]
-    meetings: dict[tuple, list[str]] = {}
+    """Every meeting (all its papers together), newest first, then every report, each named
+    with its council. A council's papers of one date are one meeting, whatever spelling of
+    the committee's name each paper uses."""
+    meetings: dict[tuple[str, str], list[SourceDocument]] = {}
     for d in documents:
         if d.council and d.meeting_date:
-            meetings.setdefault((d.council, d.committee or "", d.meeting_date), []).append(d.doc_id)
-    whole = [(f"Meeting: {c} {m} {day} ({len(ids)} papers)", "meeting:" + ",".join(ids))
-             for (c, m, day), ids in sorted(meetings.items(), key=lambda kv: kv[0][2], reverse=True)]
-    return reports + whole
+            meetings.setdefault((d.council, d.meeting_date), []).append(d)
+    whole = []
+    for (council, day), papers in sorted(meetings.items(), key=lambda kv: (kv[0][1], kv[0][0]), reverse=True):
+        committee = _most_common([p.committee for p in papers if p.committee])
+        name = ", ".join(x for x in [council, committee, day] if x)
+        count = f"{len(papers)} paper{'s' if len(papers) != 1 else ''}"
+        whole.append((f"Meeting: {name} ({count})", "meeting:" + ",".join(p.doc_id for p in papers)))
+    reports = [(f"Report: {d.title or d.source}, {d.council or 'council not read'} ({d.meeting_date or 'date unknown'})",
+                f"doc:{d.doc_id}") for d in documents if d.kind == "report"]
+    return whole + reports
+
+
+def _most_common(names: list[str]) -> str | None:
+    return max(set(names), key=lambda n: (names.count(n), n)) if names else None
 
 
 def doc_ids_for(choice: str) -> list[str]:
@@ -265,13 +277,27 @@ def suggestions_html(suggestions: Suggestions) -> str:
         parts.append(f"<h3>{html.escape(title)}</h3>")
         for q in in_theme:
             cards = "".join(card(c) for c in q.citations)
-            parts.append(f"<div class='suggestion'><p><strong>{html.escape(q.question)}</strong></p>"
-                         f"<p class='why'>Why: {html.escape(q.why)}</p>{cards}</div>")
+            parts.append(f"<div class='suggestion'><p><strong>{explained(q.question)}</strong></p>"
+                         f"<p class='why'>Why: {explained(q.why)}</p>{cards}</div>")
+    terms = acronyms_used([q.question + " " + q.why for q in suggestions.questions])
+    if terms:
+        items = "".join(f"<li><strong>{html.escape(a)}</strong>: {html.escape(m)}</li>" for a, m in terms)
+        parts.append(f"<h3>Terms used</h3><ul class='glossary'>{items}</ul>")
     if suggestions.officer_questions:
         items = "".join(f"<li>{html.escape(q.question)}</li>" for q in suggestions.officer_questions)
         parts.append("<h3>Lines of enquiry suggested by the report's authors</h3>"
                      f"<p>Written by officers in the report itself, not by the assistant.</p><ul id='officer-questions'>{items}</ul>")
     return "".join(parts) or "<p>The papers raise nothing the assistant could turn into a specific question.</p>"
+
+
+def explained(text: str) -> str:
+    """The text, escaped, with each acronym the glossary knows marked up with its meaning
+    (shown on hover; the 'Terms used' list says them all for keyboards and phones)."""
+    escaped = html.escape(text)
+    for acronym, meaning in acronyms_used([text]):
+        escaped = re.sub(rf"\b{re.escape(acronym)}(s?)\b",
+                         lambda m, a=acronym, t=meaning: f'<abbr title="{html.escape(t)}">{a}{m.group(1)}</abbr>', escaped)
+    return escaped
 
 
 def ingest_markdown(results: list[FileResult]) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 import docx
 from files import corpus_file
 
+from assistant.web import render
 from assistant.web.handlers import SORRY, Handlers
 
 RE_REFERRALS = "What was the re-referral rate in Barnsley at the end of October 2023?"
@@ -116,3 +117,19 @@ def test_an_officer_corrects_a_papers_details_in_the_library(make_assistant, tmp
                          ("Meeting date", "2025-01-30")]:
         assert f'<td data-label="{label}">{value}</td>' in refreshed[3]
     assert handlers.correct("", "t", "", "", "", "", None)[0] == "Choose a paper to correct."
+
+
+def test_one_entry_per_meeting_and_every_report_with_its_council(corpus_assistant):
+    choices = [label for label, _ in render.preparation_choices(corpus_assistant.documents())]
+    north_somerset = [c for c in choices if c.startswith("Meeting: North Somerset Council") and "2024-02-22" in c]
+    assert len(north_somerset) == 1, choices  # its papers spell the panel's name three ways
+    assert north_somerset[0].endswith("(5 papers)")  # the pack's minutes are of an earlier meeting
+    reports = [c for c in choices if c.startswith("Report: ")]
+    assert reports and all("Council" in c or "council not read" in c for c in reports)
+    assert "Report: Q3 Performance Monitoring, North Somerset Council (2024-02-22)" in choices
+
+
+def test_jargon_is_explained_where_it_appears():
+    shown = render.explained("Is the CPP <b>meeting</b> tracking ICPCs?")
+    assert '<abbr title="child protection plan">CPP</abbr>' in shown
+    assert "ICPCs</abbr>" in shown and "&lt;b&gt;" in shown

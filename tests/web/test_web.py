@@ -259,7 +259,7 @@ def test_prepare_for_a_meeting_and_download_the_briefing(page, tmp_path):
 
     page.get_by_role("tab", name="Prepare for a meeting").click()
     page.click("#prepare-for input")
-    page.get_by_role("option", name=re.compile(r"Report: Children's Social Care Performance Report")).click()
+    page.get_by_role("option", name=re.compile(r"Report: Children's Social Care Performance Report .*Barnsley")).click()
     page.click("#suggest")
     page.wait_for_selector("#prepare-detail .suggestion", timeout=60_000)
     detail = page.inner_text("#prepare-detail")
