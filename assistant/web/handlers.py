@@ -54,7 +54,8 @@ class Handlers:
         as soon as they are found, then each checked sentence."""
         history, asked = list(history or []), list(asked or [])
         text = " ".join((text or "").split())
-        if not text:
+        if not text:  # said, not silently ignored
+            gr.Info("Type a question first, or choose one of the example questions.")
             yield history, gr.skip(), gr.skip(), text, asked
             return
         try:

@@ -13,6 +13,7 @@ from files import ROOT
 
 CHROMIUM = Path(os.environ.get("ASSISTANT_TEST_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "test-artifacts" / "web"
+SCREENSHOTS = ROOT / "docs" / "screenshots"  # the README's pictures, remade by every browser test run
 UPLOAD = "input[type=file][data-testid$='upload-button']"  # the library's upload button's file input
 # Offline: nothing but the app may be resolved (Chromium otherwise calls Google at start-up).
 CHROMIUM_ARGS = [
@@ -37,6 +38,12 @@ def browser_missing() -> str | None:
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def readme_shot(page, name: str) -> None:
+    """The screen as a member sees it, for the README (kept current by the tests)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
 def ask(page, question: str, expect_sources: bool = True) -> None:

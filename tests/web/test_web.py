@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browsing import UPLOAD, WATCH_PROGRESS_JS, ask, cards, free_port, last_answer, shot, signed_in
+from browsing import UPLOAD, WATCH_PROGRESS_JS, ask, cards, free_port, last_answer, readme_shot, shot, signed_in
 from files import make_pdf
 
 pytestmark = pytest.mark.browser
@@ -145,6 +145,7 @@ def test_a_pdf_citation_opens_its_page_with_the_quote_highlighted(page, tmp_path
     image.wait_for()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
     shot(page, "6b-page-view")
+    readme_shot(page, "ask-with-page-view")
     assert "page 2 of 2" in page.inner_text("#page-view") and "highlighted" in page.inner_text("#page-view")
     pixels = image.evaluate(HIGHLIGHT_PIXELS_JS)
     assert pixels["boxes"] >= 1
@@ -248,6 +249,7 @@ def test_remove_a_document_from_the_library(page, tmp_path, web_assistant):
     page.click("#remove")
     page.wait_for_selector("#remove-report:has-text('Removed')")
     shot(page, "9-removed")
+    readme_shot(page, "library")
     assert "remove-me.txt" not in page.inner_text("#library")
     assert "uploaded file was deleted" in page.inner_text("#remove-report")
     assert not stored.exists()  # the paper is really gone
@@ -274,6 +276,7 @@ def test_prepare_for_a_meeting_and_download_the_briefing(page, tmp_path):
     link = page.locator("#briefing-files a[download='scrutiny-briefing.docx']")
     link.wait_for(timeout=60_000)
     shot(page, "10-prepare")
+    readme_shot(page, "prepare")
     with page.expect_download() as download:
         link.click()
     path = tmp_path / "briefing.docx"
