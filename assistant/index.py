@@ -38,7 +38,7 @@ from assistant.language.vocabulary import acronym_expansions
 from assistant.manifest import ChromaManifest, FileManifest
 from assistant.types import Passage, SourceDocument
 
-_PASSAGE_FIELDS = ("passage_id", "doc_id", "kind", "section", "heading", "caption", "page", "order")
+_PASSAGE_FIELDS = ("passage_id", "doc_id", "kind", "section", "heading", "caption", "page", "page_label", "order")
 # LlamaIndex's Chroma store overwrites a flat 'doc_id' with its own ref_doc_id ('None'), so
 # Chroma-side filters use this key; nodes read back keep 'doc_id' intact.
 PAPER_KEY = "paper_id"
@@ -362,6 +362,7 @@ def passage_from_node(node) -> Passage:
         heading=meta.get("heading") or None,
         caption=meta.get("caption") or None,
         page=meta["page"] if isinstance(meta.get("page"), int) and meta["page"] >= 0 else None,
+        page_label=meta.get("page_label") or None,
         order=meta.get("order", 0),
     )
 

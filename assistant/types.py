@@ -45,7 +45,8 @@ class Passage:
     section: str | None = None  # "3.11": the paragraph number a councillor can point to
     heading: str | None = None
     caption: str | None = None  # for table rows: the table's title or lead-in
-    page: int | None = None
+    page: int | None = None  # in the file, from 1
+    page_label: str | None = None  # the number printed on that page, when it has one
     order: int = 0  # position in the document, for reading order
 
 
@@ -70,6 +71,7 @@ class Citation:
     score: float
     quote: str | None = None  # the sentence or row the answer used, if it used this passage
     passage_id: str = ""  # to show the passage where it sits in the paper
+    page_label: str | None = None  # the page number printed on the page (what members cite)
 
     @classmethod
     def from_hit(cls, n: int, hit: Hit, quote: str | None = None) -> "Citation":
@@ -86,6 +88,7 @@ class Citation:
             score=round(hit.score, 4),
             quote=quote,
             passage_id=hit.passage.passage_id,
+            page_label=hit.passage.page_label,
         )
 
     def to_json(self) -> dict:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pymupdf
 
 from assistant.errors import AssistantError
+from assistant.ingest.read import printed_page_number
 from assistant.types import Passage, SourceDocument
 
 ZOOM = 1.5  # 72 dpi * 1.5: an A4 page ~890 pixels wide, readable beside the answer
@@ -22,9 +23,6 @@ AROUND = 2  # paragraphs either side of a passage shown in context
 # A line is part of the quote when most of its words are the quote's words.
 LINE_SHARE = 0.6
 _WORD = re.compile(r"[a-z0-9£%]+(?:[.,'][a-z0-9]+)*")
-# Printed page numbers sit alone in the top or bottom margin: '13', 'Page 13', 'Page 13 of 54', '- 13 -'.
-_PRINTED = re.compile(r"^(?:page\s+)?[-–]?\s*(\d{1,4})\s*[-–]?(?:\s+of\s+\d+)?$", re.IGNORECASE)
-MARGIN = 0.1  # share of the page height at the top and bottom where page numbers sit
 
 
 @dataclass(frozen=True)
@@ -133,19 +131,6 @@ def _nearest_run(rects: list) -> list:
         else:
             runs.append([rect])
     return max(runs, key=len, default=[])
-
-
-def printed_page_number(page) -> str | None:
-    """The page number printed in the page's top or bottom margin, if there is one."""
-    height = page.rect.height
-    for block in page.get_text("dict")["blocks"]:
-        for line in block.get("lines", ()):
-            x0, y0, x1, y1 = line["bbox"]
-            if y1 < MARGIN * height or y0 > (1 - MARGIN) * height:
-                found = _PRINTED.match(" ".join("".join(span["text"] for span in line["spans"]).split()))
-                if found:
-                    return found.group(1)
-    return None
 
 
 def in_context(document: SourceDocument, passages: list[Passage], passage_id: str,

@@ -7,8 +7,12 @@ import pymupdf
 import pytest
 from files import make_pdf
 
+from assistant.answer.render import where
 from assistant.errors import AssistantError
-from assistant.view import ZOOM, printed_page_number, quote_rects, render_page
+from assistant.ingest import read_file
+from assistant.ingest.read import printed_page_number
+from assistant.types import Citation, Hit
+from assistant.view import ZOOM, quote_rects, render_page
 
 LINES = [
     "Wessex Council Children's Scrutiny Committee",
@@ -66,3 +70,12 @@ def test_a_text_paper_is_shown_in_context(corpus_assistant):
     assert [p.order for p in view.passages] == sorted(p.order for p in view.passages)
     with pytest.raises(AssistantError, match="not in the library"):
         corpus_assistant.view("no-such-passage")
+
+
+def test_passages_and_citations_carry_the_page_number_printed_on_their_page(pdf, embedder):
+    read = read_file(pdf, embedder.count_tokens, 200)
+    on_page_2 = [p for p in read.passages if p.page == 2]
+    assert on_page_2 and all(p.page_label == "7" for p in on_page_2)  # printed '7', the file's page 2
+    assert all(p.page_label is None for p in read.passages if p.page == 1)  # the cover has no number
+    citation = Citation.from_hit(1, Hit(on_page_2[0], read.papers[0].document, 1.0))
+    assert where(citation) in ("page 7", f"section {citation.section}")

@@ -10,7 +10,8 @@ def where(citation: Citation) -> str:
     """'section 3.11' when the paper numbers its paragraphs, else 'page 4', else ''."""
     if citation.section:
         return f"section {citation.section}"
-    return f"page {citation.page}" if citation.page else ""
+    # the number printed on the page, which members cite, else the file's own
+    return f"page {citation.page_label or citation.page}" if citation.page else ""
 
 
 def notes(answer: Answer) -> list[str]:

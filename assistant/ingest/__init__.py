@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -39,7 +39,7 @@ class ParsedFile:
 # Bump when a change to reading, passages or what is indexed with them (context line,
 # acronym expansion) means existing indexes must be rebuilt: it is part of every file's
 # hash, so the next `ingest` (and `make run`) re-indexes each file once.
-INDEX_FORMAT = "7"
+INDEX_FORMAT = "8"
 
 
 def file_hash(path: Path) -> str:
@@ -64,6 +64,7 @@ def read_file(
         segments = [structure.to_lines(pages)]
     pack_meta = metadata.extract(segments[0])
     parsed, tables = [], 0
+    printed = {page.number: page.printed for page in pages if page.printed}
     for part, lines in enumerate(segments):
         meta = metadata.extract(lines).inherit(pack_meta)
         doc_id = f"{digest}-{part}"
@@ -81,7 +82,8 @@ def read_file(
         )
         blocks = structure.blocks(lines)
         tables += sum(1 for block in blocks if block.kind == "table")
-        passages = build_passages(doc_id, blocks, count_tokens, max_tokens)
+        passages = [replace(p, page_label=printed.get(p.page)) if p.page in printed else p
+                    for p in build_passages(doc_id, blocks, count_tokens, max_tokens)]
         if passages:
             parsed.append(ParsedDocument(document, passages))
     paginated = [page for page in pages if page.number is not None]

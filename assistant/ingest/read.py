@@ -39,6 +39,7 @@ class Page:
     number: int | None  # 1-based for paginated formats; None for text, DOCX and HTML
     text: str
     text_layer: bool = True  # False: a PDF page with no text to extract (a scan needs OCR)
+    printed: str | None = None  # the page number printed on it, which members cite ('13' on the file's page 15)
 
 
 def read_pages(path: Path, max_bytes: int | None = None) -> list[Page]:
@@ -108,6 +109,26 @@ def markdown_tables_to_tabs(text: str) -> str:
 
 # --- PDF -------------------------------------------------------------------------------
 
+# Printed page numbers sit alone in the top or bottom margin: '13', 'Page 13', 'Page 13 of 54', '- 13 -'
+# (at most three digits: a lone '2024' in a margin is a year).
+_PRINTED = re.compile(r"^(?:page\s+)?[-–]?\s*(\d{1,3})\s*[-–]?(?:\s+of\s+\d+)?$", re.IGNORECASE)
+MARGIN = 0.1  # share of the page height at the top and bottom where page numbers sit
+
+
+def printed_page_number(page) -> str | None:
+    """The page number printed in the page's top or bottom margin, if there is one."""
+    height = page.rect.height
+    for block in page.get_text("dict")["blocks"]:
+        for line in block.get("lines", ()):
+            x0, y0, x1, y1 = line["bbox"]
+            if y1 < MARGIN * height or y0 > (1 - MARGIN) * height:
+                found = _PRINTED.match(" ".join("".join(span["text"] for span in line["spans"]).split()))
+                if found:
+                    return found.group(1)
+    return None
+
+
+
 def _read_pdf(path: Path) -> list[Page]:
     try:
         doc = pymupdf.open(path)
@@ -121,7 +142,8 @@ def _read_pdf(path: Path) -> list[Page]:
         except Exception as exc:
             raise UnreadableFile(path.name, f"the PDF could not be parsed ({exc})") from None
         blank = {i + 1 for i, page in enumerate(doc) if not page.get_text().strip()}
-    pages = [replace(page, text_layer=page.number not in blank) for page in pages]
+        printed = {i + 1: printed_page_number(page) for i, page in enumerate(doc)}
+    pages = [replace(page, text_layer=page.number not in blank, printed=printed.get(page.number)) for page in pages]
     if not any(page.text.strip() for page in pages):
         raise UnreadableFile(
             path.name, "the PDF has no text layer (a scan?); run it through OCR first"

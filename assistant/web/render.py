@@ -144,7 +144,7 @@ def view_button(c: Citation) -> str:
     """'View page 12' for a PDF, 'Show in context' for other papers."""
     if not c.passage_id:
         return ""
-    label = f"View page {c.page}" if c.page and c.source.lower().endswith(".pdf") else "Show in context"
+    label = f"View page {c.page_label or c.page}" if c.page and c.source.lower().endswith(".pdf") else "Show in context"
     return (f'<button type="button" class="view-page" data-passage="{html.escape(c.passage_id)}" '
             f'data-quote="{html.escape(c.quote or "")}" aria-label="{label} of source {c.n}">{label}</button>')
 

@@ -8,7 +8,7 @@ from assistant.language.figures import ungrounded
 from assistant.types import Filters
 
 ASK_KEYS = {"question", "answer", "abstained", "citations", "backend", "grounding", "notice", "searched_for", "timings_ms"}
-CITATION_KEYS = {"n", "doc_id", "source", "title", "council", "meeting_date", "section", "page", "text", "score", "passage_id"}
+CITATION_KEYS = {"n", "doc_id", "source", "title", "council", "meeting_date", "section", "page", "text", "score", "passage_id", "page_label"}
 
 
 def test_re_referral_rate_cites_section_3_11(corpus_assistant):
