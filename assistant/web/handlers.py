@@ -75,12 +75,12 @@ class Handlers:
 
     def view(self, event: gr.EventData, request: gr.Request):
         """(the passage where it sits, the original file to download) for a card's 'View page'."""
-        data = getattr(event, "_data", None) or {}
         groups = self.viewer(request)
         try:
-            view = self.assistant.view(str(data.get("passage", "")), data.get("quote") or None, groups)
+            view = self.assistant.view(sent(event, "passage"), sent(event, "quote") or None, groups)
         except AssistantError as exc:
-            return f"<p>{html.escape(str(exc)).capitalize()}.</p>", gr.DownloadButton(visible=False)
+            said = html.escape(str(exc))
+            return f"<p>{said[:1].upper()}{said[1:]}.</p>", gr.DownloadButton(visible=False)
         except Exception:  # noqa: BLE001
             log.exception("view failed")
             return f"<p>{SORRY}</p>", gr.DownloadButton(visible=False)
@@ -105,12 +105,12 @@ class Handlers:
     @staticmethod
     def example(event: gr.EventData) -> str:
         """The example question clicked, into the question box (then asked)."""
-        return str((getattr(event, "_data", None) or {}).get("question", ""))
+        return sent(event, "question")
 
     @staticmethod
     def drop_filter(event: gr.EventData):
         """A chip was clicked: that filter back to 'any', the others as they are."""
-        name = (getattr(event, "_data", None) or {}).get("filter")
+        name = sent(event, "filter")
         return tuple(ALL if f == name else gr.skip() for f in FILTERS)
 
     @staticmethod
@@ -233,6 +233,12 @@ class Handlers:
         chosen = [q for q in suggestions.questions if q.question in kept]
         folder = served_folder("briefing-")
         return [str(write_briefing(suggestions, chosen, folder / f"scrutiny-briefing.{ext}")) for ext in ("docx", "md")]
+
+
+def sent(event: gr.EventData, key: str) -> str:
+    """What the page's script sent with an event (render.py's `trigger(..., {key: ...})`):
+    text from the browser, used only to look things up, never trusted as a path or markup."""
+    return str((getattr(event, "_data", None) or {}).get(key) or "")
 
 
 def served_folder(prefix: str) -> Path:
