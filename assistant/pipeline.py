@@ -177,7 +177,7 @@ class Assistant:
         the library's own, so it goes too (a file ingested from elsewhere is left alone)."""
         with self.index.writing():
             removed = self.index.remove_file(source)
-            (self.settings.upload_dir / Path(source).name).unlink(missing_ok=True)
+            self.uploaded_copy(source).unlink(missing_ok=True)
         self.reload()
         return removed
 
@@ -233,8 +233,12 @@ class Assistant:
         """The file a paper was read from, if it is still there (an upload, or where
         `assistant ingest` read it)."""
         entry = self.snapshot.files.get(source)
-        candidates = [entry.path if entry else None, self.settings.upload_dir / source]
+        candidates = [entry.path if entry else None, self.uploaded_copy(source)]
         return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
+
+    def uploaded_copy(self, source: str) -> Path:
+        """Where a file uploaded through the web page is kept (it may not be there)."""
+        return self.settings.upload_dir / Path(source).name
 
     def view(self, passage_id: str, quote: str | None = None, groups: tuple[str, ...] = ()) -> PageView | InContext:
         """A cited passage where it sits: its PDF page with `quote` (else the passage)
@@ -244,14 +248,13 @@ class Assistant:
         document = snapshot.documents.get(passage.doc_id) if passage else None
         if document is None or not visible(document, groups):
             raise AssistantError("that passage is not in the library any more")
-        path = self.original(document.source)
-        around = snapshot.passages_of([document.doc_id])
+        note = None
         if document.source.lower().endswith(".pdf") and passage.page:
+            path = self.original(document.source)
             if path:
                 return render_page(path, passage.page, quote or passage.text)
             note = f"The PDF is no longer where it was read from, so its page {passage.page} cannot be shown."
-            return in_context(document, around, passage_id, note)
-        return in_context(document, around, passage_id)
+        return in_context(document, snapshot.passages_of([document.doc_id]), passage_id, note)
 
     def example_questions(self, limit: int = 4, groups: tuple[str, ...] = ()) -> list[str]:
         """Questions for a first visit that these papers answer: each candidate is asked,
@@ -262,7 +265,9 @@ class Assistant:
         if key not in self._examples:
             documents = snapshot.visible(groups)
             candidates = candidate_questions(documents, snapshot.passages_of(d.doc_id for d in documents))
-            self._examples = {key: list(islice(self._answered(candidates, groups), limit))}
+            # every viewer's examples for the committed state; none for an earlier one
+            self._examples = {k: v for k, v in self._examples.items() if k[0] == snapshot.version}
+            self._examples[key] = list(islice(self._answered(candidates, groups), limit))
         return self._examples[key]
 
     def _answered(self, candidates: list[tuple[str, str]], groups: tuple[str, ...]) -> Iterator[str]:

@@ -128,7 +128,6 @@ def printed_page_number(page) -> str | None:
     return None
 
 
-
 def _read_pdf(path: Path) -> list[Page]:
     try:
         doc = pymupdf.open(path)

@@ -152,7 +152,7 @@ class Handlers:
         groups = self.viewer(request)
         if not source:
             return ("Choose a file to remove.", *self.refresh(groups))
-        uploaded = (self.assistant.settings.upload_dir / Path(source).name).is_file()
+        uploaded = self.assistant.uploaded_copy(source).is_file()
         with self._writing:
             try:
                 removed = self.assistant.remove(source)

@@ -57,21 +57,22 @@ textarea:focus-visible, input:focus-visible, button:focus-visible, select:focus-
 """
 FILTER_LABELS = {"council": "Council", "report": "Report", "kind": "Kind", "date_from": "Meetings from",
                  "date_to": "Meetings to"}
-# A click on a filter's chip reaches the server as the chips' click event, naming the filter.
-CHIPS_JS = """element.addEventListener('click', (event) => {
-  const chip = event.target.closest('button.chip');
-  if (chip) trigger('click', {filter: chip.dataset.filter});
-});"""
-# A click on an example question reaches the server as the examples' click event.
-EXAMPLES_JS = """element.addEventListener('click', (event) => {
-  const example = event.target.closest('button.example');
-  if (example) trigger('click', {question: example.innerText});
-});"""
-# Clicks on a card's 'View page' button reach the server as the sources' click event.
-VIEW_BUTTONS_JS = """element.addEventListener('click', (event) => {
-  const button = event.target.closest('button.view-page');
-  if (button) trigger('click', {passage: button.dataset.passage, quote: button.dataset.quote});
-});"""
+
+
+def sends_clicks(selector: str, **sent: str) -> str:
+    """A gr.HTML's js_on_load: a click on one of its buttons matching `selector` reaches the
+    server as the component's click event, carrying `sent` (name -> the button's property)."""
+    fields = ", ".join(f"{name}: button.{prop}" for name, prop in sent.items())
+    return f"""element.addEventListener('click', (event) => {{
+  const button = event.target.closest('{selector}');
+  if (button) trigger('click', {{{fields}}});
+}});"""
+
+
+CHIPS_JS = sends_clicks("button.chip", filter="dataset.filter")
+EXAMPLES_JS = sends_clicks("button.example", question="innerText")
+VIEW_BUTTONS_JS = sends_clicks("button.view-page", passage="dataset.passage", quote="dataset.quote")
+
 LIBRARY_HEADERS = ["Title", "Council", "Committee", "Meeting date", "Kind", "Passages", "Added", "File", "Access"]
 
 
