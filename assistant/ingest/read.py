@@ -117,14 +117,21 @@ MARGIN = 0.1  # share of the page height at the top and bottom where page number
 
 def printed_page_number(page) -> str | None:
     """The page number printed in the page's top or bottom margin, if there is one."""
-    height = page.rect.height
-    for block in page.get_text("dict")["blocks"]:
-        for line in block.get("lines", ()):
-            x0, y0, x1, y1 = line["bbox"]
-            if y1 < MARGIN * height or y0 > (1 - MARGIN) * height:
-                found = _PRINTED.match(" ".join("".join(span["text"] for span in line["spans"]).split()))
-                if found:
-                    return found.group(1)
+    return _printed_among(_text_lines(page), page.rect.height)
+
+
+def _text_lines(page) -> list[tuple[tuple[float, float, float, float], str]]:
+    """Each line of text on a PDF page: its box and its text."""
+    return [(line["bbox"], "".join(span["text"] for span in line["spans"]))
+            for block in page.get_text("dict")["blocks"] for line in block.get("lines", ())]
+
+
+def _printed_among(lines: list[tuple[tuple[float, float, float, float], str]], height: float) -> str | None:
+    for (_, y0, _, y1), text in lines:
+        if y1 < MARGIN * height or y0 > (1 - MARGIN) * height:
+            found = _PRINTED.match(" ".join(text.split()))
+            if found:
+                return found.group(1)
     return None
 
 
@@ -140,8 +147,10 @@ def _read_pdf(path: Path) -> list[Page]:
             pages = _pdf_pages_as_markdown(doc)
         except Exception as exc:
             raise UnreadableFile(path.name, f"the PDF could not be parsed ({exc})") from None
-        blank = {i + 1 for i, page in enumerate(doc) if not page.get_text().strip()}
-        printed = {i + 1: printed_page_number(page) for i, page in enumerate(doc)}
+        # one reading of each page's text lines answers both: is there text, and a printed number?
+        lines = {i + 1: (_text_lines(page), page.rect.height) for i, page in enumerate(doc)}
+        blank = {n for n, (text, _) in lines.items() if not any(line.strip() for _, line in text)}
+        printed = {n: _printed_among(text, height) for n, (text, height) in lines.items()}
     pages = [replace(page, text_layer=page.number not in blank, printed=printed.get(page.number)) for page in pages]
     if not any(page.text.strip() for page in pages):
         raise UnreadableFile(
