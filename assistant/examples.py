@@ -49,7 +49,7 @@ _GENERIC_HEADINGS = re.compile(
 )
 
 
-MAX_PER_DOCUMENT = 3
+CANDIDATES_PER_DOCUMENT = 6  # questions tried from one paper: some are not answered from it
 
 
 def _questions_for(document: SourceDocument, passages: list[Passage]) -> list[str]:
@@ -68,7 +68,7 @@ def _questions_for(document: SourceDocument, passages: list[Passage]) -> list[st
         if (passage.kind == "paragraph" and 2 <= len(heading.split()) <= 8 and not _GENERIC_HEADINGS.match(heading)
                 and not _A_SENTENCE.search(heading)):
             questions.append(f"What do the papers say about {in_a_sentence(heading)}{place}?")
-    return questions[:MAX_PER_DOCUMENT * 2]
+    return questions[:CANDIDATES_PER_DOCUMENT]
 
 
 # digits (a date or a code), an e-mail or web address, a person and their post ('Jo Bloggs,

@@ -38,7 +38,7 @@ from assistant.retrieve import Retriever, Snapshot
 from assistant.suggest import Suggestions, suggest_questions
 from assistant.suggest.rephrase import rephrase
 from assistant.types import Answer, Filters, SourceDocument
-from assistant.view import InContext, PageView, in_context, render_page
+from assistant.view import InContext, PageView, in_context, render_page, shows_pages
 
 MAX_EXAMPLE_CANDIDATES = 24  # asked at most, for four examples (about 0.1 s each)
 _CONFIGURED = object()  # `llm` not given: use the one the settings describe (or none)
@@ -249,7 +249,7 @@ class Assistant:
         if document is None or not visible(document, groups):
             raise AssistantError("that passage is not in the library any more")
         note = None
-        if document.source.lower().endswith(".pdf") and passage.page:
+        if shows_pages(document.source) and passage.page:
             path = self.original(document.source)
             if path:
                 return render_page(path, passage.page, quote or passage.text)

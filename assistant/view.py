@@ -61,6 +61,11 @@ class InContext:
         return self.document.source
 
 
+def shows_pages(source: str) -> bool:
+    """A paper shown as its page (a PDF), rather than as paragraphs in context."""
+    return source.lower().endswith(".pdf")
+
+
 def render_page(path: Path, page_number: int, quote: str) -> PageView:
     """Page `page_number` (1-based) of the PDF at `path`, the lines of `quote` highlighted."""
     try:

@@ -17,7 +17,7 @@ from assistant.pipeline import FileResult, LibraryEntry
 from assistant.suggest import Suggestions
 from assistant.suggest.questions import by_theme
 from assistant.types import Answer, Citation, SourceDocument
-from assistant.view import InContext, PageView
+from assistant.view import InContext, PageView, shows_pages
 
 CSS = """
 /* a visible focus ring on every control (WCAG 2.4.7, 2.4.11) */
@@ -145,7 +145,7 @@ def view_button(c: Citation) -> str:
     """'View page 12' for a PDF, 'Show in context' for other papers."""
     if not c.passage_id:
         return ""
-    label = f"View page {c.page_label or c.page}" if c.page and c.source.lower().endswith(".pdf") else "Show in context"
+    label = f"View page {c.page_label or c.page}" if c.page and shows_pages(c.source) else "Show in context"
     return (f'<button type="button" class="view-page" data-passage="{html.escape(c.passage_id)}" '
             f'data-quote="{html.escape(c.quote or "")}" aria-label="{label} of source {c.n}">{label}</button>')
 
