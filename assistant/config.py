@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         "Calibrated on eval/known_facts.jsonl by `assistant eval --calibrate`: the most "
         "abstentions on unanswerable questions with at most 5% of answerable ones refused.",
     )
+    vocabulary_file: Path | None = Field(
+        None,
+        description="A council's own terms and wordings (TOML, in the form of assistant/language/terms.toml), "
+        "added to the built-in ones: used by search, answers and briefings without code changes.",
+    )
     max_file_mb: float = Field(50.0, description="Files larger than this are refused.")
     remit: str = Field(
         "children's services",

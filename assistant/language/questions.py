@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.language.councils import strip_council_names
-from assistant.language.vocabulary import content_terms
+from assistant.language.vocabulary import said_terms
 
 QUANTITY_WORDS = re.compile(
     r"\b(how many|how much|what share|what proportion|by how much|gap|what (?:is|was|were|are) the (?:number|percentage|rate|proportion|"
@@ -42,4 +42,4 @@ def measured_terms(question: str) -> set[str]:
     """What a rate is a rate *of* ('re-referral rate' -> re-referral). A rate of
     something else (a take-up rate for a re-referral question) is not an answer."""
     asked = strip_council_names(question)
-    return {t for m in _MEASURED.finditer(asked) for t in content_terms(m.group(1))}
+    return {t for m in _MEASURED.finditer(asked) for t in said_terms(m.group(1))}
