@@ -15,12 +15,13 @@ from typing import Callable
 
 from assistant.answer.grounding import check_sentence, evidence
 from assistant.language.councils import councils_named
-from assistant.language.figures import has_figure
+from assistant.language.figures import figures, has_figure
 from assistant.language.periods import Span, overlaps, periods_in, reporting_window
 from assistant.language.questions import (
     PERSON,
     REASON_CUES,
     measured_terms,
+    wants_count,
     wants_figure,
     wants_person,
     wants_reason,
@@ -82,7 +83,8 @@ def units(hit: Hit) -> list[Unit]:
 
 
 Similarity = Callable[[str, list[str]], list[float]]  # question, texts -> cosine of each
-DENSE_WEIGHT = 0.35  # of a quote's support, the share that is meaning rather than shared words
+DENSE_WEIGHT = 0.2  # of a quote's support, the share that is meaning rather than shared words
+UNSEEN_WORD = 0.85  # the fit left by each question word no paper uses
 DENSE_CANDIDATES = 24  # quotes (best by words) whose meaning is compared with the question's
 
 
@@ -95,6 +97,9 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarit
     the question's: a member's words are not the report's words.
     """
     ask = _Asked.of(question)
+    # a word of the question that no paper in the library uses ('salary') is something the
+    # papers do not cover, however close the rest of a quote comes
+    unseen = sum(1 for t in set(ask.terms) if not t.startswith("=") and t not in idf and not t[0].isdigit())
     top = max((h.score for h in hits), default=1.0) or 1.0
     # the field's terms a passage names, in its text or its frame (a heading, a caption)
     passage_terms = [terms_named(" ".join(filter(None, [h.passage.text, h.passage.heading, h.passage.caption])))
@@ -106,7 +111,7 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarit
             in_context = set(content_terms(f"{unit.context} {unit.text}"))
             with_context = weighted_coverage(ask.terms, in_context, idf)
             lexical = 0.55 * own + 0.3 * with_context + 0.15 * (hit.score / top)
-            fit = ask.fit(unit, in_context, passage_terms[i], hit)
+            fit = ask.fit(unit, in_context, passage_terms[i], hit) * UNSEEN_WORD ** unseen
             scored.append((lexical, fit, Quote(i, unit.text, lexical * fit)))
     scored.sort(key=lambda s: s[2].support, reverse=True)
     if similarity is None or not scored:
@@ -140,6 +145,7 @@ class _Asked:
     question: str
     terms: list[str]
     figure: bool
+    count: bool
     person: bool
     reason: bool
     measured: set[str]
@@ -148,7 +154,7 @@ class _Asked:
 
     @classmethod
     def of(cls, question: str) -> "_Asked":
-        return cls(question, question_terms(question), wants_figure(question), wants_person(question),
+        return cls(question, question_terms(question), wants_figure(question), wants_count(question), wants_person(question),
                    wants_reason(question), measured_terms(question), terms_required(question), periods_in(question))
 
     def fit(self, unit: Unit, in_context: set[str], passage_terms: set[str], hit: Hit) -> float:
@@ -158,6 +164,8 @@ class _Asked:
             fit *= 0.4  # October 2023's figure is no answer about October 2022
         if self.figure and not has_figure(unit.text, self.question):
             fit *= 0.5  # a figure question answered without a figure is not answered
+        elif self.count and (found := figures(unit.text)) and all(f.percent for f in found):
+            fit *= 0.85  # 'how many' is answered by a number before a rate
         if not set(said_terms(unit.text)) - set(self.terms):
             fit *= 0.5  # it only restates the question ('Findings from the inspection.')
         if self.reason and not REASON_CUES.search(unit.text):

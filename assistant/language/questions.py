@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 
 from assistant.language.councils import strip_council_names
-from assistant.language.vocabulary import said_terms
+from assistant.language.vocabulary import TOKEN, said_terms, vocabulary
 
 QUANTITY_WORDS = re.compile(
     r"\b(how many|how much|what share|what proportion|by how much|gap|what (?:is|was|were|are) the (?:number|percentage|rate|proportion|"
     r"average|total|cost|budget|forecast|target|figure|variance|overspend)|percentage|per cent|"
     r"rate|proportion|number of|target|budget|overspend|forecast|cost|£|average|total|how far|how long|"
-    r"allowance|salary|salaries|pay|fees?|^\s*when)\b",
+    r"allowance|salary|salaries|pay|fees?|^\s*when|"
+    # how members ask about performance: 'How are we doing on dental checks?', 'Are reviews on time?'
+    r"how (?:is|are|was|were)\b.*\bdoing|how well|how quickly|how timely|on time|in time|enough)\b",
     re.I,
 )
+COUNT = re.compile(r"^\s*how many\b", re.I)
 EXPLANATION = re.compile(r"^\s*(why|who|what (?:explains|reasons?|caused|is being done|actions?))\b", re.I)
 REASON_QUESTION = re.compile(r"^\s*(why|what (?:explains|is the reason|are the reasons|caused|is driving|drives))\b", re.I)
 REASON_CUES = re.compile(
@@ -34,12 +37,23 @@ def wants_figure(question: str) -> bool:
     return bool(QUANTITY_WORDS.search(question)) and not EXPLANATION.search(question)
 
 
+def wants_count(question: str) -> bool:
+    """'How many …' asks for a number of children first (a rate answers it only failing that)."""
+    return bool(COUNT.search(question))
+
+
 def wants_person(question: str) -> bool:
     return bool(re.match(r"\s*who\b", question, re.I))
 
 
 def measured_terms(question: str) -> set[str]:
-    """What a rate is a rate *of* ('re-referral rate' -> re-referral). A rate of
-    something else (a take-up rate for a re-referral question) is not an answer."""
+    """What a rate is a rate *of* ('re-referral rate' -> re-referral; 'dental check rate'
+    -> the term dental checks, in any wording). A rate of something else (a take-up rate
+    for a re-referral question) is not an answer."""
     asked = strip_council_names(question)
-    return {t for m in _MEASURED.finditer(asked) for t in said_terms(m.group(1))}
+    measured = set()
+    for m in _MEASURED.finditer(asked):
+        before = asked[max(0, m.start(1) - 40): m.end(1)]
+        ending_here = [t for t in vocabulary().mentions(before) if len(TOKEN.findall(before)) - 1 in t.tokens]
+        measured |= {ending_here[-1].term.token} if ending_here else set(said_terms(m.group(1)))
+    return measured
