@@ -20,7 +20,10 @@ from assistant.language.periods import Span, overlaps, periods_in, reporting_win
 from assistant.language.questions import (
     PERSON,
     REASON_CUES,
+    kinds_asked,
+    kinds_stated,
     measured_terms,
+    subject_of,
     wants_count,
     wants_figure,
     wants_person,
@@ -28,7 +31,14 @@ from assistant.language.questions import (
 )
 from assistant.language.scoring import weighted_coverage
 from assistant.language.sentences import split_sentences
-from assistant.language.vocabulary import content_terms, question_terms, said_terms, terms_named, terms_required
+from assistant.language.vocabulary import (
+    content_terms,
+    question_terms,
+    said_terms,
+    term_wordings,
+    terms_named,
+    terms_required,
+)
 from assistant.types import Answer, Citation, Grounding, Hit
 
 ABSTAIN_TEXT = (
@@ -107,8 +117,8 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarit
     scored: list[tuple[float, float, Quote]] = []
     for i, hit in enumerate(hits):
         for unit in units(hit):
-            own = weighted_coverage(ask.terms, content_terms(unit.own_scope), idf)
-            in_context = set(content_terms(f"{unit.context} {unit.text}"))
+            own = weighted_coverage(ask.terms, ask.as_worded(content_terms(unit.own_scope)), idf)
+            in_context = ask.as_worded(content_terms(f"{unit.context} {unit.text}"))
             with_context = weighted_coverage(ask.terms, in_context, idf)
             lexical = 0.55 * own + 0.3 * with_context + 0.15 * (hit.score / top)
             fit = ask.fit(unit, in_context, passage_terms[i], hit) * UNSEEN_WORD ** unseen
@@ -128,8 +138,13 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarit
 
 def _periods_of(unit: Unit, hit: Hit) -> list[Span]:
     """The periods a unit is about: those it names, else its heading's or paper's title's,
-    else the months before the meeting it was written for."""
-    return periods_in(unit.text) or periods_in(unit.context) or reporting_window(hit.document.meeting_date)
+    else those the rest of its passage names (a paragraph is about one time), else the
+    months before the meeting it was written for. The meeting's own date in a title
+    ('Minutes of ... 29 October 2024') is when the paper was read, not what it reports."""
+    window = reporting_window(hit.document.meeting_date)
+    meeting_month = [(window[0][1], window[0][1])] if window else []
+    framed = [span for span in periods_in(unit.context) if span not in meeting_month]
+    return periods_in(unit.text) or framed or periods_in(hit.passage.text) or window
 
 
 def _meaning(cosine: float) -> float:
@@ -151,11 +166,21 @@ class _Asked:
     measured: set[str]
     required: set[str]
     periods: list[Span]
+    kinds: set[str]
+    wordings: dict[str, frozenset[str]]  # a term's token -> the words the question named it with
 
     @classmethod
     def of(cls, question: str) -> "_Asked":
-        return cls(question, question_terms(question), wants_figure(question), wants_count(question), wants_person(question),
-                   wants_reason(question), measured_terms(question), terms_required(question), periods_in(question))
+        return cls(question, question_terms(subject_of(question)), wants_figure(question), wants_count(question), wants_person(question),
+                   wants_reason(question), measured_terms(question), terms_required(question), periods_in(question),
+                   kinds_asked(question), term_wordings(question))
+
+    def as_worded(self, terms: list[str]) -> set[str]:
+        """The unit's terms, with a term the question names counted where the unit has the
+        question's own words for it, apart (a 'Residential' row of a placements table
+        answers 'residential placement spend')."""
+        found = set(terms)
+        return found | {token for token, words in self.wordings.items() if words <= found}
 
     def fit(self, unit: Unit, in_context: set[str], passage_terms: set[str], hit: Hit) -> float:
         """How well the unit fits what is asked, whatever words it shares (1: nothing amiss)."""
@@ -164,6 +189,8 @@ class _Asked:
             fit *= 0.4  # October 2023's figure is no answer about October 2022
         if self.figure and not has_figure(unit.text, self.question):
             fit *= 0.5  # a figure question answered without a figure is not answered
+        elif self.kinds - kinds_stated(f"{unit.context} {unit.text}"):
+            fit *= 0.6  # a percentage is no answer to 'what is the average salary?'
         elif self.count and (found := figures(unit.text)) and all(f.percent for f in found):
             fit *= 0.85  # 'how many' is answered by a number before a rate
         if not set(said_terms(unit.text)) - set(self.terms):
@@ -172,7 +199,7 @@ class _Asked:
             fit *= 0.8  # 'why' is answered by a cause, not by restating the indicator
         if self.measured - in_context:
             fit *= 0.5
-        if self.required - passage_terms:
+        if self.required - passage_terms - in_context:
             fit *= 0.5  # a quote about in-house fostering does not answer a question about dental checks
         if self.person and not PERSON.search(unit.text):
             fit *= 0.8

@@ -32,9 +32,44 @@ def wants_reason(question: str) -> bool:
     return bool(REASON_QUESTION.search(question))
 
 
+def subject_of(question: str) -> str:
+    """'What explains the low dental check rate …?' -> 'the low dental check rate …?': the
+    words asking for a cause are not words its answer repeats."""
+    return REASON_QUESTION.sub(" ", question)
+
+
 def wants_figure(question: str) -> bool:
     """'How many…', '…rate', '…budget' ask for a figure; 'Why is … off target?' does not."""
     return bool(QUANTITY_WORDS.search(question)) and not EXPLANATION.search(question)
+
+
+# The kind of figure a question asks for, and how a quote shows it has one of that kind.
+_KIND_ASKED = {
+    "share": re.compile(r"\b(percentage|per ?cent|proportion|what share)\b|%", re.I),
+    # money is asked for as an amount ('what did it cost?'), not whenever spending is named
+    # ('by how much has spend risen?' is answered by a percentage)
+    "money": re.compile(r"\b(salary|salaries|wages?|fees?|how much money|how much (?:\w+ ){0,6}(?:cost|pay|paid)|"
+                        r"what (?:did|does|will|would) .{0,60}\bcost)\b", re.I),
+    "time": re.compile(r"\bhow long\b|\b(?:average|mean|typical)? ?(?:time|wait) (?:from|to|taken|between|for)\b|"
+                       r"\blength of\b", re.I),
+}
+_KIND_STATED = {
+    "share": re.compile(r"\d\s?(?:%|per ?cent)|\b(?:percentage|proportion)\b", re.I),
+    "money": re.compile(r"[£$€]|\bpounds\b", re.I),
+    "time": re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|several))\s*"
+                       r"(?:working\s+|calendar\s+)?(?:days?|weeks?|months?|years?)\b", re.I),
+}
+
+
+def kinds_asked(question: str) -> set[str]:
+    """'What percentage…' asks for a share, 'What is the average salary…' for money, 'How
+    long…' for a length of time: a figure of another kind (34 % of a salary, an allowance
+    for 'time to adoption') is a tempting non-answer."""
+    return {kind for kind, asked in _KIND_ASKED.items() if asked.search(question)}
+
+
+def kinds_stated(text: str) -> set[str]:
+    return {kind for kind, stated in _KIND_STATED.items() if stated.search(text)}
 
 
 def wants_count(question: str) -> bool:

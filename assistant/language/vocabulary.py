@@ -183,6 +183,13 @@ def terms_required(question: str) -> set[str]:
     return {m.term.token for m in vocabulary().mentions(question) if m.term.required}
 
 
+def term_wordings(question: str) -> dict[str, frozenset[str]]:
+    """Each of the field's terms the question names, with the stems of its wording there."""
+    tokens = TOKEN.findall(question)
+    return {m.term.token: frozenset(_stems_of([tokens[i] for i in sorted(m.tokens)], skip=frozenset()))
+            for m in vocabulary().mentions(question)}
+
+
 def _stems_of(tokens: list[str], skip: frozenset[int]) -> list[str]:
     words = [w.lower().strip("'’-") for i, w in enumerate(tokens) if i not in skip]
     words = [w for w in words if w and w not in STOPWORDS and len(w) > 1]
