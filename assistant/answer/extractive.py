@@ -112,13 +112,13 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarit
     unseen = sum(1 for t in set(ask.terms) if not t.startswith("=") and t not in idf and not t[0].isdigit())
     top = max((h.score for h in hits), default=1.0) or 1.0
     # the field's terms a passage names, in its text or its frame (a heading, a caption)
-    passage_terms = [terms_named(" ".join(filter(None, [h.passage.text, h.passage.heading, h.passage.caption])))
-                     for h in hits]
+    passage_terms = _terms_in_place(hits)
     scored: list[tuple[float, float, Quote]] = []
     for i, hit in enumerate(hits):
         for unit in units(hit):
-            own = weighted_coverage(ask.terms, ask.as_worded(content_terms(unit.own_scope)), idf)
-            in_context = ask.as_worded(content_terms(f"{unit.context} {unit.text}"))
+            named_apart = ask.named_apart(unit, hit)
+            own = weighted_coverage(ask.terms, set(content_terms(unit.own_scope)) | named_apart, idf)
+            in_context = set(content_terms(f"{unit.context} {unit.text}")) | named_apart
             with_context = weighted_coverage(ask.terms, in_context, idf)
             lexical = 0.55 * own + 0.3 * with_context + 0.15 * (hit.score / top)
             fit = ask.fit(unit, in_context, passage_terms[i], hit) * UNSEEN_WORD ** unseen
@@ -134,6 +134,20 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarit
     ]
     rest = [replace(q, support=q.support * (1 - DENSE_WEIGHT)) for _, _, q in scored[DENSE_CANDIDATES:]]
     return sorted(blended, key=lambda q: q.support, reverse=True) + rest
+
+
+def _terms_in_place(hits: list[Hit]) -> list[set[str]]:
+    """The field's terms each passage names, in its text or frame (a heading, a caption),
+    or, when the passage before it under the same heading was found too, in that one's:
+    'Secondary attendance was 88.7%' continues 'School attendance for children in care...'."""
+    own = [terms_named(" ".join(filter(None, [h.passage.text, h.passage.heading, h.passage.caption]))) for h in hits]
+    where = {(h.passage.doc_id, h.passage.order): i for i, h in enumerate(hits)}
+    found = []
+    for i, hit in enumerate(hits):
+        before = where.get((hit.passage.doc_id, hit.passage.order - 1))
+        continues = before is not None and hits[before].passage.heading == hit.passage.heading
+        found.append(own[i] | own[before] if continues else own[i])
+    return found
 
 
 def _periods_of(unit: Unit, hit: Hit) -> list[Span]:
@@ -175,12 +189,15 @@ class _Asked:
                    wants_reason(question), measured_terms(question), terms_required(question), periods_in(question),
                    kinds_asked(question), term_wordings(question))
 
-    def as_worded(self, terms: list[str]) -> set[str]:
-        """The unit's terms, with a term the question names counted where the unit has the
-        question's own words for it, apart (a 'Residential' row of a placements table
-        answers 'residential placement spend')."""
-        found = set(terms)
-        return found | {token for token, words in self.wordings.items() if words <= found}
+    def named_apart(self, unit: Unit, hit: Hit) -> set[str]:
+        """The terms the question names that the unit states in the question's own words,
+        apart: a 'Residential' row of a placements table answers 'residential placement
+        spend'. Only words the unit says outside other terms count ('care' in 'care
+        leavers' is not children in care), and only a table row borrows its heading's."""
+        words = set(said_terms(unit.text))
+        if hit.passage.kind == "table_row":
+            words |= set(said_terms(unit.context))
+        return {token for token, wording in self.wordings.items() if wording <= words}
 
     def fit(self, unit: Unit, in_context: set[str], passage_terms: set[str], hit: Hit) -> float:
         """How well the unit fits what is asked, whatever words it shares (1: nothing amiss)."""

@@ -49,7 +49,7 @@ _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12
 # Words that place a question in time but that no passage needs to repeat to answer it.
 TIME_WORDS = re.compile(
     r"\b((?:spring|summer|autumn|winter)(?= (?:of )?(?:19|20)\d\d)|(?:a|this|last|next|the previous) (?:year|quarter)(?: earlier| before)?|"
-    r"earlier|ago|so far|to date|at present|right now|now)\b", re.I)
+    r"earlier|ago|so far|to date|at present|at the moment|currently|presently|these days|right now|now)\b", re.I)
 
 
 def _year(text: str) -> int:

@@ -34,6 +34,7 @@ STOPWORDS = frozenset(
 )
 TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*|\d+(?:[.,]\d+)*%?")
 _PARTS = re.compile(r"[a-z0-9]+")
+_AUXILIARIES = frozenset({"is", "are", "was", "were", "be", "been", "being"})
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 
@@ -74,25 +75,32 @@ class Vocabulary:
     def mentions(self, text: str) -> list[Mention]:
         """The terms the text names, longest wording first where two overlap."""
         tokens = TOKEN.findall(text)
-        flat = [(stem, i) for i, token in enumerate(tokens) for stem in self._stems(token)]
+        # 'kids were in care' names children in care as 'kids in care' does
+        flat = [(stem, i) for i, token in enumerate(tokens) if token.lower() not in _AUXILIARIES
+                for stem in self._stems(token)]
         found, at = [], 0
         while at < len(flat):
             index = flat[at][1]
-            term = self._abbreviations.get(_POSSESSIVE.sub("", tokens[index]).removesuffix("s")) or \
+            n, phrase = self._phrase_at(flat, at)
+            abbreviation = self._abbreviations.get(_POSSESSIVE.sub("", tokens[index]).removesuffix("s")) or \
                 self._abbreviations.get(_POSSESSIVE.sub("", tokens[index]))
-            if term and (at == 0 or flat[at - 1][1] != index):
-                found.append(Mention(term, frozenset({index})))
+            if abbreviation and n < 2 and (at == 0 or flat[at - 1][1] != index):  # 'CP plan' is not 'CP'
+                found.append(Mention(abbreviation, frozenset({index})))
                 at = next((j for j in range(at, len(flat)) if flat[j][1] != index), len(flat))
-                continue
-            for n in range(min(self._longest, len(flat) - at), 0, -1):
-                term = self._phrases.get(tuple(s for s, _ in flat[at:at + n]))
-                if term:
-                    found.append(Mention(term, frozenset(i for _, i in flat[at:at + n])))
-                    at += n
-                    break
+            elif phrase:
+                found.append(Mention(phrase, frozenset(i for _, i in flat[at:at + n])))
+                at += n
             else:
                 at += 1
         return found
+
+    def _phrase_at(self, flat: list[tuple[str, int]], at: int) -> tuple[int, Term | None]:
+        """The longest wording of a term starting at `at`, and its length in stems."""
+        for n in range(min(self._longest, len(flat) - at), 0, -1):
+            term = self._phrases.get(tuple(s for s, _ in flat[at:at + n]))
+            if term:
+                return n, term
+        return 0, None
 
     def glossary(self) -> dict[str, str]:
         """Each abbreviation with its official name."""
@@ -156,12 +164,19 @@ def content_terms(text: str, expand: bool = True) -> list[str]:
     return terms
 
 
+# How members ask rather than what they ask about: softeners ('roughly how many', '...
+# altogether?') and the asking itself ('what share of', 'how often', 'how are we doing on').
+# No answer repeats them.
+ASKING_WORDS = re.compile(r"\b(roughly|approximately|approx|altogether|all told|exactly|precisely|actually|really|"
+                          r"what share of|how often|how well|doing|done)\b", re.I)
+
+
 def question_terms(question: str) -> list[str]:
     """The terms a passage must cover to answer (see `said_terms`). Council names are
     left out: retrieval is already scoped to the council named, and every one of its
     passages would otherwise 'match' them. So are words that only place the question in
-    time ('autumn', 'a year earlier'): the answer's period is checked on its own."""
-    return said_terms(TIME_WORDS.sub(" ", strip_council_names(question)))
+    time ('autumn', 'a year earlier') or only say how it asks ('roughly', 'how often'): the answer's period is checked on its own."""
+    return said_terms(ASKING_WORDS.sub(" ", TIME_WORDS.sub(" ", strip_council_names(question))))
 
 
 def said_terms(text: str) -> list[str]:
