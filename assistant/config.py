@@ -44,9 +44,9 @@ class Settings(BaseSettings):
     abstain_below: float = Field(
         0.55,
         description="Support score below which the answerer says the papers do not answer. "
-        "Calibrated by `assistant eval --calibrate` on eval/known_facts.jsonl and "
-        "eval/members_words.jsonl: the lowest that keeps the known-facts gate (abstention "
-        "recall 0.92 with at most 3% of answerable questions refused).",
+        "Chosen with `assistant eval --calibrate` over the known-facts, members' words and "
+        "real-papers sets together: the one value that keeps all three gates (on known facts, "
+        "abstention recall 0.92 with at most 3% of answerable questions refused).",
     )
     vocabulary_file: Path | None = Field(
         None,
