@@ -15,7 +15,7 @@ from pathlib import Path
 from docx import Document
 
 from assistant.answer.render import where
-from assistant.language.vocabulary import GLOSSARY
+from assistant.language.vocabulary import glossary
 from assistant.suggest import SuggestedQuestion, Suggestions
 from assistant.suggest.questions import by_theme
 from assistant.types import Citation
@@ -69,7 +69,7 @@ def summary(chosen: list[SuggestedQuestion], most: int = 4) -> str:
 
 def acronyms_used(texts: list[str]) -> list[tuple[str, str]]:
     joined = " ".join(texts)
-    return sorted((a, m) for a, m in GLOSSARY.items() if re.search(rf"\b{re.escape(a)}s?\b", joined))
+    return sorted((a, m) for a, m in glossary().items() if re.search(rf"\b{re.escape(a)}s?\b", joined))
 
 
 def as_markdown(suggestions: Suggestions, chosen: list[SuggestedQuestion]) -> str:

@@ -143,12 +143,16 @@ def _people_commands(sub) -> None:
 
 def _eval_command(sub, llm: argparse.ArgumentParser) -> None:
     ev = sub.add_parser("eval", help="Run the known-facts evaluation (and its gate).", parents=[llm])
-    ev.add_argument("--dataset", type=Path, default=Path("eval/known_facts.jsonl"))
+    ev.add_argument("--dataset", type=Path, action="append",
+                    help="A question set (default eval/known_facts.jsonl). Give several to score each "
+                    "and their union.")
     ev.add_argument("--out", type=Path, help="Write the full results JSON here.")
     ev.add_argument("--json", action="store_true", help="Print the summary as JSON.")
     ev.add_argument("--no-gate", action="store_true", help="Report only; do not fail on thresholds.")
     ev.add_argument("--no-baseline", action="store_true", help="Skip the plain LlamaIndex baseline row.")
-    ev.add_argument("--thresholds", type=Path, default=Path("eval/thresholds.toml"))
+    ev.add_argument("--thresholds", type=Path, action="append",
+                    help="The gate of each --dataset, in the same order (default eval/thresholds.toml "
+                    "for the default set; several sets without thresholds are only reported).")
     ev.add_argument("--calibrate", action="store_true",
                     help="Also report the abstention threshold these questions support.")
     ev.set_defaults(run=cmd_eval)
@@ -340,23 +344,38 @@ def cmd_remove(args, settings: Settings) -> int:
 
 
 def cmd_eval(args, settings: Settings) -> int:
-    report = evaluation.run(
-        _assistant(settings), args.dataset, baseline=not args.no_baseline
-    )
+    datasets = args.dataset or [Path("eval/known_facts.jsonl")]
+    thresholds = args.thresholds or ([Path("eval/thresholds.toml")] if not args.dataset else [])
+    if args.no_gate:
+        thresholds = []
+    if thresholds and len(thresholds) != len(datasets):
+        print("error: give one --thresholds per --dataset (or none, to report only)", file=sys.stderr)
+        return 2
+    assistant = _assistant(settings)
+    reports = {str(d): evaluation.run(assistant, d, baseline=not args.no_baseline) for d in datasets}
+    failures = [f"{name}: {failure}" if len(reports) > 1 else failure
+                for (name, report), gate in zip(reports.items(), thresholds)
+                for failure in evaluation.gate(report["summary"], gate)]
+    scored = dict(reports)
+    if len(reports) > 1:
+        scored["union"] = evaluation.union(list(reports.values()))
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
-    failures = [] if args.no_gate else evaluation.gate(report["summary"], args.thresholds)
+        written = next(iter(reports.values())) if len(reports) == 1 else scored
+        args.out.write_text(json.dumps(written, ensure_ascii=False, indent=1), "utf-8")
     if args.json:
-        print(json.dumps({**report["summary"], "gate_failures": failures}, ensure_ascii=False))
-    else:
-        print(evaluation.format_summary(report))
+        summaries = {name: report["summary"] for name, report in scored.items()}
+        body = next(iter(summaries.values())) if len(reports) == 1 else summaries
+        print(json.dumps({**body, "gate_failures": failures}, ensure_ascii=False))
+        return 1 if failures else 0
+    for name, report in scored.items():
+        title = "Known-facts evaluation" if len(reports) == 1 else f"Evaluation: {name}"
+        print(evaluation.format_summary(report, title), end="\n\n")
         if args.calibrate:
-            print(f"\nabstention calibration: {json.dumps(evaluation.calibrate(report['items']))}")
-        for failure in failures:
-            print(f"GATE FAILED: {failure}")
+            print(f"abstention calibration: {json.dumps(evaluation.calibrate(report['items']))}\n")
+    for failure in failures:
+        print(f"GATE FAILED: {failure}")
     return 1 if failures else 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -9,6 +9,9 @@ from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 from assistant.config import Settings
 
 
+QUOTE_CACHE = 20_000  # quotes' vectors kept (384 floats each)
+
+
 class Embedder:
     """all-MiniLM-L6-v2 (or a configured local model) through LlamaIndex's HF wrapper."""
 
@@ -39,3 +42,18 @@ class Embedder:
 
     def embed_query(self, text: str) -> list[float]:
         return self.llama.get_query_embedding(text)
+
+    def similarities(self, question: str, texts: list[str]) -> list[float]:
+        """Cosine similarity of the question with each text (vectors are normalised).
+        Quotes recur from question to question, so each text is embedded once."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._quote_vectors]
+        if missing:
+            self._quote_vectors.update(zip(missing, self.embed_texts(missing)))
+            while len(self._quote_vectors) > QUOTE_CACHE:
+                self._quote_vectors.pop(next(iter(self._quote_vectors)))
+        q = self.embed_query(question)
+        return [sum(a * b for a, b in zip(q, self._quote_vectors[t])) for t in texts]
+
+    @cached_property
+    def _quote_vectors(self) -> dict[str, list[float]]:
+        return {}

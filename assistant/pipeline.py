@@ -331,8 +331,8 @@ class Assistant:
         clock.lap("condense")
         found = retriever.retrieve(searched_for, filters, top_k)
         clock.lap("retrieve")
-        answer = compose(searched_for, found.hits, retriever.snapshot.idf, top_k,
-                         self.settings.abstain_below, compare=found.compared)
+        answer = compose(searched_for, found.hits, retriever.snapshot.idf, top_k, self.settings.abstain_below,
+                         compare=found.compared, similarity=self.index.embedder.similarities)
         clock.lap("answer")
         asked = {"question": question, "searched_for": searched_for if searched_for != question else None}
         if llm is not None and not answer.abstained:

@@ -10,22 +10,35 @@ answer well enough, it abstains and shows the closest passages instead.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Callable
 
 from assistant.answer.grounding import check_sentence, evidence
 from assistant.language.councils import councils_named
-from assistant.language.figures import has_figure
+from assistant.language.figures import figures, has_figure
+from assistant.language.periods import Span, overlaps, periods_in, reporting_window
 from assistant.language.questions import (
     PERSON,
     REASON_CUES,
+    kinds_asked,
+    kinds_stated,
     measured_terms,
+    subject_of,
+    wants_count,
     wants_figure,
     wants_person,
     wants_reason,
 )
 from assistant.language.scoring import weighted_coverage
 from assistant.language.sentences import split_sentences
-from assistant.language.vocabulary import content_terms, question_terms
+from assistant.language.vocabulary import (
+    content_terms,
+    question_terms,
+    said_terms,
+    term_wordings,
+    terms_named,
+    terms_required,
+)
 from assistant.types import Answer, Citation, Grounding, Hit
 
 ABSTAIN_TEXT = (
@@ -79,36 +92,137 @@ def units(hit: Hit) -> list[Unit]:
     return found
 
 
-def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float]) -> list[Quote]:
-    """Every quotable unit of every hit, best answer first."""
-    terms = question_terms(question)
-    need_figure = wants_figure(question)
-    need_person = wants_person(question)
-    need_reason = wants_reason(question)
-    measured = measured_terms(question)
+Similarity = Callable[[str, list[str]], list[float]]  # question, texts -> cosine of each
+DENSE_WEIGHT = 0.2  # of a quote's support, the share that is meaning rather than shared words
+UNSEEN_WORD = 0.85  # the fit left by each question word no paper uses
+DENSE_CANDIDATES = 24  # quotes (best by words) whose meaning is compared with the question's
+
+
+def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarity: Similarity | None = None) -> list[Quote]:
+    """Every quotable unit of every hit, best answer first.
+
+    Support is how much of the question's wording a unit covers (the field's terms in any
+    of their wordings), times how well it fits what is asked (a figure for a figure
+    question, the term the question names, ...), blended with how close its meaning is to
+    the question's: a member's words are not the report's words.
+    """
+    ask = _Asked.of(question)
+    # a word of the question that no paper in the library uses ('salary') is something the
+    # papers do not cover, however close the rest of a quote comes
+    unseen = sum(1 for t in set(ask.terms) if not t.startswith("=") and t not in idf and not t[0].isdigit())
     top = max((h.score for h in hits), default=1.0) or 1.0
-    scored: list[Quote] = []
+    # the field's terms a passage names, in its text or its frame (a heading, a caption)
+    passage_terms = _terms_in_place(hits)
+    scored: list[tuple[float, float, Quote]] = []
     for i, hit in enumerate(hits):
         for unit in units(hit):
-            own = weighted_coverage(terms, content_terms(unit.own_scope), idf)
-            in_context = set(content_terms(f"{unit.context} {unit.text}"))
-            with_context = weighted_coverage(terms, in_context, idf)
-            support = 0.55 * own + 0.3 * with_context + 0.15 * (hit.score / top)
-            if need_figure and not has_figure(unit.text, question):
-                support *= 0.5  # a figure question answered without a figure is not answered
-            if not set(content_terms(unit.text, expand=False)) - set(terms):
-                support *= 0.5  # it only restates the question ('Findings from the inspection.')
-            if need_reason and not REASON_CUES.search(unit.text):
-                support *= 0.8  # 'why' is answered by a cause, not by restating the indicator
-            if measured - in_context:
-                support *= 0.5
-            if need_person and not PERSON.search(unit.text):
-                support *= 0.8
-            if unit.text.count(". ") >= 1 and unit.own_scope.endswith(unit.text):
-                support *= 0.97  # a pair of sentences must earn its extra length
-            scored.append(Quote(i, unit.text, support))
-    scored.sort(key=lambda q: q.support, reverse=True)
-    return scored
+            named_apart = ask.named_apart(unit, hit)
+            own = weighted_coverage(ask.terms, set(content_terms(unit.own_scope)) | named_apart, idf)
+            in_context = set(content_terms(f"{unit.context} {unit.text}")) | named_apart
+            with_context = weighted_coverage(ask.terms, in_context, idf)
+            lexical = 0.55 * own + 0.3 * with_context + 0.15 * (hit.score / top)
+            fit = ask.fit(unit, in_context, passage_terms[i], hit) * UNSEEN_WORD ** unseen
+            scored.append((lexical, fit, Quote(i, unit.text, lexical * fit)))
+    scored.sort(key=lambda s: s[2].support, reverse=True)
+    if similarity is None or not scored:
+        return [quote for _, _, quote in scored]
+    head = scored[:DENSE_CANDIDATES]
+    cosines = similarity(question, [quote.text for _, _, quote in head])
+    blended = [
+        replace(quote, support=fit * ((1 - DENSE_WEIGHT) * lexical + DENSE_WEIGHT * _meaning(cosine)))
+        for (lexical, fit, quote), cosine in zip(head, cosines)
+    ]
+    rest = [replace(q, support=q.support * (1 - DENSE_WEIGHT)) for _, _, q in scored[DENSE_CANDIDATES:]]
+    return sorted(blended, key=lambda q: q.support, reverse=True) + rest
+
+
+def _terms_in_place(hits: list[Hit]) -> list[set[str]]:
+    """The field's terms each passage names, in its text or frame (a heading, a caption),
+    or, when the passage before it under the same heading was found too, in that one's:
+    'Secondary attendance was 88.7%' continues 'School attendance for children in care...'."""
+    own = [terms_named(" ".join(filter(None, [h.passage.text, h.passage.heading, h.passage.caption]))) for h in hits]
+    where = {(h.passage.doc_id, h.passage.order): i for i, h in enumerate(hits)}
+    found = []
+    for i, hit in enumerate(hits):
+        before = where.get((hit.passage.doc_id, hit.passage.order - 1))
+        continues = before is not None and hits[before].passage.heading == hit.passage.heading
+        found.append(own[i] | own[before] if continues else own[i])
+    return found
+
+
+def _periods_of(unit: Unit, hit: Hit) -> list[Span]:
+    """The periods a unit is about: those it names, else its heading's or paper's title's,
+    else those the rest of its passage names (a paragraph is about one time), else the
+    months before the meeting it was written for. The meeting's own date in a title
+    ('Minutes of ... 29 October 2024') is when the paper was read, not what it reports."""
+    window = reporting_window(hit.document.meeting_date)
+    meeting_month = [(window[0][1], window[0][1])] if window else []
+    framed = [span for span in periods_in(unit.context) if span not in meeting_month]
+    return periods_in(unit.text) or framed or periods_in(hit.passage.text) or window
+
+
+def _meaning(cosine: float) -> float:
+    """all-MiniLM-L6-v2's cosine of a question and a sentence, as 0..1: unrelated
+    sentences sit near 0.1, a sentence answering in other words near 0.6."""
+    return min(1.0, max(0.0, (cosine - 0.1) / 0.5))
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What a question asks for, read once."""
+
+    question: str
+    terms: list[str]
+    figure: bool
+    count: bool
+    person: bool
+    reason: bool
+    measured: set[str]
+    required: set[str]
+    periods: list[Span]
+    kinds: set[str]
+    wordings: dict[str, frozenset[str]]  # a term's token -> the words the question named it with
+
+    @classmethod
+    def of(cls, question: str) -> "_Asked":
+        return cls(question, question_terms(subject_of(question)), wants_figure(question), wants_count(question), wants_person(question),
+                   wants_reason(question), measured_terms(question), terms_required(question), periods_in(question),
+                   kinds_asked(question), term_wordings(question))
+
+    def named_apart(self, unit: Unit, hit: Hit) -> set[str]:
+        """The terms the question names that the unit states in the question's own words,
+        apart: a 'Residential' row of a placements table answers 'residential placement
+        spend'. Only words the unit says outside other terms count ('care' in 'care
+        leavers' is not children in care), and only a table row borrows its heading's."""
+        words = set(said_terms(unit.text))
+        if hit.passage.kind == "table_row":
+            words |= set(said_terms(unit.context))
+        return {token for token, wording in self.wordings.items() if wording <= words}
+
+    def fit(self, unit: Unit, in_context: set[str], passage_terms: set[str], hit: Hit) -> float:
+        """How well the unit fits what is asked, whatever words it shares (1: nothing amiss)."""
+        fit = 1.0
+        if self.periods and not overlaps(self.periods, _periods_of(unit, hit)):
+            fit *= 0.4  # October 2023's figure is no answer about October 2022
+        if self.figure and not has_figure(unit.text, self.question):
+            fit *= 0.5  # a figure question answered without a figure is not answered
+        elif self.kinds - kinds_stated(f"{unit.context} {unit.text}"):
+            fit *= 0.6  # a percentage is no answer to 'what is the average salary?'
+        elif self.count and (found := figures(unit.text)) and all(f.percent for f in found):
+            fit *= 0.85  # 'how many' is answered by a number before a rate
+        if not set(said_terms(unit.text)) - set(self.terms):
+            fit *= 0.5  # it only restates the question ('Findings from the inspection.')
+        if self.reason and not REASON_CUES.search(unit.text):
+            fit *= 0.8  # 'why' is answered by a cause, not by restating the indicator
+        if self.measured - in_context:
+            fit *= 0.5
+        if self.required - passage_terms - in_context:
+            fit *= 0.5  # a quote about in-house fostering does not answer a question about dental checks
+        if self.person and not PERSON.search(unit.text):
+            fit *= 0.8
+        if unit.text.count(". ") >= 1 and unit.own_scope.endswith(unit.text):
+            fit *= 0.97  # a pair of sentences must earn its extra length
+        return fit
 
 
 def extract(
@@ -117,6 +231,7 @@ def extract(
     idf: dict[str, float],
     max_quotes: int = 2,
     compare: tuple[str, ...] = (),
+    similarity: Similarity | None = None,
 ) -> Extraction:
     """The best quote(s) for the question. A question with several parts ('..., and what
     does Barnsley say about PEPs?') or setting councils side by side (`compare`: '...
@@ -124,8 +239,8 @@ def extract(
     council's papers where it names one."""
     parts = question_parts(question, compare)
     if len(parts) > 1:
-        return _extract_each(parts, hits, idf)
-    scored = rank_quotes(question, hits, idf)
+        return _extract_each(parts, hits, idf, similarity)
+    scored = rank_quotes(question, hits, idf, similarity)
     if not scored:
         return Extraction([], 0.0)
     terms = question_terms(question)
@@ -154,14 +269,15 @@ def question_parts(question: str, compare: tuple[str, ...] = ()) -> list[tuple[s
     return [(question, c) for c in compare] or [(question, None)]
 
 
-def _extract_each(parts: list[tuple[str, str | None]], hits: list[Hit], idf: dict[str, float]) -> Extraction:
+def _extract_each(parts: list[tuple[str, str | None]], hits: list[Hit], idf: dict[str, float],
+                  similarity: Similarity | None) -> Extraction:
     """One quote per part, supported on average as well as its parts (the weakest part
     alone would refuse most comparisons: each part's wording also names the other side).
     A comparison with one side missing is no answer."""
     quotes: list[Quote] = []
     for part, council in parts:
         ranked = [
-            q for q in rank_quotes(part, hits, idf)
+            q for q in rank_quotes(part, hits, idf, similarity)
             if council is None or hits[q.hit_index].document.council == council
         ]
         if not ranked:
@@ -172,10 +288,10 @@ def _extract_each(parts: list[tuple[str, str | None]], hits: list[Hit], idf: dic
 
 
 def compose(question: str, hits: list[Hit], idf: dict[str, float], top_k: int, abstain_below: float,
-            compare: tuple[str, ...] = ()) -> Answer:
+            compare: tuple[str, ...] = (), similarity: Similarity | None = None) -> Answer:
     """The finished extractive answer: the best quote(s) with [n] markers, the passages
     they came from cited first, or an abstention listing the closest passages."""
-    extraction = extract(question, hits, idf, compare=compare)
+    extraction = extract(question, hits, idf, compare=compare, similarity=similarity)
     if not extraction.quotes or extraction.support < abstain_below:
         citations = tuple(Citation.from_hit(i + 1, h) for i, h in enumerate(hits[:top_k]))
         return Answer(question, ABSTAIN_TEXT, True, citations, support=extraction.support)

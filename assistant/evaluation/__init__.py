@@ -9,6 +9,7 @@ from assistant.evaluation.run import (
     run,
     suggestion_coverage,
     summarise,
+    union,
 )
 
-__all__ = ["by_tag", "calibrate", "check", "format_summary", "gate", "load_dataset", "run", "suggestion_coverage", "summarise"]
+__all__ = ["by_tag", "calibrate", "check", "format_summary", "gate", "load_dataset", "run", "suggestion_coverage", "summarise", "union"]

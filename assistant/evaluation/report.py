@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def format_summary(report: dict) -> str:
+def format_summary(report: dict, name: str = "Known-facts evaluation") -> str:
     s = report["summary"]
     rows = [
         ("questions", f"{s['questions']} ({s['answerable']} answerable, {s['not_in_corpus']} not in the papers)"),
@@ -14,7 +14,7 @@ def format_summary(report: dict) -> str:
         ("sentences grounded", f"{s['grounded_sentence_share']} ({s['fallbacks']} written answers replaced by quotes)"),
         ("latency p50 / p95 ms", f"{s['latency_p50_ms']} / {s['latency_p95_ms']}"),
     ]
-    lines = [f"Known-facts evaluation (answers: {s['backend']})", *(f"  {name:<22} {value}" for name, value in rows)]
+    lines = [f"{name} (answers: {s['backend']})", *(f"  {name:<22} {value}" for name, value in rows)]
     for tag, t in s.get("by_tag", {}).items():
         lines.append(f"  {'  ' + tag + ' (' + str(t['answerable']) + ')':<22} hit@5 {_fmt(t['hit_at_5'])}, "
                      f"accuracy {_fmt(t['answer_accuracy'])}, refused {_fmt(t['over_refusal'])}")

@@ -40,6 +40,14 @@ def run(assistant, dataset: Path, baseline: bool = True) -> dict:
     return report
 
 
+def union(reports: list[dict]) -> dict:
+    """Several sets' questions scored as one (abstention is judged over all of them: a
+    threshold that suits one set's wording may not suit another's)."""
+    records = [record for report in reports for record in report["items"]]
+    backend = reports[0]["summary"]["backend"] if reports else None
+    return {"summary": {"backend": backend, **summarise(records), "by_tag": by_tag(records)}, "items": records}
+
+
 def summarise(records: list[dict]) -> dict:
     answerable = [r for r in records if r["checks"]["answerable"]]
     unanswerable = [r for r in records if not r["checks"]["answerable"]]

@@ -22,3 +22,90 @@ def spelled_out_periods(text: str) -> str | None:
     columns name, as members say them (indexed beside the row, never shown as its text)."""
     found = dict.fromkeys(f"{_MONTHS[m.group(1)[:3]]} 20{m.group(2)}" for m in _SHORT_MONTH_YEAR.finditer(text))
     return ", ".join(found) or None
+
+
+# --- periods as spans of months ---------------------------------------------------------
+#
+# A period is a span of months, each month counted as year * 12 + (month - 1). Councils'
+# years run April to March, so 'Q3 2023/24' is October to December 2023 and '2022-23' is
+# April 2022 to March 2023.
+
+Span = tuple[int, int]
+_MONTH_NUMBER = {m[:3].lower(): n for n, m in enumerate(_MONTHS.values(), start=1)}
+_YEAR = r"(?:19|20)\d{2}"
+_FY = rf"({_YEAR}|\d{{2}})\s*[/-]\s*((?:19|20)?\d{{2}})"
+_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_QUARTER = re.compile(rf"\b(?:Q([1-4])|quarter\s+([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)"
+                      rf"(?:\s+of)?\s+(?:the\s+)?{_FY}(?!\d)", re.I)
+_FINANCIAL_YEAR = re.compile(rf"(?<![\d/-]){_FY}(?![\d/-])")
+_SEASON = re.compile(rf"\b(spring|summer|autumn|winter)\s+(?:of\s+)?({_YEAR})\b", re.I)
+_EDGE_OF_YEAR = re.compile(rf"\b(start|beginning|early|end|late)\s+(?:of\s+)?({_YEAR})\b", re.I)
+_BETWEEN = re.compile(rf"\bbetween\s+({MONTH})\s+and\s+({MONTH})\s+({_YEAR})\b", re.I)
+_MONTH_YEAR = re.compile(rf"\b({MONTH})[-\s'’]*({_YEAR}|\d{{2}})\b(?![/-]\d)", re.I)
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}/(\d{1,2})/((?:19|20)?\d{2})\b")
+_BARE_YEAR = re.compile(rf"(?<![\d/-])({_YEAR})(?![\d/-])")
+_A_YEAR_BEFORE = re.compile(r"\b(?:a|one) year (?:before|earlier than|prior to|previously,? in)\s+$", re.I)
+_SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 14)}
+# Words that place a question in time but that no passage needs to repeat to answer it.
+TIME_WORDS = re.compile(
+    r"\b((?:spring|summer|autumn|winter)(?= (?:of )?(?:19|20)\d\d)|(?:a|this|last|next|the previous) (?:year|quarter)(?: earlier| before)?|"
+    r"earlier|ago|so far|to date|at present|at the moment|currently|presently|these days|right now|now)\b", re.I)
+
+
+def _year(text: str) -> int:
+    return int(text) if len(text) == 4 else 2000 + int(text)
+
+
+def _months(first_year: int, first: int, last_year: int, last: int) -> Span:
+    return (first_year * 12 + first - 1, last_year * 12 + last - 1)
+
+
+def periods_in(text: str) -> list[Span]:
+    """Every period the text names: 'Q3 2023/24', '2022-23', 'autumn 2023', 'end of 2023',
+    'between July and September 2023', 'October 2022', 'Dec-24', '24/11/2023', '2019'."""
+    found: list[Span] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(match: re.Match, span: Span) -> None:
+        if not any(a <= match.start() < b for a, b in taken):
+            shift = 12 if _A_YEAR_BEFORE.search(text[: match.start()]) else 0
+            found.append((span[0] - shift, span[1] - shift))
+            taken.append(match.span())
+
+    for m in _QUARTER.finditer(text):
+        quarter = int(m.group(1) or m.group(2) or _ORDINAL[m.group(3).lower()])
+        start = _year(m.group(4)) * 12 + 3 + (quarter - 1) * 3  # April is month 3 of a year, counted from 0
+        add(m, (start, start + 2))
+    for m in _BETWEEN.finditer(text):
+        year = int(m.group(3))
+        add(m, _months(year, _MONTH_NUMBER[m.group(1)[:3].lower()], year, _MONTH_NUMBER[m.group(2)[:3].lower()]))
+    for m in _SEASON.finditer(text):
+        first, last = _SEASONS[m.group(1).lower()]
+        add(m, (int(m.group(2)) * 12 + first - 1, int(m.group(2)) * 12 + last - 1))
+    for m in _EDGE_OF_YEAR.finditer(text):
+        first = 1 if m.group(1).lower() in ("start", "beginning", "early") else 10
+        add(m, _months(int(m.group(2)), first, int(m.group(2)), first + 2))
+    for m in _NUMERIC_DATE.finditer(text):
+        add(m, (_year(m.group(2)) * 12 + int(m.group(1)) - 1,) * 2)
+    for m in _MONTH_YEAR.finditer(text):
+        month = _year(m.group(2)) * 12 + _MONTH_NUMBER[m.group(1)[:3].lower()] - 1
+        add(m, (month, month))
+    for m in _FINANCIAL_YEAR.finditer(text):
+        first, second = _year(m.group(1)), _year(m.group(2))
+        if second == first + 1:
+            add(m, _months(first, 4, second, 3))
+    for m in _BARE_YEAR.finditer(text):
+        add(m, _months(int(m.group(1)), 1, int(m.group(1)), 12))
+    return found
+
+
+def overlaps(asked: list[Span], stated: list[Span]) -> bool:
+    return any(a0 <= s1 and s0 <= a1 for a0, a1 in asked for s0, s1 in stated)
+
+
+def reporting_window(meeting_date: str | None) -> list[Span]:
+    """The months a paper without dates of its own reports on: the fifteen before its meeting."""
+    if not meeting_date:
+        return []
+    month = int(meeting_date[:4]) * 12 + int(meeting_date[5:7]) - 1
+    return [(month - 15, month)]

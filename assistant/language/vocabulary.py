@@ -1,17 +1,28 @@
-"""The words that carry meaning in papers and questions, and the field's abbreviations.
+"""The words that carry meaning in papers and questions, and the field's own terms.
 
-Children's services write in shorthand (CIN, CLA, EET); members often ask in words, or the
-other way round. Both sides are expanded so either form matches.
+Children's services write in shorthand (CIN, CLA, EET) and in official names ("children
+looked after"); members ask in other words ("looked-after kids", "in work or study").
+The terms in `terms.toml` (and a council's own file, ASSISTANT_VOCABULARY_FILE) say which
+wordings name the same thing. A passage's terms gain a token for each term it mentions
+('=eet'); a question's wording of a term is replaced by that token, so 'in work or study'
+is fully covered by a passage saying 'education, employment or training'.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 
 import Stemmer
 
+from assistant.config import Settings
+from assistant.errors import AssistantError
 from assistant.language.councils import strip_council_names
+from assistant.language.periods import TIME_WORDS
 
 STOPWORDS = frozenset(
     """a an and are as at be been being by did do does for from had has have how i in into is
@@ -22,31 +33,82 @@ STOPWORDS = frozenset(
     currently council councils report papers paper say says said mean means meaning""".split()
 )
 TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*|\d+(?:[.,]\d+)*%?")
+_PARTS = re.compile(r"[a-z0-9]+")
+_AUXILIARIES = frozenset({"is", "are", "was", "were", "be", "been", "being"})
+_POSSESSIVE = re.compile(r"['’]s?$")
 
-GLOSSARY = {
-    "CIN": "child in need", "CP": "child protection", "CPP": "child protection plan",
-    "CLA": "children looked after", "LAC": "looked after children", "CIC": "children in care",
-    "CL": "care leaver", "EET": "education employment or training",
-    "NEET": "not in education employment or training",
-    "ICPC": "initial child protection conference", "S47": "section 47 enquiry",
-    "RHI": "return home interview", "SGO": "special guardianship order",
-    "PLO": "public law outline", "IRO": "independent reviewing officer",
-    "PEP": "personal education plan", "EHCP": "education health and care plan",
-    "SEND": "special educational needs and disabilities", "MASH": "multi-agency safeguarding hub",
-    "NQSW": "newly qualified social worker", "ASYE": "assessed and supported year in employment",
-    "UASC": "unaccompanied asylum-seeking children", "NFA": "no further action",
-    "FTE": "full-time equivalent", "IFA": "independent fostering agency",
-    "DFE": "department for education", "RAG": "red amber green", "DOT": "direction of travel",
-    "ISRO": "independent safeguarding and reviewing officer", "PA": "personal adviser",
-    "MTFP": "medium term financial plan", "SW": "social worker", "IFD": "integrated front door",
-    "OSC": "overview and scrutiny committee", "HOS": "head of service",
-}
-# Not expanded: every KPI row says 'RAG: RED', and the long form would put 'amber' and
-# 'green' into all of them.
-_NOT_EXPANDED = {"RAG"}
-_EXPANDED = {k: v for k, v in GLOSSARY.items() if k not in _NOT_EXPANDED}
-_ACRONYM = re.compile(r"\b(" + "|".join(sorted(_EXPANDED, key=len, reverse=True)) + r")s?\b")
-_PHRASES = {v: k for k, v in _EXPANDED.items()}
+
+@dataclass(frozen=True)
+class Term:
+    key: str
+    name: str  # the official name
+    abbreviations: tuple[str, ...]
+    forms: tuple[str, ...]  # other wordings, official or everyday
+    source: str
+    expand: bool = True  # False: the abbreviation is too common to stand for its long form
+    broader: tuple[str, ...] = ()  # keys of the terms this one is a kind of
+    required: bool = True  # False: a quote may leave the term implied
+
+    @property
+    def token(self) -> str:
+        return f"={self.key}"
+
+
+@dataclass(frozen=True)
+class Mention:
+    term: Term
+    tokens: frozenset[int]  # positions, in TOKEN.findall(text), of the words naming it
+
+
+class Vocabulary:
+    def __init__(self, terms: list[Term], words: dict[str, str], sources: dict[str, str]):
+        self.terms = tuple(terms)
+        self.sources = sources
+        self._words = words  # 'kids' -> 'child'
+        self._abbreviations = {a: t for t in terms for a in t.abbreviations}
+        self._phrases: dict[tuple[str, ...], Term] = {}
+        for term in terms:
+            for wording in (term.name, *term.forms):
+                self._phrases.setdefault(tuple(self._stems(wording)), term)
+        self._longest = max((len(p) for p in self._phrases), default=1)
+
+    def mentions(self, text: str) -> list[Mention]:
+        """The terms the text names, longest wording first where two overlap."""
+        tokens = TOKEN.findall(text)
+        # 'kids were in care' names children in care as 'kids in care' does
+        flat = [(stem, i) for i, token in enumerate(tokens) if token.lower() not in _AUXILIARIES
+                for stem in self._stems(token)]
+        found, at = [], 0
+        while at < len(flat):
+            index = flat[at][1]
+            n, phrase = self._phrase_at(flat, at)
+            abbreviation = self._abbreviations.get(_POSSESSIVE.sub("", tokens[index]).removesuffix("s")) or \
+                self._abbreviations.get(_POSSESSIVE.sub("", tokens[index]))
+            if abbreviation and n < 2 and (at == 0 or flat[at - 1][1] != index):  # 'CP plan' is not 'CP'
+                found.append(Mention(abbreviation, frozenset({index})))
+                at = next((j for j in range(at, len(flat)) if flat[j][1] != index), len(flat))
+            elif phrase:
+                found.append(Mention(phrase, frozenset(i for _, i in flat[at:at + n])))
+                at += n
+            else:
+                at += 1
+        return found
+
+    def _phrase_at(self, flat: list[tuple[str, int]], at: int) -> tuple[int, Term | None]:
+        """The longest wording of a term starting at `at`, and its length in stems."""
+        for n in range(min(self._longest, len(flat) - at), 0, -1):
+            term = self._phrases.get(tuple(s for s, _ in flat[at:at + n]))
+            if term:
+                return n, term
+        return 0, None
+
+    def glossary(self) -> dict[str, str]:
+        """Each abbreviation with its official name."""
+        return {a: t.name for t in self.terms for a in t.abbreviations}
+
+    def _stems(self, wording: str) -> list[str]:
+        parts = _PARTS.findall(wording.lower().replace("’", "'").replace("'s", " s"))
+        return _stemmer().stemWords([self._words.get(p, p) for p in parts])
 
 
 @lru_cache(maxsize=1)
@@ -54,32 +116,128 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """The built-in terms, with a council's own file (ASSISTANT_VOCABULARY_FILE) added."""
+    built_in = resources.files("assistant.language").joinpath("terms.toml").read_text("utf-8")
+    files = [("terms.toml", tomllib.loads(built_in))]
+    extra = Settings().vocabulary_file
+    if extra:
+        files.append((str(extra), _read_council_file(Path(extra))))
+    terms: dict[str, Term] = {}
+    words: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    for name, data in files:
+        sources.update(data.get("sources", {}))
+        words.update({w: canonical for canonical, ws in data.get("words", {}).items() for w in ws})
+        for n, entry in enumerate(data.get("term", []), start=1):
+            terms[entry.get("key", "")] = _merged(terms.get(entry.get("key", "")), entry, f"{name}: term {n}")
+    return Vocabulary(list(terms.values()), words, sources)
+
+
+def _read_council_file(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise AssistantError(f"ASSISTANT_VOCABULARY_FILE {path} could not be read: {error}") from error
+
+
+def _merged(known: Term | None, entry: dict, where: str) -> Term:
+    """A term as written, or more wordings for a term already known by its key."""
+    if not entry.get("key") or not (known or entry.get("name")):
+        raise AssistantError(f"{where}: every term needs a key and a name")
+    if known:
+        return replace(known, abbreviations=known.abbreviations + tuple(entry.get("abbreviations", ())),
+                       forms=known.forms + tuple(entry.get("forms", ())))
+    return Term(entry["key"], entry["name"], tuple(entry.get("abbreviations", ())), tuple(entry.get("forms", ())),
+                entry.get("source", ""), entry.get("expand", True), tuple(entry.get("broader", ())),
+                entry.get("required", True))
+
+
 def content_terms(text: str, expand: bool = True) -> list[str]:
-    """Lower-cased, stemmed words that carry meaning (stop words dropped); figures kept."""
+    """Lower-cased, stemmed words that carry meaning (stop words dropped); figures kept.
+    `expand`: with a token for each of the field's terms the text names."""
+    tokens = TOKEN.findall(text)
+    terms = _stems_of(tokens, skip=frozenset())
     if expand:
-        text = expand_acronyms(text)
-    words = [w.lower().strip("'’-") for w in TOKEN.findall(text)]
+        terms += sorted(terms_named(text))
+    return terms
+
+
+# How members ask rather than what they ask about: softeners ('roughly how many', '...
+# altogether?') and the asking itself ('what share of', 'how often', 'how are we doing on').
+# No answer repeats them.
+ASKING_WORDS = re.compile(r"\b(roughly|approximately|approx|altogether|all told|exactly|precisely|actually|really|"
+                          r"what share of|how often|how well|doing|done)\b", re.I)
+
+
+def question_terms(question: str) -> list[str]:
+    """The terms a passage must cover to answer (see `said_terms`). Council names are
+    left out: retrieval is already scoped to the council named, and every one of its
+    passages would otherwise 'match' them. So are words that only place the question in
+    time ('autumn', 'a year earlier') or only say how it asks ('roughly', 'how often'): the answer's period is checked on its own."""
+    return said_terms(ASKING_WORDS.sub(" ", TIME_WORDS.sub(" ", strip_council_names(question))))
+
+
+def said_terms(text: str) -> list[str]:
+    """What the text says, with each wording of one of the field's terms counted as the
+    term ('in work or study' is '=eet'), so any wording of it elsewhere covers it."""
+    mentions = vocabulary().mentions(text)
+    named = frozenset(i for m in mentions for i in m.tokens)
+    return _stems_of(TOKEN.findall(text), skip=named) + list(dict.fromkeys(m.term.token for m in mentions))
+
+
+def terms_named(text: str) -> set[str]:
+    """The tokens of the field's terms the text names ('=dental-checks'), with the
+    broader terms they are kinds of."""
+    return {token for m in vocabulary().mentions(text) for token in (m.term.token, *(f"={b}" for b in m.term.broader))}
+
+
+def terms_required(question: str) -> set[str]:
+    """The field's terms a question names that its answer must name too (in any wording)."""
+    return {m.term.token for m in vocabulary().mentions(question) if m.term.required}
+
+
+def term_wordings(question: str) -> dict[str, frozenset[str]]:
+    """Each of the field's terms the question names, with the stems of its wording there."""
+    tokens = TOKEN.findall(question)
+    return {m.term.token: frozenset(_stems_of([tokens[i] for i in sorted(m.tokens)], skip=frozenset()))
+            for m in vocabulary().mentions(question)}
+
+
+def _stems_of(tokens: list[str], skip: frozenset[int]) -> list[str]:
+    words = [w.lower().strip("'’-") for i, w in enumerate(tokens) if i not in skip]
     words = [w for w in words if w and w not in STOPWORDS and len(w) > 1]
     return _stemmer().stemWords(words)
 
 
-def question_terms(question: str) -> list[str]:
-    """The terms a passage must cover to answer: council names are left out, because
-    retrieval is already scoped to the council named, and every one of its passages
-    would otherwise 'match' them. Acronyms are not expanded here: passages are, so 'EET'
-    in a question still meets 'education, employment or training' in a passage, and a
-    phrase with an acronym ('social worker' / 'SW') is not counted twice."""
-    return content_terms(strip_council_names(question), expand=False)
-
-
 def acronym_expansions(text: str) -> str:
-    """The long form of each acronym and the acronym of each long form found in `text`."""
-    extra = [GLOSSARY[m.group(1)] for m in _ACRONYM.finditer(text)]
-    lowered = " ".join(re.sub(r"[^\w\s-]", " ", text.lower()).split())  # 'education, employment or training'
-    extra += [acronym for phrase, acronym in _PHRASES.items() if phrase in lowered]
+    """The official name of each abbreviation and the abbreviation of each official name
+    found in `text` (indexed beside a passage, so either form finds it)."""
+    extra = []
+    for mention in vocabulary().mentions(text):
+        term = mention.term
+        if not term.expand or not term.abbreviations:
+            continue
+        extra.append(term.name if len(mention.tokens) == 1 and _is_abbreviation(text, mention) else term.abbreviations[0])
     return " ".join(dict.fromkeys(extra))
 
 
-def expand_acronyms(text: str) -> str:
-    extra = acronym_expansions(text)
-    return f"{text} {extra}" if extra else text
+def _is_abbreviation(text: str, mention: Mention) -> bool:
+    word = TOKEN.findall(text)[next(iter(mention.tokens))]
+    return word[:2].isupper()
+
+
+def expand_query(text: str) -> str:
+    """The question with the official name (and abbreviation) of every term it names in
+    other words: what the lexical and dense searches look for."""
+    extra = []
+    for mention in vocabulary().mentions(text):
+        if mention.term.expand:
+            extra += [mention.term.name, *[a for a in mention.term.abbreviations[:1] if len(a) > 2]]
+    extra = [e for e in dict.fromkeys(extra) if e.lower() not in text.lower()]
+    return f"{text} {' '.join(extra)}" if extra else text
+
+
+def glossary() -> dict[str, str]:
+    return vocabulary().glossary()

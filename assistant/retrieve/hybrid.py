@@ -28,7 +28,7 @@ from assistant.index import Index, passage_from_node
 from assistant.language.figures import has_figure
 from assistant.language.questions import wants_figure
 from assistant.language.scoring import document_frequencies, weighted_coverage
-from assistant.language.vocabulary import content_terms, expand_acronyms, question_terms
+from assistant.language.vocabulary import content_terms, expand_query, question_terms
 from assistant.retrieve.scope import Retrieval, allowed_doc_ids, scope
 from assistant.retrieve.snapshot import Snapshot
 from assistant.types import Filters, Hit
@@ -85,7 +85,7 @@ class Retriever:
         allowed = tuple(sorted(allowed_doc_ids(filters, list(self.snapshot.documents.values()))))
         if not allowed:
             return []
-        query = expand_acronyms(question)
+        query = expand_query(question)
         query_embedding = self.index.embedder.embed_query(query)
         fused = self._fuse(query, query_embedding, allowed)
         ranked = _spread_tables(self._rerank(question, query_embedding, fused), top_k)

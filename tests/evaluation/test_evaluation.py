@@ -1,5 +1,10 @@
 """The known-facts evaluation gate, plus unit checks of the scoring itself."""
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from files import ROOT
@@ -8,6 +13,8 @@ from assistant import evaluation
 from assistant.evaluation.checks import answer_correct, citations_valid
 from assistant.language.figures import figures, ungrounded
 from assistant.language.sentences import normalise
+
+BIN = Path(sys.executable).parent
 
 
 @pytest.mark.parametrize("dataset, answerable, unanswerable", [("known_facts", 100, 15), ("members_words", 60, 15)])
@@ -75,3 +82,25 @@ def test_real_papers_gate(real_assistant):
     report = evaluation.run(real_assistant, ROOT / "eval" / "real_papers.jsonl", baseline=False)
     print("\n" + evaluation.format_summary(report))
     assert evaluation.gate(report["summary"], ROOT / "eval" / "thresholds_real.toml") == []
+
+
+def test_eval_reports_each_set_and_their_union(corpus_assistant, corpus_settings, tmp_path):
+    sets = {}
+    for name, kept in (("known_facts", ("bj01", "n01")), ("members_words", ("mw01", "mt01"))):
+        lines = (ROOT / "eval" / f"{name}.jsonl").read_text("utf-8").splitlines()
+        sets[name] = tmp_path / f"{name}.jsonl"
+        sets[name].write_text("\n".join(l for l in lines if json.loads(l)["id"] in kept) + "\n", "utf-8")
+    run = subprocess.run(
+        [str(BIN / "assistant"), "eval", "--dataset", str(sets["known_facts"]), "--dataset", str(sets["members_words"]),
+         "--no-baseline", "--json"],
+        capture_output=True, text=True, timeout=600,
+        env={**os.environ, "ASSISTANT_INDEX_DIR": str(corpus_settings.index_dir)},
+    )
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    each = [report[str(sets["known_facts"])], report[str(sets["members_words"])]]
+    union = report["union"]
+    assert [s["questions"] for s in each] == [2, 2] and union["questions"] == 4
+    assert union["not_in_corpus"] == 2 and report["gate_failures"] == []
+    correct = sum(s["answer_accuracy"] * s["answerable"] for s in each)
+    assert union["answer_accuracy"] == pytest.approx(correct / union["answerable"])
