@@ -14,7 +14,7 @@ import re
 
 from assistant.errors import AssistantError
 from assistant.language.councils import councils_named, strip_council_names
-from assistant.language.vocabulary import content_terms
+from assistant.language.vocabulary import content_terms, said_terms
 from assistant.llm import LLMFailure, complete
 from assistant.llm.prompts import condense_messages
 
@@ -46,8 +46,9 @@ def tidy_question(question: str) -> str:
 
 
 def is_follow_up(question: str) -> bool:
-    """Leans on what came before: 'And in Q2?', 'What is its target?', 'Why?'."""
-    return bool(_LEAD.match(question) or _REFERS.search(question) or len(content_terms(question)) <= 1)
+    """Leans on what came before: 'And in Q2?', 'What is its target?', 'Why?', 'Dental
+    checks?' (one of the field's terms, in any of its wordings, is one thing asked about)."""
+    return bool(_LEAD.match(question) or _REFERS.search(question) or len(said_terms(question)) <= 1)
 
 
 def carry_over(follow_up: str, previous: str) -> str:

@@ -117,3 +117,10 @@ def test_a_council_file_adds_wordings_to_a_built_in_term(rutland, council_terms)
     rutland.reload()
     answer = rutland.ask(question)
     assert not answer.abstained and "245" in answer.text, answer.text
+
+
+def test_a_term_in_any_wording_is_one_thing_asked_about_in_a_follow_up():
+    from assistant.conversation import is_follow_up
+
+    assert is_follow_up("Dental checks?") and is_follow_up("CLA?")  # one term, read with what came before
+    assert not is_follow_up("How many children in care had dental checks?")
