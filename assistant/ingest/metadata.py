@@ -170,8 +170,10 @@ def detect_committee(head: list[str]) -> str | None:
         m = re.match(r"^(?:MEETING|COMMITTEE)\s*:\s*(.+)$", text, re.I)
         if m:
             return m.group(1).strip()
-    for text in map(_uncapitalise, head):
-        m = COMMITTEE.search(text)
+    for text in head:
+        # a name in capitals beside a date ('CORPORATE PARENTING PANEL – 10th December 2024')
+        # is read once its capitals are titled; acronyms in a mixed line ('CYPE') are kept
+        m = COMMITTEE.search(_uncapitalise(text)) or COMMITTEE.search(_caps_titled(text))
         if m:
             name = re.sub(r"^(?:The|To the|to the|REPORT TO THE)\s+", "", m.group(1).strip())
             name = re.sub(r"^(?:Report|Draft Report) to the\s+", "", name, flags=re.I)

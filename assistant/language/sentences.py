@@ -43,5 +43,9 @@ def upper_first(text: str) -> str:
 
 
 def lower_first(text: str) -> str:
-    # 'Percentage of ...' reads as 'percentage of ...'; acronyms ('EET', 'CIN') stay as they are
-    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+    # 'Percentage of ...' reads as 'percentage of ...'; acronyms ('EET', 'CIN') and names
+    # ('Family Wellbeing episodes') stay as they are
+    words = text.split()
+    if text[:2].isupper() or len(words) > 1 and words[1][:1].isupper():
+        return text
+    return text[:1].lower() + text[1:]

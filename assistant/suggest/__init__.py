@@ -15,17 +15,19 @@ from dataclasses import dataclass
 from assistant.language.figures import ungrounded
 from assistant.language.remits import remit_named
 from assistant.suggest.questions import (
+    VOICE_THEME,
+    Candidate,
     OfficerQuestion,
     SuggestedQuestion,
-    citations_for,
     is_officer_section,
     officer_questions,
-    phrase,
     rank,
     theme_of,
+    with_voice,
+    written,
 )
 from assistant.suggest.remit import within_remit
-from assistant.suggest.signals import Signal, signals_for
+from assistant.suggest.signals import Signal, one_per_indicator, signals_for, voice_signals
 from assistant.types import Grounding, Passage, SourceDocument
 
 
@@ -68,36 +70,34 @@ def suggest_questions(
     """Questions for these documents, from their passages (in reading order); from a
     whole-council paper, only those within `remit` (a name in language/remits.toml)."""
     by_id = {d.doc_id: d for d in documents}
-    generated: list[SuggestedQuestion] = []
+    signals: list[Signal] = []
+    reports: list[Passage] = []
     officer: list[OfficerQuestion] = []
     wanted, left_out = remit_named(remit), 0
     for document in documents:
         own = [p for p in passages if p.doc_id == document.doc_id]
         officer += officer_questions(own, by_id)
+        if document.kind != "report":
+            continue  # minutes, agendas and work programmes are read for what was promised
         usable = [p for p in own if not is_officer_section(p)]
+        reports += usable
         kept, cut = within_remit(signals_for(usable), document, usable, wanted)
-        generated += [_question(s, by_id) for s in kept]
+        signals += kept
         left_out += cut
-    grounded = [q for q in _unique(generated) if not ungrounded(q.question, [c.text for c in q.citations])]
+    candidates = [Candidate(s, _theme(s)) for s in one_per_indicator(signals)]
+    candidates += [Candidate(s, VOICE_THEME) for s in voice_signals(reports)[:1]]
+    ranked = with_voice(rank(candidates, max_questions), candidates)
+    questions = [q for q in written(ranked, by_id) if not ungrounded(q.question, [c.text for c in q.citations])]
     note = (f"Kept to {wanted.name}: {left_out} point{'s' * (left_out != 1)} about other services in "
             "whole-council papers left out.") if left_out else None
-    return Suggestions(tuple(documents), tuple(rank(grounded, max_questions)), tuple(officer), remit_note=note)
+    return Suggestions(tuple(documents), tuple(questions), tuple(officer), remit_note=note)
 
 
-def _question(signal: Signal, documents: dict[str, SourceDocument]) -> SuggestedQuestion:
-    question, why = phrase(signal)
-    theme = "finance" if signal.money else theme_of(" ".join(filter(None, [signal.subject, signal.area, signal.statement])))
-    return SuggestedQuestion(question, theme, why, signal.severity, citations_for(signal.passages, documents))
-
-
-def _unique(questions: list[SuggestedQuestion]) -> list[SuggestedQuestion]:
-    seen, kept = set(), []
-    for q in sorted(questions, key=lambda q: q.severity, reverse=True):
-        key = q.question.split(".")[0].lower()
-        if key not in seen:
-            seen.add(key)
-            kept.append(q)
-    return kept
+def _theme(signal: Signal) -> str:
+    if signal.money:
+        return "finance"
+    theme = theme_of(" ".join(filter(None, [signal.subject, signal.area, signal.statement])))
+    return "risk" if theme == "performance" and "risk" in signal.kinds else theme
 
 
 __all__ = ["Suggestions", "SuggestedQuestion", "OfficerQuestion", "suggest_questions"]

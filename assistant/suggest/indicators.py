@@ -45,6 +45,7 @@ class Indicator:
     growth: Reading | None = None  # 'Change from 2020/21: 219.04%'
     money: bool = False  # budget lines in £ (not placement numbers)
     statement: str | None = None  # the sentence, for indicators read from prose
+    named: bool = True  # False when prose gave no name and the heading stands in for one
 
     @property
     def latest(self) -> Reading | None:
@@ -168,9 +169,12 @@ _BELOW_TARGET = re.compile(
     r"(?:(?P<t1>\d+(?:\.\d+)?%) )?target(?: of (?P<t2>\d+(?:\.\d+)?%))?",
     re.I,
 )
+# The measure is everything up to the verb that gives its figure: in 'The percentage of
+# children whose ICPC was held within 15 working days was 67%' the first 'was' is part of it.
 _SUBJECT = re.compile(
-    r"\b(?:the )?(?P<subject>(?:percentage|proportion|number|rate) of .+?)(?: at the end of \w+| in \w+ \d{4}| in \w+)?"
-    r" (?:was|is|were|are|has|have|remains?|continues?|dropped|decreased|increased|fell|rose)\b",
+    r"\b(?:the )?(?P<subject>(?:percentage|proportion|number|rate) of [^%()]+?)(?: at the end of \w+| in \w+ \d{4}| in \w+)?"
+    r" (?:was|is|were|are|has|have|remains?|continues?|dropped|decreased|increased|fell|rose)\b"
+    r"(?=(?:\s+\(?[a-z][\w-]*){0,4}\s+£?\d[\d.,]*(?!\d)(?!\s*(?:working |calendar )?(?:days|weeks|months|years)\b))",
     re.I,
 )
 # The report's own verdict that a measure is where it should be: 'RAG Rated Green, moving
@@ -182,27 +186,41 @@ _FOR_WHOM = re.compile(r"^(?:in \w+, )?for ([^,]{3,60}),", re.I)
 _FROM_TO = re.compile(r"from (\d+(?:\.\d+)?%)[^.;()]{0,40}? to (\d+(?:\.\d+)?%)", re.I)
 
 
+# '59.4% of care leavers aged 19-21 were engaged in education, employment or training'
+_SHARE_OF = re.compile(
+    r"(?P<value>\d+(?:\.\d+)?%) of (?P<who>[^.;%]{4,60}?) (?:were|are|was|is|had|have) (?P<what>[^.;%]{4,70}?)(?=[.;]|$| this| which| and| but)",
+    re.I,
+)
+
+
 def indicators_from_prose(passage: Passage) -> list[Indicator]:
-    """'The percentage of re-referrals ... was 28.4% ..., against a target of 20%' and
-    'performance remains below the 95% target' as indicators with a value and a target.
-    The sentence itself is kept: it, not this parse, is what a question quotes."""
+    """'The percentage of re-referrals ... was 28.4% ..., against a target of 20%',
+    'performance remains below the 95% target' and '59.4% of care leavers ... were in
+    education ... This remains below the target of 68%' as indicators with a value and a
+    target. The sentence itself is kept, to be shown beside the question."""
     found = []
-    subject = None
+    subject, stated = None, None  # the measure named last, and the figure given with it
     sentences = sentences_of(passage)
     for i, sentence in enumerate(sentences):
-        named = _SUBJECT.search(sentence)
+        named, share = _SUBJECT.search(sentence), _SHARE_OF.search(sentence)
         if named:
             whom = _FOR_WHOM.search(sentence)
+            given = [f for f in figures(sentence[named.end():]) if f.percent]
             subject = named.group("subject") + (f" for {whom.group(1)}" if whom else "")
+            stated = given[0].text if given else None
+        elif share:
+            subject, stated = f"{share.group('who')} {share.group('what')}", share.group("value")
         against = _AGAINST_TARGET.search(sentence)
         below = _BELOW_TARGET.search(sentence)
         if not (against or below) or _ON_TARGET.search(sentence):
             continue
         statement = sentence
         needs_previous = below and not against and not any(f.percent for f in figures(sentence[: below.start()]))
-        if i and (needs_previous or _ANAPHORA.match(sentence)):
+        refers_back = bool(_ANAPHORA.match(sentence))
+        if i and (needs_previous or refers_back):
             statement = f"{sentences[i - 1]} {sentence}"  # the figure came just before
-        indicator = Indicator(name=subject or (passage.heading or "this measure"), passages=[passage], statement=statement)
+        indicator = Indicator(name=subject or (passage.heading or "this measure"), passages=[passage],
+                              statement=statement, named=subject is not None)
         if against:
             indicator.values.append(reading("latest", against.group("value")))
             indicator.target = reading("target", against.group("target"))
@@ -212,7 +230,10 @@ def indicators_from_prose(passage: Passage) -> list[Indicator]:
                 indicator.target = reading("target", target_text)
             moved = _FROM_TO.search(sentence)
             after = [f for f in figures(sentence[named.end():]) if f.percent] if named else []
-            value = (moved and moved.group(2)) or (after[0].text if after else None)
+            # 'This remains below target' is about the figure the measure was given with
+            carried = stated if refers_back and not share and not named else None
+            value = (moved and moved.group(2)) or (after[0].text if after else None) or \
+                (share.group("value") if share and share.start() < below.start() else None) or carried
             if value:
                 indicator.values.append(reading("latest", value))
             indicator.lower_is_better = False  # 'below target' is bad news: higher is better

@@ -27,7 +27,9 @@ from assistant.types import Passage
 @dataclass
 class Signal:
     subject: str  # the indicator or topic the question is about
-    facts: list[str]  # short clauses with the figures: '34% in Q3 2023-2024', 'target 70%'
+    # short clauses with the figures, by what each says: {'latest': '34% in Q3 2023-2024',
+    # 'trend': 'down from 36% in Q2 2023-2024', 'target': 'against a target of 70%', ...}
+    facts: dict[str, str]
     severity: float  # 0..1, for ranking
     kinds: list[str]  # off_target, red, amber, worsening, behind_comparator, overspend, ...
     passages: list[Passage]
@@ -37,6 +39,12 @@ class Signal:
     area: str | None = None
     money: bool = False
     rag: str | None = None  # RED or AMBER, when the report rates it so
+    comparator: str | None = None  # the label of the comparator it trails: 'Statistical Neighbour 21-22'
+    swings: bool = False  # a percentage that jumps between periods: small numbers behind it
+    indicator: Indicator | None = None  # what it was read from, for the series across papers
+    named: bool = True  # the subject names the measure (not only the heading it sits under)
+    unit: str = ""  # of money figures given without a £: ' (£000)'
+    quote: str | None = None  # the report's own words a question quotes, when it quotes
 
 
 def signals_for(passages: list[Passage]) -> list[Signal]:
@@ -46,6 +54,10 @@ def signals_for(passages: list[Passage]) -> list[Signal]:
     found: list[Signal] = []
     tabled: list[Indicator] = []
     for row in (p for p in passages if p.kind == "table_row"):
+        risk = _risk_signal(row)
+        if risk:
+            found.append(risk)
+            continue
         indicator = indicator_from_row(row)
         if indicator is None:
             continue
@@ -68,8 +80,12 @@ def signals_for(passages: list[Passage]) -> list[Signal]:
 
 def _restates_a_row(signal: Signal, tabled: list[Indicator]) -> bool:
     """A sentence repeating a table row's or KPI card's figure and target ('at 53.6%,
-    remained below the target of 65.0%'): one question per indicator, from the row."""
+    remained below the target of 65.0%'), or a budget line's variance ('an overspend of
+    £6.975m' beside a variance of 6,974,799): one question per indicator, from the row."""
     said = signal.statement or ""
+    if signal.money:
+        amounts = [f.value for f in figures(" ".join(signal.facts.values()))]
+        return any(ind.variance and _same_sum(ind.variance.value, a) for ind in tabled for a in amounts)
     return any(
         ind.target and ind.latest and ind.latest.text in said and any(
             f.value == ind.target.value for f in figures(said))
@@ -77,7 +93,87 @@ def _restates_a_row(signal: Signal, tabled: list[Indicator]) -> bool:
     )
 
 
-# --- indicators ----------------------------------------------------------------------
+def _same_sum(pounds: float, stated: float) -> bool:
+    """6,974,799 and £6.975m are one sum (a paper rounds to its £m or £000 columns)."""
+    return any(abs(pounds * scale - stated) <= max(abs(stated) * 0.005, 1) for scale in (1, 1000))
+
+
+# A risk register's row: 'Risk Area: Multi-agency capacity and capability — Mitigating
+# Actions: Partnership Engagement Project ...' (also 'Risk:', 'Risk description:')
+_RISK_ROW = re.compile(r"^(?:key )?risks?(?: area| description| title)?: (?P<risk>[^—]{4,120}?) — ", re.I)
+
+
+def _risk_signal(row: Passage) -> Signal | None:
+    """A risk the paper's own register names, and what it says mitigates it: members ask
+    how they will know the mitigation works."""
+    found = _RISK_ROW.match(row.text)
+    if not found:
+        return None
+    return Signal(found.group("risk").strip(), {}, 0.35, ["risk"], [row], named=True)
+
+
+# --- one question per indicator ---------------------------------------------------------
+
+_TOTAL = re.compile(r"\b(?:sub[- ]?)?totals?\b", re.I)
+_BREAKDOWN = re.compile(r"\s+[–—-]\s+|:\s+")  # 'Unregistered placements – Under 16', 'Case Supervisions: Children in Need'
+
+
+def one_per_indicator(signals: list[Signal]) -> list[Signal]:
+    """No two questions about one indicator: the cohorts of a measure ('– Under 16',
+    'Age 16+') are asked once, about the worst, with the others' rows as evidence; a
+    budget table is asked about once, through its total and its largest line."""
+    signals = _fold_budget_tables(signals)
+    kept: list[Signal] = []
+    for signal in sorted(signals, key=lambda s: s.severity, reverse=True):
+        same = next((k for k in kept if _same_indicator(k, signal)), None)
+        if same is None:
+            kept.append(signal)
+        else:
+            same.passages.extend(p for p in signal.passages if p not in same.passages)
+    order = {id(s): i for i, s in enumerate(signals)}
+    return sorted(kept, key=lambda s: order[id(s)])
+
+
+def _same_indicator(a: Signal, b: Signal) -> bool:
+    if not (a.named and b.named) or a.money != b.money:
+        return False
+    if _stem(a.subject) == _stem(b.subject) and a.passages[0].caption == b.passages[0].caption:
+        return True
+    ours, theirs = set(content_terms(a.subject)), set(content_terms(b.subject))
+    return bool(ours) and len(ours & theirs) / len(ours | theirs) >= 0.75
+
+
+def _stem(name: str) -> str:
+    """'Number of unregistered placements – Under 16' -> 'number of unregistered placements'."""
+    parts = _BREAKDOWN.split(name, maxsplit=1)
+    return parts[0].strip().lower() if len(parts) == 2 and len(parts[1].split()) <= 5 else name.strip().lower()
+
+
+def _fold_budget_tables(signals: list[Signal]) -> list[Signal]:
+    """A budget table is asked about once: an overspend through its grand total (the last
+    total row) with its largest line named in it; savings and growth through their lines,
+    which say what is slipping, not their total."""
+    tables: dict[tuple, list[Signal]] = {}
+    for s in signals:
+        if s.money and s.indicator and s.passages[0].kind == "table_row":
+            tables.setdefault((s.passages[0].doc_id, s.passages[0].caption, s.kinds[0]), []).append(s)
+    dropped: set[int] = set()
+    for (_, _, kind), rows in tables.items():
+        totals = [s for s in rows if _TOTAL.search(s.subject)]
+        lines = [s for s in rows if not _TOTAL.search(s.subject)]
+        if not totals or not lines:
+            continue
+        if kind != "overspend":
+            dropped |= {id(s) for s in totals}
+            continue
+        grand = max(totals, key=lambda s: s.passages[0].order)
+        largest = max(lines, key=lambda s: s.indicator.variance.value)
+        share = largest.indicator.variance.value / max(grand.indicator.variance.value, 1)
+        grand.facts["driver"] = (f"{'most' if share > 0.5 else 'the largest part'} of it under "
+                                 f"'{largest.subject}' ({largest.facts['variance']})")
+        grand.passages.append(largest.passages[0])
+        dropped |= {id(s) for s in rows if s is not grand}
+    return [s for s in signals if id(s) not in dropped]
 
 
 def _indicator_signal(ind: Indicator) -> Signal | None:
@@ -88,35 +184,53 @@ def _indicator_signal(ind: Indicator) -> Signal | None:
         return None
     lower = lower_is_better(ind)
     kinds, severity = [], 0.0
-    facts = [f"{latest.text}{_when(latest)}"]
-    previous = ind.values[-2] if len(ind.values) > 1 and _is_period(ind.values[-2].label) and _is_period(latest.label) else None
-    if previous and "%" not in latest.text and not _polarity_known(ind):
-        previous = None  # a count (calls, complaints, referrals) going down is good or bad news: the paper must say which
+    facts = {"latest": f"{latest.text}{_when(latest)}"}
+    previous = _previous(ind)
     if previous and _worse(latest.value, previous.value, lower):
         kinds.append("worsening")
-        direction = "up" if latest.value > previous.value else "down"
-        facts.append(f"{direction} from {previous.text}{_when(previous)}")
+        facts["trend"] = f"{'up' if latest.value > previous.value else 'down'} from {previous.text}{_when(previous)}"
         severity += 0.1 + min(0.15, abs(latest.value - previous.value) / max(abs(previous.value), 1.0))
     # the report's own GREEN rating wins over our reading of its polarity
     if ind.target and _worse(latest.value, ind.target.value, lower) and ind.rag != "GREEN":
         kinds.append("off_target")
-        facts.append(f"against a target of {ind.target.text}")
+        facts["target"] = f"against a target of {ind.target.text}"
         gap = abs(latest.value - ind.target.value) / max(abs(ind.target.value), 1.0)
         severity += 0.3 + min(0.3, gap)
     if previous and latest.value == previous.value and "off_target" in kinds:
-        facts.append("unchanged since " + ("the period before" if _RELATIVE.match(previous.label) else previous.label))
+        facts["unchanged"] = "unchanged since " + ("the period before" if _RELATIVE.match(previous.label) else previous.label)
     if ind.rag in ("RED", "AMBER"):
         kinds.append(ind.rag.lower())
         severity += 0.25 if ind.rag == "RED" else 0.1
     behind = [c for c in ind.comparators if _worse(latest.value, c.value, lower)]
     if behind:
         kinds.append("behind_comparator")
-        facts.append(f"{'above' if lower else 'below'} {behind[-1].label} ({behind[-1].text})")
+        facts["comparator"] = f"{'above' if lower else 'below'} {behind[-1].label} ({behind[-1].text})"
         severity += 0.1
     if not kinds or (kinds == ["worsening"] and severity < 0.15):
         return None
     return Signal(ind.name, facts, min(severity, 1.0), kinds, list(ind.passages), ind.statement,
-                  area=ind.area, rag=ind.rag if ind.rag in ("RED", "AMBER") else None)
+                  area=ind.area, rag=ind.rag if ind.rag in ("RED", "AMBER") else None,
+                  comparator=behind[-1].label if behind else None, swings=_swings(ind), indicator=ind)
+
+
+def _previous(ind: Indicator):
+    """The reading before the latest, when both are periods; a count (calls, complaints,
+    referrals) going down is good or bad news only where the paper says which."""
+    if len(ind.values) < 2 or not (_is_period(ind.values[-2].label) and _is_period(ind.values[-1].label)):
+        return None
+    if "%" not in ind.values[-1].text and not _polarity_known(ind):
+        return None
+    return ind.values[-2]
+
+
+SWING = 15  # percentage points between one period and the next: a handful of children moving
+
+
+def _swings(ind: Indicator) -> bool:
+    """A percentage that jumps by SWING points from one period to the next (19% -> 0%) is
+    usually a small cohort: members ask for the numbers behind it."""
+    shares = [v.value for v in ind.values if "%" in v.text and _is_period(v.label)]
+    return any(abs(a - b) >= SWING for a, b in zip(shares, shares[1:]))
 
 
 def _finance_signal(ind: Indicator) -> Signal | None:
@@ -128,24 +242,26 @@ def _finance_signal(ind: Indicator) -> Signal | None:
         slipping = ind.forecast.value > ind.budget.value or ind.rag in ("RED", "AMBER")
         if not slipping:
             return None
-        facts = [f"saving of {ind.budget.text}{unit}", f"forecast {ind.forecast.text}{unit}"]
-        facts += [f"rated {ind.rag}"] if ind.rag else []
+        facts = {"saving": f"saving of {ind.budget.text}{unit}", "forecast": f"forecast {ind.forecast.text}{unit}"}
+        if ind.rag:
+            facts["rating"] = f"rated {ind.rag}"
         shortfall = ind.forecast.value - ind.budget.value
         severity = 0.3 + min(0.4, shortfall / max(abs(ind.budget.value), 1.0) * 0.4)
-        return Signal(ind.name, facts, severity, ["savings_at_risk"], list(ind.passages), area=ind.area, money=True)
+        return Signal(ind.name, facts, severity, ["savings_at_risk"], list(ind.passages), area=ind.area, money=True,
+                      indicator=ind, unit=unit, rag=ind.rag if ind.rag in ("RED", "AMBER") else None)
     if ind.variance and ind.variance.value > 0 and ind.money:
-        facts = [f"variance of {pounds}{ind.variance.text}{unit}"]
+        facts = {"variance": f"variance of {pounds}{ind.variance.text}{unit}"}
         if ind.budget and ind.forecast:
-            facts.append(f"forecast {pounds}{ind.forecast.text} against a budget of {pounds}{ind.budget.text}{unit}")
+            facts["forecast"] = f"forecast {pounds}{ind.forecast.text} against a budget of {pounds}{ind.budget.text}{unit}"
         return Signal(ind.name, facts, _money_severity(ind.variance.value * (1000 if unit else 1)),
-                      ["overspend"], list(ind.passages), area=ind.area, money=True)
+                      ["overspend"], list(ind.passages), area=ind.area, money=True, indicator=ind, unit=unit)
     if ind.growth and ind.growth.value >= 50 and ind.money:
         first, last = (ind.values[0], ind.values[-1]) if len(ind.values) > 1 else (None, None)
-        facts = [f"up {ind.growth.text} since {ind.growth.label.replace('Change from ', '')}"]
+        facts = {"growth": f"up {ind.growth.text} since {ind.growth.label.replace('Change from ', '')}"}
         if first and last:
-            facts.append(f"{first.text} in {first.label} to {last.text} in {last.label}")
+            facts["span"] = f"{first.text} in {first.label} to {last.text} in {last.label}"
         return Signal(ind.name, facts, 0.3 + min(0.4, ind.growth.value / 500), ["cost_growth"],
-                      list(ind.passages), area=ind.area, money=True)
+                      list(ind.passages), area=ind.area, money=True, indicator=ind)
     return None
 
 
@@ -261,22 +377,74 @@ def _best_match(name: str, candidates) -> str | None:
 
 # --- prose --------------------------------------------------------------------------
 
-_MONEY_PRESSURE = re.compile(
-    r"(?:overspend|pressure|shortfall|deficit)[^.]{0,60}?of (£\d[\d.,]*\s?[mMkK]?\b)|(£\d[\d.,]*\s?[mMkK]?\b)[^.]{0,30}?overspend",
-    re.I,
+# 'an overspend of £6.975m', 'A financial pressure of £7.2M', '£1.2m overspend': the amount
+# the pressure word names, never another sum in the same sentence (the out-turn beside it)
+_PRESSURE = r"(?P<word>overspend|pressure|shortfall|deficit)s?"
+_MONEY = r"£\d[\d.,]*\s?[mMkK]?\b"
+_MONEY_PRESSURE = (
+    re.compile(rf"{_PRESSURE}[^.£]{{0,60}}?\bof (?P<amount>{_MONEY})", re.I),
+    re.compile(rf"(?P<amount>{_MONEY}) (?:\w+ ){{0,2}}?{_PRESSURE}", re.I),
 )
 WARNING = re.compile(
     r"\b(delay(?:ed|s)?|remains? (?:below|a challenge)|not yet|vacanc(?:y|ies)|(?<!multi-)agency (?:staff|workers?|costs?|numbers)|shortage|waiting list|"
     r"backlog|sickness|difficult(?:y|ies)|struggl\w+|impediment|significant (?:risk|pressure|challenge)|"
-    r"too few|insufficient|deficits?)\b",
+    r"too few|insufficient|deficits?|slower than (?:expected|planned)|behind schedule|unfilled|intermittent|"
+    r"too variable|(?:need|needs) to (?:strengthen|improve)|not (?:yet )?(?:embedded|consistent))\b",
+    re.I,
+)
+# A paper's own caveat on its figures ('these figures are not reflective of ...', 'data
+# quality', 'cannot yet be reflected on Mosaic'): members ask how far they can rely on them.
+DATA_CAVEAT = re.compile(
+    r"\bdata quality\b|\b(?:figures|data|numbers?) (?:are|is|do|does) not (?:yet )?(?:reflect|accurate|reliable|complete)|"
+    r"\bnot (?:yet )?reflect(?:ed|ive|ing)?\b|\bcannot (?:yet )?be (?:reflected|reported|recorded)|"
+    r"\b(?:recording|reporting) (?:issues|problems|errors|delays)\b|\baccuracy of (?:the |our )?(?:data|recording)",
     re.I,
 )
 
 
+# What children, young people, care leavers or families said, and the ways papers report
+# it (surveys, participation, complaints): Ofsted's "how do you know?" starts here.
+_WHO = (r"(?:children|young people|young adults|care leavers|care[- ]experienced (?:young )?(?:people|adults)|"
+        r"pupils|parents|carers|families)")
+# In order of how directly they report it: what they said; a survey, council or app of
+# theirs named beside them; 'the voice of the child' as a practice.
+VOICE = (
+    re.compile(rf"\b{_WHO}(?:\s+[\w'’,-]+){{0,5}}?\s+(?:said|say|says|told us|tell us|reported that|described|"
+               rf"shared (?:their|how)|responded to|asked for|fed back)\b|"
+               rf"\b(?:feedback|views|voices?|wishes and feelings) (?:from|of) {_WHO}\b", re.I),
+    re.compile(r"\b(?:surveys?|bright spots|mind of my own|children in care council|youth council|"
+               r"takeover day|challenge cards?|complaints?|consultation)\b", re.I),  # named beside them: see _heard
+    re.compile(r"\bvoice of the child\b|\bchild(?:ren)?(?:'s|’s) voices?\b", re.I),
+)
+
+
+def _heard(sentence: str) -> bool:
+    """A survey or an app is children's voice only where children (or families) are in it:
+    not a staff survey, not social workers' phones that cannot run the app."""
+    return bool(re.search(rf"\b{_WHO}\b", sentence, re.I))
+
+
+def voice_signals(passages: list[Passage]) -> list[Signal]:
+    """Where the papers report what children, young people or families said: each such
+    sentence, the most direct report first (a question then draws on it)."""
+    found = []
+    for strength, pattern in enumerate(VOICE):
+        for passage in passages:
+            if passage.kind == "table_row":
+                continue
+            for sentence in sentences_of(passage):
+                quote = quoted_clause(sentence, pattern) if pattern.search(sentence) and _heard(sentence) else ""
+                if _says_something(quote):
+                    found.append(Signal(passage.heading or "children's voice", {}, 0.5 - 0.05 * strength, ["voice"],
+                                        [passage], sentence, named=False, quote=quote))
+                    break
+    return found
+
+
 def _prose_signals(passage: Passage, attached: bool = False) -> list[Signal]:
-    """Sentences that state a figure off its target, an overspend or a warning. The
-    question quotes the report's own sentence(s) rather than re-stating the figures: prose
-    is too varied to re-phrase without risking a wrong number."""
+    """Sentences that state a figure off its target, an overspend, a warning or a caveat on
+    the data. A figure is restated only as the sentence gives it ('28.4% ..., against a
+    target of 20%'); otherwise the question quotes the report's own words."""
     found = []
     for ind in indicators_from_prose(passage):
         latest, lower = ind.latest, lower_is_better(ind)
@@ -284,21 +452,69 @@ def _prose_signals(passage: Passage, attached: bool = False) -> list[Signal]:
             continue  # '81.7% ... exceeds the target of 80%'
         if attached and not latest:
             continue  # its target already went to the table it introduces
-        facts = [f for f in (latest.text if latest else None, f"target {ind.target.text}" if ind.target else None) if f]
+        facts = {}
+        if latest:
+            facts["latest"] = latest.text
+        if ind.target:
+            facts["target"] = f"against a target of {ind.target.text}"
         if facts:
-            found.append(Signal(ind.name, facts, 0.55 if latest else 0.4, ["off_target"], [passage], ind.statement))
+            found.append(Signal(ind.name if ind.named else passage.heading or "this measure", facts,
+                                0.55 if latest else 0.4, ["off_target"], [passage], ind.statement,
+                                named=ind.named and latest is not None, indicator=ind))
     if found:
         return found
     sentences = sentences_of(passage)
     for sentence in sentences:
-        money = _MONEY_PRESSURE.search(sentence)
+        money = _money_pressure(sentence)
         if money:
-            amount = money.group(1) or money.group(2)
+            word, amount = money
             stated = figures(amount)
             pounds = stated[0].value if stated else 0
-            return [Signal(passage.heading or "budget", [amount], _money_severity(pounds), ["overspend"],
-                           [passage], sentence, money=True)]
-    for sentence in sentences:
-        if len(sentence) > 60 and WARNING.search(sentence):
-            return [Signal(passage.heading or "this area", [], 0.2, ["narrative_warning"], [passage], sentence)]
+            budget = _BUDGET_NAMED.search(sentence)
+            return [Signal(budget.group("what") if budget else passage.heading or "the budget",
+                           {"pressure": f"{word} of {amount}"}, _money_severity(pounds),
+                           ["overspend"], [passage], sentence, money=True, named=budget is not None)]
+    for kind, pattern, severity in (("data_caveat", DATA_CAVEAT, 0.3), ("narrative_warning", WARNING, 0.2)):
+        for sentence in sentences:
+            quote = quoted_clause(sentence, pattern)
+            if pattern.search(sentence) and _says_something(quote):
+                return [Signal(passage.heading or "this area", {}, severity, [kind], [passage], sentence,
+                               named=False, quote=quote)]
     return []
+
+
+_ANAPHORIC = re.compile(r"^(?:… )?(?:this|these|it|they|both|which|those)\b", re.I)
+
+
+def _says_something(clause: str) -> bool:
+    """A clause a member can read on its own: six words or more, not 'Both remain below
+    the expected range' (both what?) nor a list of indicator names."""
+    return len(clause.split()) >= 6 and not _ANAPHORIC.match(clause) and bool(re.search(r"\b[a-z]{2,}\b", clause))
+
+
+# 'forecast against the LAC placement budget', 'an overspend on Children's Support and Safeguarding services'
+_BUDGET_NAMED = re.compile(r"\b(?:against|on|in|within) the (?P<what>[\w'’ -]{3,50}?) (?:budget|services)\b", re.I)
+
+
+def quoted_clause(sentence: str, point: re.Pattern | None = None, most: int = 14) -> str:
+    """The clause of a sentence that carries its point (where a warning, a caveat or what
+    children said sits), verbatim; cut to `most` words around that point, with '…' where cut."""
+    found = next(filter(None, (p.search(sentence) for p in ((point,) if point else (WARNING, DATA_CAVEAT, *VOICE)))), None)
+    clauses = [c for c in re.split(r"(?<=[,;:])\s+|\s+[–—]\s+|\s+-\s+", sentence.rstrip(". ")) if c.strip()]
+    at = next((c for c in clauses if found and found.group(0) in c), clauses[0] if clauses else sentence)
+    words = at.rstrip(",;:").split()
+    if len(words) <= most:
+        return " ".join(words)
+    point = len(at[: at.find(found.group(0))].split()) if found and found.group(0) in at else 0
+    begin = max(0, min(point - 4, len(words) - most))
+    cut = words[begin: begin + most]
+    return ("… " if begin else "") + " ".join(cut) + (" …" if begin + most < len(words) else "")
+
+
+def _money_pressure(sentence: str) -> tuple[str, str] | None:
+    """('overspend', '£6.975m') for the first sum a sentence calls a pressure."""
+    for pattern in _MONEY_PRESSURE:
+        found = pattern.search(sentence)
+        if found:
+            return found.group("word").lower(), found.group("amount").strip()
+    return None
