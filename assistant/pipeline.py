@@ -35,7 +35,7 @@ from assistant.ingest.cards import is_card
 from assistant.ingest.results import FileResult, Progress
 from assistant.llm import describe, make_llm
 from assistant.retrieve import Retriever, Snapshot
-from assistant.suggest import Suggestions, suggest_questions
+from assistant.suggest import Suggestions, promised_last_time, suggest_questions
 from assistant.suggest.rephrase import rephrase
 from assistant.types import Answer, Filters, SourceDocument
 from assistant.view import InContext, PageView, in_context, render_page, shows_pages
@@ -289,6 +289,9 @@ class Assistant:
             )
         passages = snapshot.passages_of(wanted)
         suggestions = suggest_questions([known[d] for d in wanted], passages, max_questions, self.settings.remit)
+        minutes, promised = promised_last_time([known[d] for d in wanted], list(known.values()), snapshot.passages_of,
+                                               snapshot.idf)
+        suggestions = replace(suggestions, promises=tuple(promised), promised_at=minutes)
         if self.llm is None or not suggestions.questions:
             return suggestions
         return rephrase(suggestions, passages, self.llm, self.settings.llm_timeout, max_questions)

@@ -3,6 +3,7 @@
     passages -> indicators (table rows, prose figures)  [indicators.py]
              -> signals (off target, RED, worsening, overspend, warnings)  [signals.py]
              -> ranked questions with theme, why and citations  [questions.py]
+    the committee's last minutes -> what was promised, looked for in the new papers  [promises.py]
 
 Officer-written lines of enquiry ('Possible Areas for Investigation') are shown apart and
 labelled; they are never fed to generation, so the evaluation can compare against them.
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 from assistant.language.figures import ungrounded
 from assistant.language.remits import remit_named
+from assistant.suggest.promises import Promise, promised_last_time
 from assistant.suggest.questions import (
     VOICE_THEME,
     Candidate,
@@ -39,6 +41,8 @@ class Suggestions:
     notice: str | None = None  # how a language model was (or could not be) used
     remit_note: str | None = None  # what was left out of a whole-council paper, and why
     grounding: Grounding = Grounding()  # the checks on a language model's questions, if one wrote them
+    promises: tuple[Promise, ...] = ()  # what the committee's last minutes record as promised
+    promised_at: SourceDocument | None = None  # those minutes
 
     @property
     def notes(self) -> list[str]:
@@ -55,6 +59,8 @@ class Suggestions:
             "notice": self.notice,
             "remit": self.remit_note,
             "grounding": self.grounding.to_json(),
+            "promises": [p.to_json() for p in self.promises],
+            "promised_at": _document_json(self.promised_at) if self.promised_at else None,
         }
 
 
@@ -100,4 +106,4 @@ def _theme(signal: Signal) -> str:
     return "risk" if theme == "performance" and "risk" in signal.kinds else theme
 
 
-__all__ = ["Suggestions", "SuggestedQuestion", "OfficerQuestion", "suggest_questions"]
+__all__ = ["Suggestions", "SuggestedQuestion", "OfficerQuestion", "Promise", "suggest_questions", "promised_last_time"]

@@ -284,11 +284,30 @@ def suggestions_html(suggestions: Suggestions) -> str:
     if terms:
         items = "".join(f"<li><strong>{html.escape(a)}</strong>: {html.escape(m)}</li>" for a, m in terms)
         parts.append(f"<h3>Terms used</h3><ul class='glossary'>{items}</ul>")
+    if suggestions.promised_at:
+        parts.append(promises_html(suggestions))
     if suggestions.officer_questions:
         items = "".join(f"<li>{html.escape(q.question)}</li>" for q in suggestions.officer_questions)
         parts.append("<h3>Lines of enquiry suggested by the report's authors</h3>"
                      f"<p>Written by officers in the report itself, not by the assistant.</p><ul id='officer-questions'>{items}</ul>")
     return "".join(parts) or "<p>The papers raise nothing the assistant could turn into a specific question.</p>"
+
+
+def promises_html(suggestions: Suggestions) -> str:
+    """What the committee's last minutes record as promised, each with its minute and, where
+    the new papers mention it, that passage."""
+    minutes = suggestions.promised_at
+    items = []
+    for promise in suggestions.promises:
+        cards = card(promise.citation) + (card(promise.evidence) if promise.evidence else "")
+        status = ("<strong class='promise-mentioned'>Mentioned in the new papers</strong> (check it was done)"
+                  if promise.status == "mentioned" else "<strong class='promise-missing'>Not reported in the new papers</strong>")
+        who = f"{html.escape(promise.who)}: " if promise.who else ""
+        when = f" <em>By when: {html.escape(promise.by_when)}</em>" if promise.by_when else ""
+        items.append(f"<li class='promise'><p>{who}{explained(promise.what)}{when}</p><p>{status}</p>{cards}</li>")
+    body = f"<ul id='promises'>{''.join(items)}</ul>" if items else "<p>The minutes record no undertakings the assistant could find.</p>"
+    return (f"<h3>What was promised last time</h3><p>From {html.escape(minutes.title or minutes.source)} "
+            f"({html.escape(minutes.meeting_date or 'date unknown')}).</p>{body}")
 
 
 def explained(text: str) -> str:
