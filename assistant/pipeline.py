@@ -288,9 +288,10 @@ class Assistant:
                 "see `assistant documents` for the ids"
             )
         passages = snapshot.passages_of(wanted)
-        suggestions = suggest_questions([known[d] for d in wanted], passages, max_questions, self.settings.remit)
-        minutes, promised = promised_last_time([known[d] for d in wanted], list(known.values()), snapshot.passages_of,
-                                               snapshot.idf)
+        library = list(known.values())
+        suggestions = suggest_questions([known[d] for d in wanted], passages, max_questions, self.settings.remit,
+                                        library, snapshot.passages_of(known))
+        minutes, promised = promised_last_time([known[d] for d in wanted], library, snapshot.passages_of, snapshot.idf)
         suggestions = replace(suggestions, promises=tuple(promised), promised_at=minutes)
         if self.llm is None or not suggestions.questions:
             return suggestions

@@ -29,7 +29,8 @@ from assistant.suggest.questions import (
     written,
 )
 from assistant.suggest.remit import within_remit
-from assistant.suggest.signals import Signal, one_per_indicator, signals_for, voice_signals
+from assistant.suggest.distinct import one_per_indicator
+from assistant.suggest.signals import Signal, signals_for, voice_signals
 from assistant.types import Grounding, Passage, SourceDocument
 
 
@@ -71,11 +72,12 @@ def _document_json(d: SourceDocument) -> dict:
 
 def suggest_questions(
     documents: list[SourceDocument], passages: list[Passage], max_questions: int = 12,
-    remit: str | None = None,
+    remit: str | None = None, library: list[SourceDocument] = (), library_passages: list[Passage] = (),
 ) -> Suggestions:
     """Questions for these documents, from their passages (in reading order); from a
-    whole-council paper, only those within `remit` (a name in language/remits.toml)."""
-    by_id = {d.doc_id: d for d in documents}
+    whole-council paper, only those within `remit` (a name in language/remits.toml). The
+    same council's earlier reports in the `library` extend each indicator's series."""
+    by_id = {d.doc_id: d for d in (*library, *documents)}
     signals: list[Signal] = []
     reports: list[Passage] = []
     officer: list[OfficerQuestion] = []
@@ -87,7 +89,9 @@ def suggest_questions(
             continue  # minutes, agendas and work programmes are read for what was promised
         usable = [p for p in own if not is_officer_section(p)]
         reports += usable
-        kept, cut = within_remit(signals_for(usable), document, usable, wanted)
+        series = earlier_reports(document, library)
+        earlier_rows = [p for p in library_passages if p.doc_id in series and p.kind == "table_row"]
+        kept, cut = within_remit(signals_for(usable, earlier_rows), document, usable, wanted)
         signals += kept
         left_out += cut
     candidates = [Candidate(s, _theme(s)) for s in one_per_indicator(signals)]
@@ -97,6 +101,14 @@ def suggest_questions(
     note = (f"Kept to {wanted.name}: {left_out} point{'s' * (left_out != 1)} about other services in "
             "whole-council papers left out.") if left_out else None
     return Suggestions(tuple(documents), tuple(questions), tuple(officer), remit_note=note)
+
+
+def earlier_reports(document: SourceDocument, library: list[SourceDocument]) -> set[str]:
+    """The ids of the same council's reports from before this one's meeting."""
+    if not (document.council and document.meeting_date):
+        return set()
+    return {d.doc_id for d in library if d.kind == "report" and d.council == document.council
+            and d.meeting_date and d.meeting_date < document.meeting_date}
 
 
 def _theme(signal: Signal) -> str:

@@ -258,3 +258,21 @@ def lower_is_better(indicator: Indicator) -> bool:
     if indicator.target and indicator.floor and indicator.target.value != indicator.floor.value:
         return indicator.floor.value > indicator.target.value
     return bool(_LOWER_IS_BETTER.search(indicator.name))
+
+
+_TARGET_IN_PROSE = re.compile(r"(\d+(?:\.\d+)?%) target|target of (\d+(?:\.\d+)?%)", re.I)
+
+
+def target_from_narrative(indicator: Indicator, passages: list[Passage]) -> None:
+    """A table without a target column ('Up to Date Plan | September | October') is
+    usually introduced by the paragraph that gives it ('below our 80% target')."""
+    row = indicator.passages[0]
+    if not row.section:
+        return
+    for passage in passages:
+        if passage.kind != "table_row" and passage.section == row.section:
+            found = _TARGET_IN_PROSE.search(passage.text)
+            if found:
+                indicator.target = reading("target", found.group(1) or found.group(2))
+                indicator.passages.append(passage)
+                return

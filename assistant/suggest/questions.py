@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 from assistant.language.sentences import lower_first, upper_first
-from assistant.suggest.signals import Signal, quoted_clause
+from assistant.suggest.narrative import quoted_clause
+from assistant.suggest.signals import Signal
 from assistant.types import Citation, Hit, Passage, SourceDocument
 
 THEMES = (
@@ -188,7 +189,7 @@ _UNIT_OF = re.compile(r"^(?:the )?(?:overall )?(?:percentage|proportion) of ", r
 
 
 def _ask_text(signal: Signal, ask: Ask) -> str:
-    latest, previous = signal.facts.get("latest", ""), signal.facts.get("trend", "")
+    previous = signal.facts.get("trend", "")
     change = "fall" if previous.startswith("down") else "rise" if previous.startswith("up") else "change"
     return ask.text.format(change=change, comparator=_comparator(signal.comparator), rag=signal.rag or "")
 

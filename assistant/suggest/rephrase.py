@@ -21,7 +21,7 @@ from assistant.suggest.questions import (
     is_officer_section,
     theme_of,
 )
-from assistant.suggest.signals import WARNING
+from assistant.suggest.narrative import WARNING
 from assistant.types import Grounding, Hit, Passage, SentenceCheck, SourceDocument
 
 NARRATIVE_PASSAGES = 4  # extra warning paragraphs offered for new questions (CPU models read slowly)

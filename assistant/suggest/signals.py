@@ -18,8 +18,18 @@ from assistant.suggest.indicators import (
     indicator_from_row,
     indicators_from_prose,
     lower_is_better,
-    reading,
     sentences_of,
+    target_from_narrative,
+)
+from assistant.suggest.narrative import (
+    BUDGET_NAMED,
+    DATA_CAVEAT,
+    VOICE,
+    WARNING,
+    heard,
+    money_pressure,
+    quoted_clause,
+    says_something,
 )
 from assistant.types import Passage
 
@@ -47,10 +57,13 @@ class Signal:
     quote: str | None = None  # the report's own words a question quotes, when it quotes
 
 
-def signals_for(passages: list[Passage]) -> list[Signal]:
-    """Every signal in one document's passages (reading order)."""
+def signals_for(passages: list[Passage], earlier_rows: list[Passage] = ()) -> list[Signal]:
+    """Every signal in one document's passages (reading order). `earlier_rows`: the table
+    rows of the same council's earlier reports, whose readings of the same indicator
+    extend its series (a trend across two quarterly reports, both cited)."""
     labels = _list_labels(passages)
     commentary = _commentary(passages)
+    earlier = [i for i in map(indicator_from_row, earlier_rows) if i is not None and not i.is_finance]
     found: list[Signal] = []
     tabled: list[Indicator] = []
     for row in (p for p in passages if p.kind == "table_row"):
@@ -61,9 +74,10 @@ def signals_for(passages: list[Passage]) -> list[Signal]:
         indicator = indicator_from_row(row)
         if indicator is None:
             continue
+        _extend_series(indicator, earlier)
         tabled.append(indicator)
         if indicator.target is None and not indicator.is_finance:
-            _target_from_narrative(indicator, passages)
+            target_from_narrative(indicator, passages)
         signal = _indicator_signal(indicator)
         if signal:
             _attach_report_view(signal, labels, commentary)
@@ -98,6 +112,32 @@ def _same_sum(pounds: float, stated: float) -> bool:
     return any(abs(pounds * scale - stated) <= max(abs(stated) * 0.005, 1) for scale in (1, 1000))
 
 
+def _extend_series(indicator: Indicator, earlier: list[Indicator]) -> None:
+    """Readings of the same indicator in an earlier report, for periods this row does not
+    give, go before its own (oldest first), and that report's row is cited with it."""
+    if indicator.is_finance or not indicator.values:
+        return
+    own = {v.label.lower() for v in indicator.values}
+    for other in earlier:
+        if not named_alike(indicator.name, other.name):
+            continue
+        older = [v for v in other.values if _is_period(v.label) and not _RELATIVE.match(v.label) and v.label.lower() not in own]
+        if older:
+            indicator.values[:0] = older
+            own |= {v.label.lower() for v in older}
+            indicator.passages.append(other.passages[0])
+
+
+def named_alike(a: str, b: str) -> bool:
+    """One indicator's names in two places ('Timeliness of Review of CIC', '... Reviews of Children in Care')."""
+    return likeness(a, b) >= 0.75
+
+
+def likeness(a: str, b: str) -> float:
+    ours, theirs = set(content_terms(a)), set(content_terms(b))
+    return len(ours & theirs) / len(ours | theirs) if ours and theirs else 0.0
+
+
 # A risk register's row: 'Risk Area: Multi-agency capacity and capability — Mitigating
 # Actions: Partnership Engagement Project ...' (also 'Risk:', 'Risk description:')
 _RISK_ROW = re.compile(r"^(?:key )?risks?(?: area| description| title)?: (?P<risk>[^—]{4,120}?) — ", re.I)
@@ -110,70 +150,6 @@ def _risk_signal(row: Passage) -> Signal | None:
     if not found:
         return None
     return Signal(found.group("risk").strip(), {}, 0.35, ["risk"], [row], named=True)
-
-
-# --- one question per indicator ---------------------------------------------------------
-
-_TOTAL = re.compile(r"\b(?:sub[- ]?)?totals?\b", re.I)
-_BREAKDOWN = re.compile(r"\s+[–—-]\s+|:\s+")  # 'Unregistered placements – Under 16', 'Case Supervisions: Children in Need'
-
-
-def one_per_indicator(signals: list[Signal]) -> list[Signal]:
-    """No two questions about one indicator: the cohorts of a measure ('– Under 16',
-    'Age 16+') are asked once, about the worst, with the others' rows as evidence; a
-    budget table is asked about once, through its total and its largest line."""
-    signals = _fold_budget_tables(signals)
-    kept: list[Signal] = []
-    for signal in sorted(signals, key=lambda s: s.severity, reverse=True):
-        same = next((k for k in kept if _same_indicator(k, signal)), None)
-        if same is None:
-            kept.append(signal)
-        else:
-            same.passages.extend(p for p in signal.passages if p not in same.passages)
-    order = {id(s): i for i, s in enumerate(signals)}
-    return sorted(kept, key=lambda s: order[id(s)])
-
-
-def _same_indicator(a: Signal, b: Signal) -> bool:
-    if not (a.named and b.named) or a.money != b.money:
-        return False
-    if _stem(a.subject) == _stem(b.subject) and a.passages[0].caption == b.passages[0].caption:
-        return True
-    ours, theirs = set(content_terms(a.subject)), set(content_terms(b.subject))
-    return bool(ours) and len(ours & theirs) / len(ours | theirs) >= 0.75
-
-
-def _stem(name: str) -> str:
-    """'Number of unregistered placements – Under 16' -> 'number of unregistered placements'."""
-    parts = _BREAKDOWN.split(name, maxsplit=1)
-    return parts[0].strip().lower() if len(parts) == 2 and len(parts[1].split()) <= 5 else name.strip().lower()
-
-
-def _fold_budget_tables(signals: list[Signal]) -> list[Signal]:
-    """A budget table is asked about once: an overspend through its grand total (the last
-    total row) with its largest line named in it; savings and growth through their lines,
-    which say what is slipping, not their total."""
-    tables: dict[tuple, list[Signal]] = {}
-    for s in signals:
-        if s.money and s.indicator and s.passages[0].kind == "table_row":
-            tables.setdefault((s.passages[0].doc_id, s.passages[0].caption, s.kinds[0]), []).append(s)
-    dropped: set[int] = set()
-    for (_, _, kind), rows in tables.items():
-        totals = [s for s in rows if _TOTAL.search(s.subject)]
-        lines = [s for s in rows if not _TOTAL.search(s.subject)]
-        if not totals or not lines:
-            continue
-        if kind != "overspend":
-            dropped |= {id(s) for s in totals}
-            continue
-        grand = max(totals, key=lambda s: s.passages[0].order)
-        largest = max(lines, key=lambda s: s.indicator.variance.value)
-        share = largest.indicator.variance.value / max(grand.indicator.variance.value, 1)
-        grand.facts["driver"] = (f"{'most' if share > 0.5 else 'the largest part'} of it under "
-                                 f"'{largest.subject}' ({largest.facts['variance']})")
-        grand.passages.append(largest.passages[0])
-        dropped |= {id(s) for s in rows if s is not grand}
-    return [s for s in signals if id(s) not in dropped]
 
 
 def _indicator_signal(ind: Indicator) -> Signal | None:
@@ -294,24 +270,6 @@ def _worse(value: float, reference: float, lower_is_better: bool) -> bool:
     return value > reference if lower_is_better else value < reference
 
 
-_TARGET_IN_PROSE = re.compile(r"(\d+(?:\.\d+)?%) target|target of (\d+(?:\.\d+)?%)", re.I)
-
-
-def _target_from_narrative(indicator: Indicator, passages: list[Passage]) -> None:
-    """A table without a target column ('Up to Date Plan | September | October') is
-    usually introduced by the paragraph that gives it ('below our 80% target')."""
-    row = indicator.passages[0]
-    if not row.section:
-        return
-    for passage in passages:
-        if passage.kind != "table_row" and passage.section == row.section:
-            found = _TARGET_IN_PROSE.search(passage.text)
-            if found:
-                indicator.target = reading("target", found.group(1) or found.group(2))
-                indicator.passages.append(passage)
-                return
-
-
 # --- what the report itself says about an indicator ------------------------------------
 
 _LABEL = re.compile(r"^[A-Za-z'’ ]{3,40}[:;]?$")
@@ -363,66 +321,11 @@ def _attach_report_view(signal: Signal, labels: dict[str, str], commentary: dict
 def _best_match(name: str, candidates) -> str | None:
     """The listed item naming the same indicator ('Timeliness of Review of Children in
     Care' for 'Timeliness of Reviews of Children in Care'; 'CIC' for 'Children in Care')."""
-    ours = set(content_terms(name))
-    best, best_score = None, 0.0
-    for candidate in candidates:
-        theirs = set(content_terms(candidate))
-        if not ours or not theirs:
-            continue
-        score = len(ours & theirs) / len(ours | theirs)
-        if score > best_score:
-            best, best_score = candidate, score
-    return best if best_score >= 0.75 else None
+    best = max(candidates, key=lambda c: likeness(name, c), default=None)
+    return best if best is not None and named_alike(name, best) else None
 
 
 # --- prose --------------------------------------------------------------------------
-
-# 'an overspend of £6.975m', 'A financial pressure of £7.2M', '£1.2m overspend': the amount
-# the pressure word names, never another sum in the same sentence (the out-turn beside it)
-_PRESSURE = r"(?P<word>overspend|pressure|shortfall|deficit)s?"
-_MONEY = r"£\d[\d.,]*\s?[mMkK]?\b"
-_MONEY_PRESSURE = (
-    re.compile(rf"{_PRESSURE}[^.£]{{0,60}}?\bof (?P<amount>{_MONEY})", re.I),
-    re.compile(rf"(?P<amount>{_MONEY}) (?:\w+ ){{0,2}}?{_PRESSURE}", re.I),
-)
-WARNING = re.compile(
-    r"\b(delay(?:ed|s)?|remains? (?:below|a challenge)|not yet|vacanc(?:y|ies)|(?<!multi-)agency (?:staff|workers?|costs?|numbers)|shortage|waiting list|"
-    r"backlog|sickness|difficult(?:y|ies)|struggl\w+|impediment|significant (?:risk|pressure|challenge)|"
-    r"too few|insufficient|deficits?|slower than (?:expected|planned)|behind schedule|unfilled|intermittent|"
-    r"too variable|(?:need|needs) to (?:strengthen|improve)|not (?:yet )?(?:embedded|consistent))\b",
-    re.I,
-)
-# A paper's own caveat on its figures ('these figures are not reflective of ...', 'data
-# quality', 'cannot yet be reflected on Mosaic'): members ask how far they can rely on them.
-DATA_CAVEAT = re.compile(
-    r"\bdata quality\b|\b(?:figures|data|numbers?) (?:are|is|do|does) not (?:yet )?(?:reflect|accurate|reliable|complete)|"
-    r"\bnot (?:yet )?reflect(?:ed|ive|ing)?\b|\bcannot (?:yet )?be (?:reflected|reported|recorded)|"
-    r"\b(?:recording|reporting) (?:issues|problems|errors|delays)\b|\baccuracy of (?:the |our )?(?:data|recording)",
-    re.I,
-)
-
-
-# What children, young people, care leavers or families said, and the ways papers report
-# it (surveys, participation, complaints): Ofsted's "how do you know?" starts here.
-_WHO = (r"(?:children|young people|young adults|care leavers|care[- ]experienced (?:young )?(?:people|adults)|"
-        r"pupils|parents|carers|families)")
-# In order of how directly they report it: what they said; a survey, council or app of
-# theirs named beside them; 'the voice of the child' as a practice.
-VOICE = (
-    re.compile(rf"\b{_WHO}(?:\s+[\w'’,-]+){{0,5}}?\s+(?:said|say|says|told us|tell us|reported that|described|"
-               rf"shared (?:their|how)|responded to|asked for|fed back)\b|"
-               rf"\b(?:feedback|views|voices?|wishes and feelings) (?:from|of) {_WHO}\b", re.I),
-    re.compile(r"\b(?:surveys?|bright spots|mind of my own|children in care council|youth council|"
-               r"takeover day|challenge cards?|complaints?|consultation)\b", re.I),  # named beside them: see _heard
-    re.compile(r"\bvoice of the child\b|\bchild(?:ren)?(?:'s|’s) voices?\b", re.I),
-)
-
-
-def _heard(sentence: str) -> bool:
-    """A survey or an app is children's voice only where children (or families) are in it:
-    not a staff survey, not social workers' phones that cannot run the app."""
-    return bool(re.search(rf"\b{_WHO}\b", sentence, re.I))
-
 
 def voice_signals(passages: list[Passage]) -> list[Signal]:
     """Where the papers report what children, young people or families said: each such
@@ -433,8 +336,8 @@ def voice_signals(passages: list[Passage]) -> list[Signal]:
             if passage.kind == "table_row":
                 continue
             for sentence in sentences_of(passage):
-                quote = quoted_clause(sentence, pattern) if pattern.search(sentence) and _heard(sentence) else ""
-                if _says_something(quote):
+                quote = quoted_clause(sentence, pattern) if pattern.search(sentence) and heard(sentence) else ""
+                if says_something(quote):
                     found.append(Signal(passage.heading or "children's voice", {}, 0.5 - 0.05 * strength, ["voice"],
                                         [passage], sentence, named=False, quote=quote))
                     break
@@ -465,56 +368,19 @@ def _prose_signals(passage: Passage, attached: bool = False) -> list[Signal]:
         return found
     sentences = sentences_of(passage)
     for sentence in sentences:
-        money = _money_pressure(sentence)
+        money = money_pressure(sentence)
         if money:
             word, amount = money
             stated = figures(amount)
             pounds = stated[0].value if stated else 0
-            budget = _BUDGET_NAMED.search(sentence)
+            budget = BUDGET_NAMED.search(sentence)
             return [Signal(budget.group("what") if budget else passage.heading or "the budget",
                            {"pressure": f"{word} of {amount}"}, _money_severity(pounds),
                            ["overspend"], [passage], sentence, money=True, named=budget is not None)]
     for kind, pattern, severity in (("data_caveat", DATA_CAVEAT, 0.3), ("narrative_warning", WARNING, 0.2)):
         for sentence in sentences:
             quote = quoted_clause(sentence, pattern)
-            if pattern.search(sentence) and _says_something(quote):
+            if pattern.search(sentence) and says_something(quote):
                 return [Signal(passage.heading or "this area", {}, severity, [kind], [passage], sentence,
                                named=False, quote=quote)]
     return []
-
-
-_ANAPHORIC = re.compile(r"^(?:… )?(?:this|these|it|they|both|which|those)\b", re.I)
-
-
-def _says_something(clause: str) -> bool:
-    """A clause a member can read on its own: six words or more, not 'Both remain below
-    the expected range' (both what?) nor a list of indicator names."""
-    return len(clause.split()) >= 6 and not _ANAPHORIC.match(clause) and bool(re.search(r"\b[a-z]{2,}\b", clause))
-
-
-# 'forecast against the LAC placement budget', 'an overspend on Children's Support and Safeguarding services'
-_BUDGET_NAMED = re.compile(r"\b(?:against|on|in|within) the (?P<what>[\w'’ -]{3,50}?) (?:budget|services)\b", re.I)
-
-
-def quoted_clause(sentence: str, point: re.Pattern | None = None, most: int = 14) -> str:
-    """The clause of a sentence that carries its point (where a warning, a caveat or what
-    children said sits), verbatim; cut to `most` words around that point, with '…' where cut."""
-    found = next(filter(None, (p.search(sentence) for p in ((point,) if point else (WARNING, DATA_CAVEAT, *VOICE)))), None)
-    clauses = [c for c in re.split(r"(?<=[,;:])\s+|\s+[–—]\s+|\s+-\s+", sentence.rstrip(". ")) if c.strip()]
-    at = next((c for c in clauses if found and found.group(0) in c), clauses[0] if clauses else sentence)
-    words = at.rstrip(",;:").split()
-    if len(words) <= most:
-        return " ".join(words)
-    point = len(at[: at.find(found.group(0))].split()) if found and found.group(0) in at else 0
-    begin = max(0, min(point - 4, len(words) - most))
-    cut = words[begin: begin + most]
-    return ("… " if begin else "") + " ".join(cut) + (" …" if begin + most < len(words) else "")
-
-
-def _money_pressure(sentence: str) -> tuple[str, str] | None:
-    """('overspend', '£6.975m') for the first sum a sentence calls a pressure."""
-    for pattern in _MONEY_PRESSURE:
-        found = pattern.search(sentence)
-        if found:
-            return found.group("word").lower(), found.group("amount").strip()
-    return None
