@@ -2,6 +2,7 @@
 
 from assistant.evaluation.checks import check, load_dataset
 from assistant.evaluation.report import format_summary
+from assistant.evaluation.suggestions import suggestion_quality
 from assistant.evaluation.run import (
     by_tag,
     calibrate,
@@ -12,4 +13,5 @@ from assistant.evaluation.run import (
     union,
 )
 
-__all__ = ["by_tag", "calibrate", "check", "format_summary", "gate", "load_dataset", "run", "suggestion_coverage", "summarise", "union"]
+__all__ = ["by_tag", "calibrate", "check", "format_summary", "gate", "load_dataset", "run", "suggestion_coverage",
+           "suggestion_quality", "summarise", "union"]

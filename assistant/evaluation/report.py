@@ -37,6 +37,8 @@ def format_summary(report: dict, name: str = "Known-facts evaluation") -> str:
                 f"({row['generated_questions']} generated, {row['officer_questions']} officer-written; "
                 f"figures grounded {row['grounded_share']:.2f})" + (f"; missed: {', '.join(missed)}" if missed else "")
             )
+    if report.get("suggestion_quality"):
+        lines += ["", *format_suggestion_quality(report["suggestion_quality"])]
     failed = [r["id"] for r in report["items"] if r["checks"]["answerable"] and not r["checks"]["answer_correct"]]
     if failed:
         lines.append(f"\n  answerable questions answered wrongly or refused: {', '.join(failed)}")
@@ -44,6 +46,18 @@ def format_summary(report: dict, name: str = "Known-facts evaluation") -> str:
     if wrong_abstain:
         lines.append(f"  unanswerable questions answered anyway: {', '.join(wrong_abstain)}")
     return "\n".join(lines)
+
+
+def format_suggestion_quality(q: dict) -> list[str]:
+    """The computable checks on suggested questions, over every meeting in the library."""
+    lines = [f"  Suggested questions, checked ({q['questions']} questions for {q['meetings']} meetings)",
+             f"  {'well formed':<22} {q['well_formed_share']:.3f}  (one question, <= 35 words, grounded, framed, no markup)",
+             f"  {'two on one indicator':<22} {q['duplicate_pairs']}",
+             f"  {'meetings with 4 themes':<22} {q['themes_met_share']:.3f}",
+             f"  {'children asked about':<22} {q['voice_share']:.3f}  (of meetings whose papers allow it)",
+             f"  {'outside the remit':<22} {q['outside_remit']}"]
+    lines += [f"    {problem}: {count}" for problem, count in sorted(q["problems"].items())]
+    return lines
 
 
 def _fmt(value) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from assistant.evaluation.baseline import score_baseline
 from assistant.evaluation.checks import check, load_dataset
+from assistant.evaluation.suggestions import suggestion_quality
 from assistant.language.figures import ungrounded
 from assistant.llm import describe
 
@@ -34,7 +35,8 @@ def run(assistant, dataset: Path, baseline: bool = True) -> dict:
             "tags": item.get("tags", []),
         })
     summary = {"backend": describe(assistant.settings), **summarise(records), "by_tag": by_tag(records)}
-    report = {"summary": summary, "items": records, "suggestions": suggestion_coverage(assistant)}
+    report = {"summary": summary, "items": records, "suggestions": suggestion_coverage(assistant),
+              "suggestion_quality": suggestion_quality(assistant)}
     if baseline:
         report["baseline"] = score_baseline(assistant.settings, assistant.index.embedder, items)
     return report

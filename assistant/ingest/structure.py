@@ -26,6 +26,9 @@ TOP_LEVEL = re.compile(r"^(?:[-•*]\s*)?(\d{1,2})\.(?:0)?\s+([A-Z][^.;]{1,80})$
 # '7. Comments expressed during the debate are summarised below ...': a paragraph numbered
 # by itself (reports and minutes number paragraphs 1., 2., 3.); a short '1. Apologies' is a list item.
 NUMBERED_PARAGRAPH = re.compile(r"^(\d{1,2})[.)]\s+(\S+(?:\s+\S+){7,}.*)$")
+# A minute's own number before its title ('CAY 15 Annual Report of Adoption West', 'OSC 23/45
+# Budget', 'Min 12 Apologies'): what members cite a minute by.
+MINUTE_NUMBER = re.compile(r"^((?:[A-Z]{2,6}|Min(?:ute)?\.?)\s?\d{1,3}(?:/\d{2,4})?)\s+[A-Z]")
 BULLET = re.compile(r"^\s*(?:[-•*▪◦]|\(?[a-z0-9ivx]{1,3}[.)])\s+(\S.*)$")
 TERMINAL = re.compile(r"[.;,]$")
 
@@ -132,6 +135,8 @@ def blocks(lines: list[Line]) -> list[Block]:
             current.items[-1] += " " + text
         elif is_heading(text) and not _mid_sentence(current):
             heading = text.rstrip(":")
+            minute = MINUTE_NUMBER.match(text)
+            section = minute.group(1) if minute else section
             out.append(Block("heading", [text], page, section, heading))
             current = None
         elif current is not None and not current.items and _mid_sentence(current):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.language.figures import ungrounded
-from assistant.language.remits import remit_named
+from assistant.language.remits import Remit, committee_remit, remit_named
 from assistant.suggest.promises import Promise, promised_last_time
 from assistant.suggest.questions import (
     VOICE_THEME,
@@ -41,6 +41,7 @@ class Suggestions:
     officer_questions: tuple[OfficerQuestion, ...]
     notice: str | None = None  # how a language model was (or could not be) used
     remit_note: str | None = None  # what was left out of a whole-council paper, and why
+    remit: str | None = None  # the remit whole-council papers were kept to (None: every service)
     grounding: Grounding = Grounding()  # the checks on a language model's questions, if one wrote them
     promises: tuple[Promise, ...] = ()  # what the committee's last minutes record as promised
     promised_at: SourceDocument | None = None  # those minutes
@@ -81,7 +82,7 @@ def suggest_questions(
     signals: list[Signal] = []
     reports: list[Passage] = []
     officer: list[OfficerQuestion] = []
-    wanted, left_out = remit_named(remit), 0
+    wanted, left_out = meeting_remit(documents) or remit_named(remit), 0
     for document in documents:
         own = [p for p in passages if p.doc_id == document.doc_id]
         officer += officer_questions(own, by_id)
@@ -100,7 +101,27 @@ def suggest_questions(
     questions = [q for q in written(ranked, by_id) if not ungrounded(q.question, [c.text for c in q.citations])]
     note = (f"Kept to {wanted.name}: {left_out} point{'s' * (left_out != 1)} about other services in "
             "whole-council papers left out.") if left_out else None
-    return Suggestions(tuple(documents), tuple(questions), tuple(officer), remit_note=note)
+    return Suggestions(tuple(documents), tuple(questions), tuple(officer), remit_note=note,
+                       remit=wanted.name if wanted else None)
+
+
+def meeting_remit(documents: list[SourceDocument]) -> Remit | None:
+    """The remit the meeting's committee names ('Corporate Parenting Panel': children's
+    services), which whole-council papers in its pack are kept to; None when no paper says,
+    or when its papers come from committees of different remits (a Cabinet meeting's)."""
+    named = {r.key: r for r in (committee_remit(d.committee) for d in documents) if r is not None}
+    return next(iter(named.values())) if len(named) == 1 else None
+
+
+def meetings(documents: list[SourceDocument]) -> list[list[SourceDocument]]:
+    """Every meeting's papers (a council's papers of one date, whatever spelling of the
+    committee's name each uses), newest first; then each paper with no council or date alone."""
+    by_meeting: dict[tuple[str, str], list[SourceDocument]] = {}
+    for d in documents:
+        if d.council and d.meeting_date:
+            by_meeting.setdefault((d.council, d.meeting_date), []).append(d)
+    dated = [papers for _, papers in sorted(by_meeting.items(), key=lambda kv: (kv[0][1], kv[0][0]), reverse=True)]
+    return dated + [[d] for d in documents if not (d.council and d.meeting_date)]
 
 
 def earlier_reports(document: SourceDocument, library: list[SourceDocument]) -> set[str]:
@@ -118,4 +139,5 @@ def _theme(signal: Signal) -> str:
     return "risk" if theme == "performance" and "risk" in signal.kinds else theme
 
 
-__all__ = ["Suggestions", "SuggestedQuestion", "OfficerQuestion", "Promise", "suggest_questions", "promised_last_time"]
+__all__ = ["Suggestions", "SuggestedQuestion", "OfficerQuestion", "Promise", "meetings", "suggest_questions",
+           "promised_last_time"]

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.language.figures import Figure, figures
+from assistant.language.periods import DATE
 from assistant.language.sentences import split_sentences
 from assistant.types import Passage
 
@@ -98,7 +99,8 @@ def _fields(text: str) -> list[tuple[str, str]]:
 
 def _assign(indicator: Indicator, key: str, value: str) -> None:
     value = _OWN_RATING.sub("", value)
-    found = _first_figure(value)
+    # a date in a cell ('5 Feb 2026': a forward plan's decision date) is when, not how much
+    found = None if DATE.fullmatch(value.strip()) else _first_figure(value)
     reading = Reading(key, value, found.value) if found else None
     if _IGNORED.match(key):
         if key.lower() == "area":

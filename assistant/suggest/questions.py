@@ -29,7 +29,7 @@ THEMES = (
 # First match wins, most specific first.
 _THEME_WORDS = [
     ("finance", r"budget|overspend|£|savings?|\bcosts?\b|\bspend|forecast|variance|out-?turn|mtfp|financ|invest|placement costs?"),
-    ("workforce", r"social workers?|\bagency\b|vacanc|caseloads?|supervision|recruit|retention|\bstaff|workforce|\bisros?\b|"
+    ("workforce", r"social workers?|(?<!multi-)\bagency\b|vacanc|caseloads?|supervision|recruit|retention|\bstaff|workforce|\bisros?\b|"
                   r"learning and development|training programme|turnover|sickness|team managers?|resilien"),
     ("children's experience and voice", r"voice|\bviews\b|participat|feedback|life story|children and young people say|"
                                         r"quality of visits|dental|health checks?|missing|return home|stability|"
@@ -112,9 +112,9 @@ ASKS = {
     "data": Ask("data", "how far can the committee rely on these figures?", ()),
     "action": Ask("action", "what is being done about it?", ()),
     "impact": Ask("impact", "what difference is this making to children and families?", ()),
-    "voice": Ask("voice", "what has changed as a result?", ()),
+    "voice": Ask("voice", "what are children and families telling us through it?", ()),
     "mitigation": Ask("mitigation", "how will the committee know the mitigating actions are working?", ()),
-    "listen": Ask("listen", "what do the children affected tell us about it?", ("latest", "target")),
+    "listen": Ask("listen", "what do the children and families affected say about it?", ("latest", "trend", "target")),
 }
 VOICE_THEME = "children's experience and voice"
 
@@ -170,14 +170,15 @@ def phrase(signal: Signal, ask: Ask) -> tuple[str, str]:
 def _fit(signal: Signal, ask: Ask) -> str:
     """The question at its most specific that keeps within MAX_WORDS: frames that are not
     the ask's own go first, then a long name's brackets and its 'percentage of', and last
-    the ask's second frame."""
+    the ask's own frames, the least telling first."""
     text = _ask_text(signal, ask)
     frame = [k for k in ask.frame if k in signal.facts] or [k for k in ("latest", "target") if k in signal.facts]
     extra = [k for k in ("target", "unchanged") if k in signal.facts and k not in frame and "latest" in frame]
     short = _unbracketed(signal.subject)
     shortest = _UNIT_OF.sub("", short) if "%" in signal.facts.get("latest", "") else short
-    for keys, name in ((frame + extra, signal.subject), (frame, signal.subject), (frame, short),
-                       (frame, shortest), (frame[:1], shortest)):
+    variants = [(frame + extra, signal.subject), (frame, signal.subject), (frame, short), (frame, shortest)]
+    variants += [(frame[:n], shortest) for n in range(len(frame) - 1, 0, -1)]
+    for keys, name in variants:
         question = _compose(signal, name, keys, text)
         if len(question.split()) <= MAX_WORDS:
             break
@@ -322,8 +323,9 @@ def written(candidates: list[Candidate], documents: dict[str, SourceDocument]) -
 
 def _first_to_ask_children(candidates: list[Candidate]) -> Candidate | None:
     """The indicator about children's experience a 'what do they tell us?' question fits."""
-    measured = [c for c in candidates if c.signal.named and "latest" in c.signal.facts and not c.signal.money]
-    return next((c for c in measured if c.theme == VOICE_THEME), None)
+    about_children = [c for c in candidates if c.theme == VOICE_THEME and not c.signal.money]
+    measured = [c for c in about_children if c.signal.named and "latest" in c.signal.facts]
+    return next(iter(measured or about_children), None)
 
 
 def with_voice(ranked: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from assistant.answer.render import notes, where
 from assistant.briefing import acronyms_used
 from assistant.pipeline import FileResult, LibraryEntry
-from assistant.suggest import Suggestions
+from assistant.suggest import Suggestions, meetings
 from assistant.suggest.questions import by_theme
 from assistant.types import Answer, Citation, SourceDocument
 from assistant.view import InContext, PageView, shows_pages
@@ -240,16 +240,11 @@ def report_choices(entries: list[LibraryEntry]) -> list[tuple[str, str]]:
 
 def preparation_choices(documents: list[SourceDocument]) -> list[tuple[str, str]]:
     """Every meeting (all its papers together), newest first, then every report, each named
-    with its council. A council's papers of one date are one meeting, whatever spelling of
-    the committee's name each paper uses."""
-    meetings: dict[tuple[str, str], list[SourceDocument]] = {}
-    for d in documents:
-        if d.council and d.meeting_date:
-            meetings.setdefault((d.council, d.meeting_date), []).append(d)
+    with its council."""
     whole = []
-    for (council, day), papers in sorted(meetings.items(), key=lambda kv: (kv[0][1], kv[0][0]), reverse=True):
+    for papers in (m for m in meetings(documents) if m[0].council and m[0].meeting_date):
         committee = _most_common([p.committee for p in papers if p.committee])
-        name = ", ".join(x for x in [council, committee, day] if x)
+        name = ", ".join(x for x in [papers[0].council, committee, papers[0].meeting_date] if x)
         count = f"{len(papers)} paper{'s' if len(papers) != 1 else ''}"
         whole.append((f"Meeting: {name} ({count})", "meeting:" + ",".join(p.doc_id for p in papers)))
     reports = [(f"Report: {d.title or d.source}, {d.council or 'council not read'} ({d.meeting_date or 'date unknown'})",

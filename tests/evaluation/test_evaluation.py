@@ -11,6 +11,7 @@ from files import ROOT
 
 from assistant import evaluation
 from assistant.evaluation.checks import answer_correct, citations_valid
+from assistant.evaluation.report import format_suggestion_quality
 from assistant.language.figures import figures, ungrounded
 from assistant.language.sentences import normalise
 
@@ -82,6 +83,17 @@ def test_real_papers_gate(real_assistant):
     report = evaluation.run(real_assistant, ROOT / "eval" / "real_papers.jsonl", baseline=False)
     print("\n" + evaluation.format_summary(report))
     assert evaluation.gate(report["summary"], ROOT / "eval" / "thresholds_real.toml") == []
+
+
+@pytest.mark.eval
+@pytest.mark.slow  # the fixture is asked for by name: conftest cannot see it to mark the test
+@pytest.mark.parametrize("papers, thresholds", [("corpus_assistant", "thresholds_suggestions.toml"),
+                                                ("real_assistant", "thresholds_suggestions_real.toml")])
+def test_suggested_questions_gate(request, papers, thresholds):
+    """Issue 15's computable checks on the suggestions for every meeting in the library."""
+    quality = evaluation.suggestion_quality(request.getfixturevalue(papers))
+    print("\n" + "\n".join(format_suggestion_quality(quality)))
+    assert evaluation.gate(quality, ROOT / "eval" / thresholds) == []
 
 
 def test_eval_reports_each_set_and_their_union(corpus_assistant, corpus_settings, tmp_path):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.evaluation.suggestions import duplicate_indicators, form_problems
+
 # The report's children's part (Education & Skills; Integrated Children's Services) runs
 # from page 36 to page 48; its KPI cards there, as printed.
 CHILDRENS_PAGES = range(36, 49)
@@ -55,3 +57,14 @@ def test_no_markup_and_nothing_on_target_called_off_target(real_assistant):
                 assert "target" not in q.question.lower(), q.question
         # a card's 'Previous' value is older than its 'Latest': never reported as the latest
         assert "in Previous" not in q.question and "in Floor" not in q.question, q.question
+
+
+def test_questions_from_the_real_report_are_short_single_grounded_and_distinct(real_assistant):
+    """Issue 15's form on a real whole-council PDF: one question of at most 35 words each,
+    every figure in its citations, no two on one indicator, four themes at least."""
+    questions = list(_suggestions(real_assistant).questions)
+    assert len(questions) >= 8  # the children's points of the report; the rest are other services
+    assert {q.question: form_problems(q) for q in questions if form_problems(q)} == {}
+    assert duplicate_indicators(questions) == []
+    assert len({q.theme for q in questions}) >= 4
+    assert any(q.ask in ("voice", "listen") for q in questions)  # what children say: drawn on or asked for

@@ -82,8 +82,9 @@ def test_a_whole_council_paper_keeps_to_the_remit_but_a_committees_own_paper_is_
 
 
 def test_a_card_reads_as_its_paper_means_it():
-    asked = {q.question.split(" is ")[0]: q.question for q in _suggest(None).questions}
+    asked = [q.question for q in _suggest(None).questions]
     # Latest is the latest (not the Previous printed after it), and that period's own rating is not a figure
-    assert asked["Number of foster households"].startswith("Number of foster households is 613 (latest), against a target of 700")
+    foster = [q for q in asked if "foster households" in q]
+    assert len(foster) == 1 and "foster households at 613 (latest), against a target of 700" in foster[0], foster
     # a floor above the target means lower is better: 14.9% against a target of 15% is on target
-    assert not [q for q in asked if q.startswith("Percentage of early help cases")]
+    assert not [q for q in asked if "early help cases" in q]

@@ -10,6 +10,8 @@ from files import corpus_file
 
 from assistant.briefing import as_markdown, write_briefing
 from assistant.errors import AssistantError
+from assistant.evaluation import suggestion_quality
+from assistant.evaluation.suggestions import duplicate_indicators, form_problems
 from assistant.language.figures import ungrounded
 from assistant.language.vocabulary import content_terms
 from assistant.suggest.questions import THEMES
@@ -80,26 +82,61 @@ def test_barnsley_off_target_figures_each_get_a_question(corpus_assistant):
 
 def test_overspends_and_placement_pressure_get_questions(corpus_assistant):
     mtfp = _suggest(corpus_assistant, "north-somerset", "MTFP").questions
-    assert any("£6.975m" in q.question or "6,974,799" in q.question for q in mtfp)
+    assert any("£6.975m" in q.question or "£6,974,799" in q.question for q in mtfp)
     assert any("Corporate Parenting" in q.question and q.theme == "finance" for q in mtfp)
     barnsley = _suggest(corpus_assistant, "barnsley-osc-2023-09-12", "Strengthening").questions
     assert any("£7.2M" in q.question and "LAC placement" in q.question for q in barnsley)
 
 
-def test_every_question_is_grounded_specific_and_unique(corpus_assistant):
+def test_every_question_is_short_single_grounded_framed_and_unique(corpus_assistant):
+    """Issue 15's form, on every paper alone: one question of at most 35 words, each figure
+    in its citations, framed by a figure's target, trend or comparator or quoting the
+    report verbatim; no markup; never two on one indicator."""
     for document in corpus_assistant.documents():
         suggestions = corpus_assistant.suggest([document.doc_id], max_questions=MANY)
         texts = [q.question for q in suggestions.questions]
         assert len(texts) == len(set(texts))
         for q in suggestions.questions:
-            evidence = [c.text for c in q.citations]
             assert q.citations and q.why and q.theme in THEMES and 0 < q.severity <= 1
-            assert not ungrounded(q.question, evidence), q.question
-            assert not ungrounded(q.why, evidence), q.why
-            # Specific: it states a figure, or quotes the report's own words verbatim.
-            quoted = re.search(r'"(.+?)(?: …)?"', q.question)
-            joined = " ".join(" ".join(evidence).split())
-            assert re.search(r"\d", q.question) or (quoted and quoted.group(1) in joined), q.question
+            assert form_problems(q) == [], (q.question, form_problems(q))
+            assert not ungrounded(q.why, [c.text for c in q.citations]), q.why
+        assert duplicate_indicators(list(suggestions.questions)) == []
+
+
+def test_every_meeting_gets_four_themes_and_asks_about_children(corpus_assistant):
+    """Each meeting's twelve questions reach at least four themes; where its papers report
+    what children said one draws on it, and where they do not one asks what they say."""
+    quality = suggestion_quality(corpus_assistant)
+    assert quality["meetings"] == 5  # North Somerset's pack, two Barnsley reports, Bury, West Sussex
+    for row in quality["rows"]:
+        assert len(row["themes"]) >= 4, row
+        assert row["voice"] or not row["voice_possible"], row
+    assert quality["well_formed_share"] == 1.0 and quality["duplicate_pairs"] == 0
+    barnsley = _suggest(corpus_assistant, "barnsley-osc-2023-09-12", "Strengthening", limit=12).questions
+    assert any(q.ask == "voice" and "Bright Spots" in q.question for q in barnsley)  # the survey the report mentions
+    somerset = _suggest(corpus_assistant, "north-somerset", "Q3 Performance", limit=12).questions
+    assert any(q.ask == "listen" for q in somerset)  # the report gives no child's view: one asks for it
+
+
+def test_the_ask_follows_the_signal(corpus_assistant):
+    """A worsening trend asks what drives it; a gap to a comparator why we differ; a
+    slipping saving the risk to the budget; the asks vary down the list."""
+    questions = _suggest(corpus_assistant, "north-somerset", "Q3 Performance").questions
+    by_ask = {q.ask: q.question for q in questions}
+    assert "down from" in by_ask["driver"] or "up from" in by_ask["driver"]
+    assert "why do we differ from" in by_ask["comparator"]
+    mtfp = _suggest(corpus_assistant, "north-somerset", "MTFP").questions
+    assert any(q.ask == "budget_risk" and "Family Time Team" in q.question and "RED" in q.question for q in mtfp)
+    top = _suggest(corpus_assistant, "north-somerset", "Q3 Performance", limit=12).questions
+    assert len({q.ask for q in top}) >= 4
+
+
+def test_a_budget_table_is_asked_about_through_its_total_and_largest_line(corpus_assistant):
+    mtfp = _suggest(corpus_assistant, "north-somerset", "MTFP").questions
+    total = [q for q in mtfp if "TOTAL - CHILDRENS SERVICES" in q.question]
+    assert len(total) == 1 and "Corporate Parenting" in total[0].question and "£5,769,636" in total[0].question
+    assert not any(q.question.startswith("With 'Corporate Parenting'") for q in mtfp)  # not again on its own
+    assert not any("£6.975m" in q.question for q in mtfp)  # the prose restating the total is not asked twice
 
 
 def test_officer_questions_are_shown_apart_and_never_generated_from(corpus_assistant):
@@ -130,9 +167,10 @@ def test_suggest_cli_json(corpus_settings, corpus_assistant):
     assert data["document"]["council"] == "Barnsley Council"
     assert len(data["questions"]) == 5
     for q in data["questions"]:
-        assert set(q) == {"question", "theme", "why", "severity", "citations"}
+        assert set(q) == {"question", "theme", "why", "severity", "citations", "ask"}
         assert {"n", "doc_id", "source", "section", "text"} <= set(q["citations"][0])
     assert data["officer_questions"]
+    assert data["promises"] == [] and data["promised_at"] is None  # no earlier minutes of Barnsley's committee
 
     missing = subprocess.run(
         [sys.executable, "-m", "assistant.cli", "suggest", "--doc-id", "no-such-id"],
@@ -162,7 +200,7 @@ def test_briefing_in_markdown_and_word(corpus_assistant, tmp_path):
     text = "\n".join(p.text for p in Document(str(path)).paragraphs)
     assert "Suggested questions" in text and "Glossary" in text
     for q in chosen:
-        assert q.question.split(".")[0] in text
+        assert q.question in text
         assert all(c.section is None or f"section {c.section}" in text for c in q.citations)
 
 
@@ -173,4 +211,4 @@ def test_theme_coverage_against_officer_questions(corpus_assistant):
     assert {r["source"][:23] for r in rows} == {"barnsley-osc-2023-09-12", "barnsley-osc-2024-01-09"}
     for row in rows:
         assert row["grounded_share"] == 1.0
-        assert row["theme_coverage"] >= 0.6  # measured 0.75 and 0.60; raise as generation improves
+        assert row["theme_coverage"] >= 0.8  # issue 15; measured 0.75 and 0.60 before it, 1.0 and 0.8 after
