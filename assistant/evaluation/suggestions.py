@@ -25,7 +25,7 @@ MIN_THEMES = 4
 FULL_LIST = 8  # questions a meeting must have for its themes to count
 MARKUP = re.compile(r"<[A-Za-z!/][^<>]*>|\*\*|picture text|\^\{")
 FRAME = re.compile(r"\btarget\b|\bfrom\b|\bbelow\b|\babove\b|\bforecast\b|\boverspend|\bsaving\b|\bsince\b|"
-                   r"\bon the risk register\b|\bunchanged\b", re.I)
+                   r"\bon the risk register\b|\bunchanged\b|\b(?:RED|AMBER) rating\b", re.I)
 QUOTED = re.compile(r'"(?:… )?(.+?)(?: …)?"')
 VOICE_ASKS = {"voice", "listen"}
 

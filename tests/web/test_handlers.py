@@ -81,6 +81,18 @@ def test_suggest_then_make_the_briefing(corpus_assistant):
     assert handlers.briefing(None, []) is None
 
 
+def test_a_meetings_preparation_shows_what_was_promised_last_time(corpus_assistant):
+    handlers = Handlers(corpus_assistant)
+    choices = dict((value, label) for label, value in render.preparation_choices(corpus_assistant.documents()))
+    meeting = next(v for v, label in choices.items() if label.startswith("Meeting: North Somerset Council"))
+    suggestions, _, detail = handlers.suggest(meeting, None)
+    assert suggestions.promises and "<h3>What was promised last time</h3>" in detail
+    assert "invitations for working group meetings" in detail and "Not reported in the new papers" in detail
+    word, markdown = handlers.briefing(suggestions, [])
+    assert "What was promised last time" in Path(markdown).read_text("utf-8")
+    assert any("What was promised last time" == p.text for p in docx.Document(word).paragraphs)
+
+
 def test_upload_then_remove(make_assistant, tmp_path):
     handlers = Handlers(make_assistant())
     upload = tmp_path / "bury-improvement-plan.txt"
