@@ -16,9 +16,9 @@ from collections import defaultdict
 
 from assistant.language.figures import has_figure, ungrounded
 from assistant.language.remits import committee_remit, remit_of
-from assistant.language.sentences import normalise, split_sentences
+from assistant.language.sentences import normalise
 from assistant.suggest import Suggestions, meetings
-from assistant.suggest.questions import MAX_WORDS, SuggestedQuestion
+from assistant.suggest.questions import SuggestedQuestion, is_one_short_question
 from assistant.suggest.signals import likeness
 
 MIN_THEMES = 4
@@ -34,10 +34,8 @@ def form_problems(q: SuggestedQuestion) -> list[str]:
     """What is wrong with one question's form, in words; empty when nothing is."""
     evidence = [c.text for c in q.citations]
     problems = []
-    if len(q.question.split()) > MAX_WORDS:
-        problems.append(f"too long: {len(q.question.split())} words")
-    if q.question.count("?") != 1 or not q.question.endswith("?") or len(split_sentences(q.question)) != 1:
-        problems.append("not one question")
+    if not is_one_short_question(q.question):
+        problems.append(f"not one short question: {len(q.question.split())} words, {q.question.count('?')} '?'")
     if ungrounded(q.question, evidence):
         problems.append("ungrounded: " + ", ".join(ungrounded(q.question, evidence)))
     if MARKUP.search(q.question):

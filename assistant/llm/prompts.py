@@ -45,6 +45,9 @@ about concerns in the passages that the drafts miss.
 Rules:
 - One question per line, starting with "- " and ending with the numbers of the passages it \
 rests on, like [2] or [1][3].
+- Each question is one sentence of at most 35 words with one clear ask (why, how, what is \
+driving it, what it means for the children affected), framed by one figure with its target, \
+trend or comparator; do not paste the passage into the question.
 - Copy every figure exactly as the passage writes it; do not calculate new figures.
 - Only questions: no headings, no commentary."""
 

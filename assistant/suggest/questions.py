@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.language.sentences import lower_first, upper_first
+from assistant.language.sentences import lower_first, split_sentences, upper_first
 from assistant.suggest.narrative import quoted_clause
 from assistant.suggest.signals import Signal
 from assistant.types import Citation, Hit, Passage, SourceDocument
@@ -84,6 +84,12 @@ class OfficerQuestion:
 
 
 MAX_WORDS = 35  # what councils' scrutiny guidance (and members' own questions in minutes) keep to
+
+
+def is_one_short_question(text: str) -> bool:
+    """One sentence of at most MAX_WORDS words, ending in its only '?'."""
+    return len(text.split()) <= MAX_WORDS and text.count("?") == 1 and text.rstrip().endswith("?") \
+        and len(split_sentences(text)) == 1
 
 
 @dataclass(frozen=True)

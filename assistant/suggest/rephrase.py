@@ -19,6 +19,7 @@ from assistant.suggest.questions import (
     SuggestedQuestion,
     citations_for,
     is_officer_section,
+    is_one_short_question,
     theme_of,
 )
 from assistant.suggest.narrative import WARNING
@@ -41,7 +42,9 @@ def rephrase(suggestions, passages: list[Passage], llm, timeout: float, max_ques
         return replace(suggestions, notice=f"The language model could not be used ({failure.reason}); "
                                             "these questions are the assistant's own drafts.")
     evidence_of = {n: evidence(h) for n, h in enumerate(hits, start=1)}
-    checks = [check_sentence(line, evidence_of) for line in _question_lines(reply)]
+    # a model's long or many-part question is not kept: the same form as the drafts' (issue 15)
+    checks = [check_sentence(line, evidence_of) for line in _question_lines(reply)
+              if is_one_short_question(without_citations(line))]
     written = [_question(c, offered, documents, suggestions.questions) for c in checks if c.status == "supported"]
     grounding = Grounding(tuple(checks), fallback=not written)
     if not written:
