@@ -18,6 +18,7 @@ from assistant.language.councils import councils_named
 from assistant.language.figures import figures, has_figure
 from assistant.language.periods import Span, overlaps, periods_in, reporting_window
 from assistant.language.questions import (
+    MEASURE_TERMS,
     PERSON,
     REASON_CUES,
     kinds_asked,
@@ -109,7 +110,8 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarit
     ask = _Asked.of(question)
     # a word of the question that no paper in the library uses ('salary') is something the
     # papers do not cover, however close the rest of a quote comes
-    unseen = sum(1 for t in set(ask.terms) if not t.startswith("=") and t not in idf and not t[0].isdigit())
+    unseen = sum(1 for t in set(ask.terms)
+                 if not t.startswith("=") and t not in idf and not t[0].isdigit() and t not in MEASURE_TERMS)
     top = max((h.score for h in hits), default=1.0) or 1.0
     # the field's terms a passage names, in its text or its frame (a heading, a caption)
     passage_terms = _terms_in_place(hits)

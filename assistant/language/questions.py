@@ -17,6 +17,9 @@ QUANTITY_WORDS = re.compile(
     re.I,
 )
 COUNT = re.compile(r"^\s*how many\b", re.I)
+# Words that say what kind of figure is asked ('re-referral *rate*'), not what it is about: a
+# paper may give it as 'the percentage of re-referrals' and never use the word.
+MEASURE_TERMS = frozenset(said_terms("rate rates percentage proportion number share level figure total count amount"))
 EXPLANATION = re.compile(r"^\s*(why|who|what (?:explains|reasons?|caused|is being done|actions?))\b", re.I)
 REASON_QUESTION = re.compile(r"^\s*(why|what (?:explains|is the reason|are the reasons|caused|is driving|drives))\b", re.I)
 REASON_CUES = re.compile(

@@ -1,9 +1,12 @@
 """Signals -> ranked, cited scrutiny questions in plain English.
 
-Good questions (the Centre for Governance and Scrutiny's guidance) name the indicator,
-the figure, the target or benchmark and the trend, then ask what is being done, by when,
-and how the committee will know it worked. Each question here is written from one
-signal's own facts, so every figure it states is in the passages it cites.
+What councils' guidance asks of a scrutiny question (the Centre for Governance and
+Scrutiny; Ofsted's "what do you know, how do you know, what are you doing about it"), and
+what members ask in minutes: short, one clear ask, open, grounded in one figure with its
+frame (trend, target, comparator). So each question here is one sentence of at most
+MAX_WORDS words: "With <the indicator> at <figure>, <its frame>, <the ask>?", the ask chosen
+by what the signal is (`asks_for`). It is written from one signal's own facts, so every
+figure it states is in the passages it cites; the evidence is shown beside it.
 """
 
 from __future__ import annotations

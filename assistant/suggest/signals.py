@@ -149,7 +149,8 @@ def _risk_signal(row: Passage) -> Signal | None:
     found = _RISK_ROW.match(row.text)
     if not found:
         return None
-    return Signal(found.group("risk").strip(), {}, 0.35, ["risk"], [row], named=True)
+    mitigation = row.text[found.end():].strip()  # 'Mitigating Actions: Partnership Engagement Project ...'
+    return Signal(found.group("risk").strip(), {}, 0.35, ["risk"], [row], mitigation or None, named=True)
 
 
 def _indicator_signal(ind: Indicator) -> Signal | None:
