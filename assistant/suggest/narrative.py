@@ -74,7 +74,7 @@ def quoted_clause(sentence: str, point: re.Pattern | None = None, most: int = 14
     found = next(filter(None, (p.search(sentence) for p in ((point,) if point else (WARNING, DATA_CAVEAT, *VOICE)))), None)
     clauses = [c for c in re.split(r"(?<=[,;:])\s+|\s+[–—]\s+|\s+-\s+", sentence.rstrip(". ")) if c.strip()]
     at = next((c for c in clauses if found and found.group(0) in c), clauses[0] if clauses else sentence)
-    words = at.rstrip(",;:").split()
+    words = at.rstrip(",;:. ").split()  # the quote sits inside a question: no full stop of its own
     if len(words) <= most:
         return " ".join(words)
     point = len(at[: at.find(found.group(0))].split()) if found and found.group(0) in at else 0
