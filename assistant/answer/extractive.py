@@ -16,7 +16,7 @@ from typing import Callable
 from assistant.answer.grounding import check_sentence, evidence
 from assistant.language.councils import councils_named
 from assistant.language.figures import figures, has_figure
-from assistant.language.periods import Span, overlaps, periods_in, reporting_window
+from assistant.language.periods import Span, overlaps, period_wording, periods_in, reporting_window, states
 from assistant.language.questions import (
     MEASURE_TERMS,
     PERSON,
@@ -118,7 +118,7 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarit
     scored: list[tuple[float, float, Quote]] = []
     for i, hit in enumerate(hits):
         for unit in units(hit):
-            named_apart = ask.named_apart(unit, hit)
+            named_apart = ask.named_apart(unit, hit) | ask.implied(unit, hit)
             own = weighted_coverage(ask.terms, set(content_terms(unit.own_scope)) | named_apart, idf)
             in_context = set(content_terms(f"{unit.context} {unit.text}")) | named_apart
             with_context = weighted_coverage(ask.terms, in_context, idf)
@@ -153,14 +153,19 @@ def _terms_in_place(hits: list[Hit]) -> list[set[str]]:
 
 
 def _periods_of(unit: Unit, hit: Hit) -> list[Span]:
-    """The periods a unit is about: those it names, else its heading's or paper's title's,
-    else those the rest of its passage names (a paragraph is about one time), else the
-    months before the meeting it was written for. The meeting's own date in a title
-    ('Minutes of ... 29 October 2024') is when the paper was read, not what it reports."""
+    """The periods a unit is about: those it states (see `_stated_periods`), else the
+    months before the meeting it was written for."""
+    return _stated_periods(unit, hit) or reporting_window(hit.document.meeting_date)
+
+
+def _stated_periods(unit: Unit, hit: Hit) -> list[Span]:
+    """The periods a unit names, else its heading's or paper's title's, else those the
+    rest of its passage names (a paragraph is about one time). The meeting's own date in a
+    title ('Minutes of ... 29 October 2024') is when the paper was read, not what it reports."""
     window = reporting_window(hit.document.meeting_date)
     meeting_month = [(window[0][1], window[0][1])] if window else []
     framed = [span for span in periods_in(unit.context) if span not in meeting_month]
-    return periods_in(unit.text) or framed or periods_in(hit.passage.text) or window
+    return periods_in(unit.text) or framed or periods_in(hit.passage.text)
 
 
 def _meaning(cosine: float) -> float:
@@ -184,12 +189,27 @@ class _Asked:
     periods: list[Span]
     kinds: set[str]
     wordings: dict[str, frozenset[str]]  # a term's token -> the words the question named it with
+    period_terms: frozenset[str]  # the words naming the period asked ('end', '2023')
+    measure_terms: frozenset[str]  # the words naming the kind of figure asked ('proportion')
 
     @classmethod
     def of(cls, question: str) -> "_Asked":
         return cls(question, question_terms(subject_of(question)), wants_figure(question), wants_count(question), wants_person(question),
                    wants_reason(question), measured_terms(question), terms_required(question), periods_in(question),
-                   kinds_asked(question), term_wordings(question))
+                   kinds_asked(question), term_wordings(question), frozenset(said_terms(period_wording(question))),
+                   frozenset(question_terms(question)) & MEASURE_TERMS)
+
+    def implied(self, unit: Unit, hit: Hit) -> set[str]:
+        """The question's words a unit answers without repeating them: the period asked, when
+        the unit states a period within it (a 'Q3 2023/24' column answers 'at the end of
+        2023'), and the kind of figure asked, when it gives a figure ('15%' answers 'what
+        proportion'; a wrong kind is `fit`'s to judge)."""
+        implied = set()
+        if self.period_terms and states(self.periods, _stated_periods(unit, hit)):
+            implied |= self.period_terms
+        if self.measure_terms and has_figure(unit.text, self.question):
+            implied |= self.measure_terms
+        return implied
 
     def named_apart(self, unit: Unit, hit: Hit) -> set[str]:
         """The terms the question names that the unit states in the question's own words,

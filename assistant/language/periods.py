@@ -63,13 +63,23 @@ def _months(first_year: int, first: int, last_year: int, last: int) -> Span:
 def periods_in(text: str) -> list[Span]:
     """Every period the text names: 'Q3 2023/24', '2022-23', 'autumn 2023', 'end of 2023',
     'between July and September 2023', 'October 2022', 'Dec-24', '24/11/2023', '2019'."""
-    found: list[Span] = []
+    return [span for _, span in _named_periods(text)]
+
+
+def period_wording(text: str) -> str:
+    """The words the text names its periods with ('the end of 2023' -> 'end of 2023'): a
+    quote about that period answers them whether or not it repeats them ('Q3 2023/24')."""
+    return " ".join(words for words, _ in _named_periods(text))
+
+
+def _named_periods(text: str) -> list[tuple[str, Span]]:
+    found: list[tuple[str, Span]] = []
     taken: list[tuple[int, int]] = []
 
     def add(match: re.Match, span: Span) -> None:
         if not any(a <= match.start() < b for a, b in taken):
             shift = 12 if _A_YEAR_BEFORE.search(text[: match.start()]) else 0
-            found.append((span[0] - shift, span[1] - shift))
+            found.append((match.group(0), (span[0] - shift, span[1] - shift)))
             taken.append(match.span())
 
     for m in _QUARTER.finditer(text):
@@ -101,6 +111,14 @@ def periods_in(text: str) -> list[Span]:
 
 def overlaps(asked: list[Span], stated: list[Span]) -> bool:
     return any(a0 <= s1 and s0 <= a1 for a0, a1 in asked for s0, s1 in stated)
+
+
+def states(asked: list[Span], stated: list[Span]) -> bool:
+    """Whether a figure for a `stated` period is a figure for the period `asked`: the
+    same period or a part of it, or a quarter (or less) that overlaps it ('Q3 2023/24'
+    states 'the end of December 2023'). A year's figure does not state its February."""
+    return any(a0 <= s1 and s0 <= a1 and ((a0 <= s0 and s1 <= a1) or s1 - s0 <= 2)
+               for a0, a1 in asked for s0, s1 in stated)
 
 
 def reporting_window(meeting_date: str | None) -> list[Span]:

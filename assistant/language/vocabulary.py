@@ -195,7 +195,7 @@ def terms_named(text: str) -> set[str]:
 
 def terms_required(question: str) -> set[str]:
     """The field's terms a question names that its answer must name too (in any wording)."""
-    return {m.term.token for m in vocabulary().mentions(question) if m.term.required}
+    return {m.term.token for m in vocabulary().mentions(strip_council_names(question)) if m.term.required}
 
 
 def term_wordings(question: str) -> dict[str, frozenset[str]]:
@@ -205,10 +205,16 @@ def term_wordings(question: str) -> dict[str, frozenset[str]]:
             for m in vocabulary().mentions(question)}
 
 
+# Members say 'more than twenty children' where a table says 'more than 20 children'.
+NUMBER_WORDS = {word: str(n) for n, word in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())} | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100"}
+
+
 def _stems_of(tokens: list[str], skip: frozenset[int]) -> list[str]:
     words = [w.lower().strip("'’-") for i, w in enumerate(tokens) if i not in skip]
-    words = [w for w in words if w and w not in STOPWORDS and len(w) > 1]
-    return _stemmer().stemWords(words)
+    words = [NUMBER_WORDS.get(w, w) for w in words if w and w not in STOPWORDS]
+    return _stemmer().stemWords([w for w in words if len(w) > 1])
 
 
 def acronym_expansions(text: str) -> str:
