@@ -15,12 +15,14 @@ from typing import Callable
 
 from assistant.answer.grounding import check_sentence, evidence
 from assistant.language.councils import councils_named
-from assistant.language.figures import figures, has_figure
+from assistant.language.figures import counts, figures, has_figure
 from assistant.language.periods import Span, overlaps, period_wording, periods_in, reporting_window, states
 from assistant.language.questions import (
     MEASURE_TERMS,
     PERSON,
     REASON_CUES,
+    age_bands,
+    age_wording,
     kinds_asked,
     kinds_stated,
     measured_terms,
@@ -191,24 +193,30 @@ class _Asked:
     wordings: dict[str, frozenset[str]]  # a term's token -> the words the question named it with
     period_terms: frozenset[str]  # the words naming the period asked ('end', '2023')
     measure_terms: frozenset[str]  # the words naming the kind of figure asked ('proportion')
+    ages: set[tuple[int, int]]  # the age bands asked about ('under-16s')
+    age_terms: frozenset[str]  # the words naming them
 
     @classmethod
     def of(cls, question: str) -> "_Asked":
         return cls(question, question_terms(subject_of(question)), wants_figure(question), wants_count(question), wants_person(question),
                    wants_reason(question), measured_terms(question), terms_required(question), periods_in(question),
                    kinds_asked(question), term_wordings(question), frozenset(said_terms(period_wording(question))),
-                   frozenset(question_terms(question)) & MEASURE_TERMS)
+                   frozenset(question_terms(question)) & MEASURE_TERMS, age_bands(question),
+                   frozenset(said_terms(age_wording(question))))
 
     def implied(self, unit: Unit, hit: Hit) -> set[str]:
         """The question's words a unit answers without repeating them: the period asked, when
         the unit states a period within it (a 'Q3 2023/24' column answers 'at the end of
         2023'), and the kind of figure asked, when it gives a figure ('15%' answers 'what
-        proportion'; a wrong kind is `fit`'s to judge)."""
+        proportion'; a wrong kind is `fit`'s to judge), and the age band asked, when it
+        names the same band."""
         implied = set()
         if self.period_terms and states(self.periods, _stated_periods(unit, hit)):
             implied |= self.period_terms
         if self.measure_terms and has_figure(unit.text, self.question):
             implied |= self.measure_terms
+        if self.ages & age_bands(f"{unit.context} {unit.text}"):
+            implied |= self.age_terms  # 'Under 16' answers 'under-16s'
         return implied
 
     def named_apart(self, unit: Unit, hit: Hit) -> set[str]:
@@ -226,12 +234,14 @@ class _Asked:
         fit = 1.0
         if self.periods and not overlaps(self.periods, _periods_of(unit, hit)):
             fit *= 0.4  # October 2023's figure is no answer about October 2022
+        if self.ages and (stated := age_bands(f"{unit.context} {unit.text}")) and not self.ages & stated:
+            fit *= 0.4  # care leavers aged 19-21 are not those aged 17 to 18
         if self.figure and not has_figure(unit.text, self.question):
             fit *= 0.5  # a figure question answered without a figure is not answered
         elif self.kinds - kinds_stated(f"{unit.context} {unit.text}"):
             fit *= 0.6  # a percentage is no answer to 'what is the average salary?'
-        elif self.count and (found := figures(unit.text)) and all(f.percent for f in found):
-            fit *= 0.85  # 'how many' is answered by a number before a rate
+        elif self.count and figures(unit.text) and not counts(unit.text):
+            fit *= 0.85  # 'how many' is answered by a number before a rate (or a month's days)
         if not set(said_terms(unit.text)) - set(self.terms):
             fit *= 0.5  # it only restates the question ('Findings from the inspection.')
         if self.reason and not REASON_CUES.search(unit.text):

@@ -71,6 +71,19 @@ def cited_numbers(text: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(found))
 
 
+_AFTER_NUMBER = re.compile(r"^[\d,.]*\s*(?:working\s+|calendar\s+)?(?:days?|weeks?|months?|years?|hours?)\b", re.I)
+_A_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def counts(text: str) -> list[Figure]:
+    """The figures that can answer 'how many': not shares, sums of money, lengths of
+    time ('20 working days'), years or dates."""
+    dates = [m.span() for m in DATE.finditer(text)]
+    return [f for f in figures(text)
+            if not f.percent and not f.text.startswith(("£", "$")) and not _A_YEAR.match(f.text)
+            and not _AFTER_NUMBER.match(text[f.start:]) and not any(a <= f.start < b for a, b in dates)]
+
+
 def has_figure(text: str, question: str = "") -> bool:
     """Does `text` state a figure the question does not already give? ('…for 2024/25' in
     a question about 2024/25 budgets is a restatement, not an answer.)"""

@@ -51,17 +51,49 @@ _KIND_ASKED = {
     "share": re.compile(r"\b(percentage|per ?cent|proportion|what share)\b|%", re.I),
     # money is asked for as an amount ('what did it cost?'), not whenever spending is named
     # ('by how much has spend risen?' is answered by a percentage)
-    "money": re.compile(r"\b(salary|salaries|wages?|fees?|how much money|how much (?:\w+ ){0,6}(?:cost|pay|paid)|"
+    "money": re.compile(r"\b(salary|salaries|wages?|fees?|how much money|(?<!by )how much (?:\w+ ){0,6}(?:cost|pay|paid|spen[dt])|"
                         r"what (?:did|does|will|would) .{0,60}\bcost)\b", re.I),
+    # a rate is a share or a rate per so many children, never a plain count ('7 leavers a month')
+    "rate": re.compile(r"\brates?\b", re.I),
     "time": re.compile(r"\bhow long\b|\b(?:average|mean|typical)? ?(?:time|wait) (?:from|to|taken|between|for)\b|"
                        r"\blength of\b", re.I),
 }
 _KIND_STATED = {
     "share": re.compile(r"\d\s?(?:%|per ?cent)|\b(?:percentage|proportion)\b", re.I),
-    "money": re.compile(r"[£$€]|\bpounds\b", re.I),
+    # finance tables often give sums without '£', under 'Budget' or 'Forecast Spend' columns
+    "money": re.compile(r"[£$€]|\b(?:pounds|spend|spent|budget|costs?|expenditure|variance)\b", re.I),
+    "rate": re.compile(r"\d\s?(?:%|per ?cent)|\bper\s+[\d,]+\b|\b(?:rates?|percentage|proportion)\b", re.I),
     "time": re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|several))\s*"
                        r"(?:working\s+|calendar\s+)?(?:days?|weeks?|months?|years?)\b", re.I),
 }
+
+
+# Age bands as papers and members write them: 'aged 19-21', '17 to 18 year olds', 'under 16',
+# 'under-16s', 'Age 16+', 'aged 16 and over'. A figure for one band is no answer about another.
+_AGE_RANGE = re.compile(r"\b(?:aged?\s+)?(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})(?=\s*(?:year|yr)s?[- ]olds?|\b)", re.I)
+_AGE_UNDER = re.compile(r"\bunder[- ]?(\d{1,2})s?\b", re.I)
+_AGE_OVER = re.compile(r"\b(?:aged?\s+)?(\d{1,2})\s*(?:\+|(?:and|or)\s+(?:over|above|older)\b)", re.I)
+_OLDEST = 25  # care leavers are supported up to 25
+
+
+def age_bands(text: str) -> set[tuple[int, int]]:
+    """The age bands a text names, as (youngest, oldest)."""
+    return {band for _, band in _named_ages(text)}
+
+
+def age_wording(text: str) -> str:
+    """The words the text names its age bands with ('under-16s'): a quote about that band
+    answers them in its own ('Under 16')."""
+    return " ".join(words for words, _ in _named_ages(text))
+
+
+def _named_ages(text: str) -> list[tuple[str, tuple[int, int]]]:
+    found = [(m.group(0), (int(m.group(1)), int(m.group(2)))) for m in _AGE_RANGE.finditer(text)
+             if re.match(r"\s*(?:aged?\b|\d{1,2}\s*(?:-|–|to)\s*\d{1,2}\s*(?:year|yr)s?[- ]old)", text[m.start():], re.I)]
+    found += [(m.group(0), (0, int(m.group(1)) - 1)) for m in _AGE_UNDER.finditer(text)]
+    found += [(m.group(0), (int(m.group(1)), _OLDEST)) for m in _AGE_OVER.finditer(text)
+              if re.match(r"\s*aged?\b", text[m.start():], re.I)]
+    return [(words, (lo, hi)) for words, (lo, hi) in found if lo <= hi <= _OLDEST]
 
 
 def kinds_asked(question: str) -> set[str]:

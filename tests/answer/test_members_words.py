@@ -1,0 +1,108 @@
+"""Questions in members' words answered from a paper in officers' words, by rules about
+the language of children's services rather than about one paper: the period asked stated
+in another form, the kind of figure asked, numbers in words, counts against rates, and an
+age band that is not the one asked.
+
+The paper is written here; its questions never reuse its wording.
+"""
+
+import pytest
+
+from assistant.language.figures import counts
+from assistant.language.periods import period_wording, periods_in, states
+from assistant.language.questions import age_bands, kinds_asked, kinds_stated
+from assistant.language.vocabulary import content_terms
+
+PAPER = """Rutland County Council
+Report to the Children's Services Scrutiny Committee
+Date of meeting: 14 March 2024
+Children's Social Care Performance Report – Quarter 3 2023/24
+
+1. Workforce
+Indicator\tQ1 2023/24\tQ2 2023/24\tQ3 2023/24\tTarget
+Percentage of social workers with more than 20 children allocated\t22%\t18%\t15%\t10%
+Number of unregistered placements – Under 16\t4\t6\t9\t0
+Number of unregistered placements – Age 16+\t11\t12\t14\t0
+
+2. Children in care
+2.1 There were 23 children admitted into care during December 2023.
+2.2 At the end of December 2023 there were 398 children looked after by the council.
+2.3 Of children looked after, 61% had an up-to-date care plan in December 2023.
+2.4 In December 2023, 81% of assessments were completed within 45 working days.
+2.5 There were 288 assessments completed across children's social care in December 2023.
+
+3. Care leavers
+3.1 In December 2023, 59% of care leavers aged 19 to 21 were in education, employment or training.
+"""
+
+
+@pytest.fixture
+def rutland(make_assistant, tmp_path):
+    paper = tmp_path / "rutland-performance-q3-2024-03-14.txt"
+    paper.write_text(PAPER, encoding="utf-8")
+    assistant = make_assistant()
+    assert [r.status for r in assistant.ingest([paper])] == ["added"]
+    return assistant
+
+
+@pytest.mark.parametrize(
+    "question, figure, not_figure",
+    [
+        # 'the end of 2023' is Q3 2023/24; 'what proportion' is answered by a percentage;
+        # 'twenty' is 20
+        ("What proportion of Rutland's social workers have more than twenty children, at the end of 2023?", "15%", None),
+        # under-16s are the 'Under 16' row, not the 'Age 16+' one
+        ("How many under-16s in Rutland were in unregistered placements in Q3 2023/24?", "9", "14"),
+        # 'came into care' is an admission to care, and a count is not the stock of children in care
+        ("How many children came into care in Rutland in December 2023?", "23", None),
+        # 'how many' is answered by a count, not by a percentage of them or a number of days
+        ("How many assessments were completed in Rutland in December 2023?", "288", "81%"),
+        ("How many looked-after kids did Rutland have at the end of 2023?", "398", "61%"),
+    ],
+)
+def test_members_words_find_the_figure(rutland, question, figure, not_figure):
+    answer = rutland.ask(question)
+    assert not answer.abstained, question
+    assert figure in answer.text, (question, answer.text)
+    assert not_figure is None or not_figure not in answer.text, (question, answer.text)
+
+
+def test_another_age_band_is_no_answer(rutland):
+    # the paper gives care leavers aged 19 to 21, not those aged 17 to 18
+    answer = rutland.ask("What share of Rutland's care leavers aged 17 to 18 are in work or study?")
+    assert answer.abstained, answer.text
+
+
+def test_period_wording_and_what_states_it():
+    asked = periods_in("at the end of 2023")
+    assert period_wording("How many at the end of 2023?") == "end of 2023"
+    assert states(asked, periods_in("Q3 2023/24"))  # a quarter within it
+    assert states(periods_in("December 2023"), periods_in("Q3 2023/24"))  # a quarter overlapping a month
+    assert not states(periods_in("February 2019"), periods_in("2019"))  # a year's figure is not February's
+    assert not states(asked, periods_in("Q1 2023/24"))
+
+
+def test_counts_are_not_shares_money_days_or_years():
+    text = "In October 2023, 23.2% of 312 assessments took 20 working days and cost £7.2M in 2023"
+    assert [f.text for f in counts(text)] == ["312"]
+
+
+def test_age_bands_as_written():
+    assert age_bands("care leavers aged 17 to 18") == {(17, 18)}
+    assert age_bands("59.4% of care leavers aged 19-21") == {(19, 21)}
+    assert age_bands("How many under-16s") == age_bands("placements – Under 16") == {(0, 15)}
+    assert age_bands("placements – Age 16+") == {(16, 25)}
+    assert age_bands("Q4 22-23: 9; within 5-10 working days; 20+ cases") == set()
+
+
+def test_kinds_of_figure_asked_and_stated():
+    assert kinds_asked("How much did the council spend on secure accommodation?") == {"money"}
+    assert kinds_asked("By how much has spend on agency staff risen?") == set()  # a percentage answers it
+    assert "rate" in kinds_asked("What is the staff turnover rate?")
+    assert "rate" not in kinds_stated("7 FTE leavers per month")
+    assert "rate" in kinds_stated("Rate of children in care per 10,000: 56.03")
+    assert "money" in kinds_stated("Residential placements — Forecast Spend @ P8: 4,023,394")
+
+
+def test_number_words_are_numbers():
+    assert "20" in content_terms("more than twenty children")
