@@ -198,11 +198,11 @@ class _Asked:
 
     @classmethod
     def of(cls, question: str) -> "_Asked":
-        return cls(question, question_terms(subject_of(question)), wants_figure(question), wants_count(question), wants_person(question),
+        terms = question_terms(subject_of(question))
+        return cls(question, terms, wants_figure(question), wants_count(question), wants_person(question),
                    wants_reason(question), measured_terms(question), terms_required(question), periods_in(question),
                    kinds_asked(question), term_wordings(question), frozenset(said_terms(period_wording(question))),
-                   frozenset(question_terms(question)) & MEASURE_TERMS, age_bands(question),
-                   frozenset(said_terms(age_wording(question))))
+                   frozenset(terms) & MEASURE_TERMS, age_bands(question), frozenset(said_terms(age_wording(question))))
 
     def implied(self, unit: Unit, hit: Hit) -> set[str]:
         """The question's words a unit answers without repeating them: the period asked, when
@@ -215,7 +215,7 @@ class _Asked:
             implied |= self.period_terms
         if self.measure_terms and has_figure(unit.text, self.question):
             implied |= self.measure_terms
-        if self.ages & age_bands(f"{unit.context} {unit.text}"):
+        if self.ages and self.ages & age_bands(f"{unit.context} {unit.text}"):
             implied |= self.age_terms  # 'Under 16' answers 'under-16s'
         return implied
 

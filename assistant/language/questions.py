@@ -70,9 +70,12 @@ _KIND_STATED = {
 
 # Age bands as papers and members write them: 'aged 19-21', '17 to 18 year olds', 'under 16',
 # 'under-16s', 'Age 16+', 'aged 16 and over'. A figure for one band is no answer about another.
-_AGE_RANGE = re.compile(r"\b(?:aged?\s+)?(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})(?=\s*(?:year|yr)s?[- ]olds?|\b)", re.I)
+# A bare '22-23' is a year or a range of days, so a range is an age only after 'aged' or
+# before 'year olds'.
+_AGE_RANGE = re.compile(r"\baged?\s+(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})\b|"
+                        r"\b(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})(?=\s*(?:year|yr)s?[- ]olds?)", re.I)
 _AGE_UNDER = re.compile(r"\bunder[- ]?(\d{1,2})s?\b", re.I)
-_AGE_OVER = re.compile(r"\b(?:aged?\s+)?(\d{1,2})\s*(?:\+|(?:and|or)\s+(?:over|above|older)\b)", re.I)
+_AGE_OVER = re.compile(r"\baged?\s+(\d{1,2})\s*(?:\+|(?:and|or)\s+(?:over|above|older)\b)", re.I)
 _OLDEST = 25  # care leavers are supported up to 25
 
 
@@ -88,11 +91,9 @@ def age_wording(text: str) -> str:
 
 
 def _named_ages(text: str) -> list[tuple[str, tuple[int, int]]]:
-    found = [(m.group(0), (int(m.group(1)), int(m.group(2)))) for m in _AGE_RANGE.finditer(text)
-             if re.match(r"\s*(?:aged?\b|\d{1,2}\s*(?:-|–|to)\s*\d{1,2}\s*(?:year|yr)s?[- ]old)", text[m.start():], re.I)]
+    found = [(m.group(0), (int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4)))) for m in _AGE_RANGE.finditer(text)]
     found += [(m.group(0), (0, int(m.group(1)) - 1)) for m in _AGE_UNDER.finditer(text)]
-    found += [(m.group(0), (int(m.group(1)), _OLDEST)) for m in _AGE_OVER.finditer(text)
-              if re.match(r"\s*aged?\b", text[m.start():], re.I)]
+    found += [(m.group(0), (int(m.group(1)), _OLDEST)) for m in _AGE_OVER.finditer(text)]
     return [(words, (lo, hi)) for words, (lo, hi) in found if lo <= hi <= _OLDEST]
 
 

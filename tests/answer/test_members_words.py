@@ -37,12 +37,8 @@ Number of unregistered placements – Age 16+\t11\t12\t14\t0
 
 
 @pytest.fixture
-def rutland(make_assistant, tmp_path):
-    paper = tmp_path / "rutland-performance-q3-2024-03-14.txt"
-    paper.write_text(PAPER, encoding="utf-8")
-    assistant = make_assistant()
-    assert [r.status for r in assistant.ingest([paper])] == ["added"]
-    return assistant
+def rutland(assistant_reading):
+    return assistant_reading("rutland-performance-q3-2024-03-14.txt", PAPER)
 
 
 @pytest.mark.parametrize(

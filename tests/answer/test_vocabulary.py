@@ -32,12 +32,8 @@ Children's Social Care Performance Report – January 2024
 
 
 @pytest.fixture
-def rutland(make_assistant, tmp_path):
-    paper = tmp_path / "rutland-performance-2024-03-12.txt"
-    paper.write_text(PAPER, encoding="utf-8")
-    assistant = make_assistant()
-    assert [r.status for r in assistant.ingest([paper])] == ["added"]
-    return assistant
+def rutland(assistant_reading):
+    return assistant_reading("rutland-performance-2024-03-12.txt", PAPER)
 
 
 @pytest.fixture
