@@ -16,7 +16,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 
-from assistant import evaluation
+from assistant import chroma_server, evaluation
 from assistant.access import add_user, split_groups
 from assistant.corrections import EDITABLE
 from assistant.answer.render import as_plain_text
@@ -75,6 +75,11 @@ def _library_commands(sub) -> None:
     check = index_sub.add_parser("check", help="Report (and with --repair, mend) inconsistencies.")
     check.add_argument("--repair", action="store_true", help="Delete stray passages; un-commit incomplete files.")
     check.set_defaults(run=cmd_index_check)
+    server = index_sub.add_parser("serve", help="Run the shared Chroma server, demanding ASSISTANT_CHROMA_TOKEN.")
+    server.add_argument("--path", type=Path, required=True, help="Where the server keeps its data.")
+    server.add_argument("--host", default="127.0.0.1", help="Interface to listen on.")
+    server.add_argument("--port", type=int, default=8000)
+    server.set_defaults(run=cmd_index_serve)
 
     docs = sub.add_parser("documents", help="List the indexed documents.")
     docs.add_argument("--json", action="store_true")
@@ -236,6 +241,11 @@ def _print_file_result(console, result) -> None:
         console.print(f"removed   {name}: {result.reason}")
     else:
         console.print(f"{result.status:<9} {name}: {result.found()}")
+
+
+def cmd_index_serve(args, settings: Settings) -> int:
+    chroma_server.run(args.path, settings.chroma_token.get_secret_value(), args.host, args.port)
+    return 0
 
 
 def cmd_index_check(args, settings: Settings) -> int:

@@ -27,6 +27,10 @@ class Settings(BaseSettings):
         "every app process pointed at it serves the same index."
     )
     chroma_port: int = Field(8000, description="The Chroma server's port.")
+    chroma_token: SecretStr = Field(
+        SecretStr(""), description="The Chroma server's access token (its CHROMA_SERVER_AUTHN_CREDENTIALS), "
+        "sent as a bearer token. A server started with a token refuses an app without it."
+    )
     collection: str = Field("corpus", description="Chroma collection (one per corpus).")
     embed_model: str = Field(
         "",

@@ -18,6 +18,7 @@ from pathlib import Path
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaAuthError
 from llama_index.core import VectorStoreIndex
 from llama_index.core.schema import TextNode
 from llama_index.core.vector_stores import (
@@ -76,16 +77,31 @@ class Index:
     def client(self):
         """Chroma: a server (`ASSISTANT_CHROMA_HOST`) that any number of app processes share,
         or the embedded store in `index_dir`."""
-        quiet = ChromaSettings(anonymized_telemetry=False)
         if self.settings.chroma_host:
-            try:
-                return chromadb.HttpClient(host=self.settings.chroma_host, port=self.settings.chroma_port, settings=quiet)
-            except Exception as exc:  # noqa: BLE001  (chromadb raises several kinds for 'not there')
-                raise AssistantError(
-                    f"cannot reach the Chroma server at {self.settings.chroma_host}:{self.settings.chroma_port} "
-                    f"({type(exc).__name__}); is `chroma run` up?"
-                ) from None
-        return chromadb.PersistentClient(path=str(self.dir), settings=quiet)
+            return self._server_client()
+        return chromadb.PersistentClient(path=str(self.dir), settings=ChromaSettings(anonymized_telemetry=False))
+
+    def _server_client(self):
+        """The Chroma server's HTTP client, checked now: a server that is down or refuses
+        our token is a plain message at start-up, not a failure at a member's question."""
+        where = f"the Chroma server at {self.settings.chroma_host}:{self.settings.chroma_port}"
+        token = self.settings.chroma_token.get_secret_value()
+        settings = ChromaSettings(
+            anonymized_telemetry=False,
+            chroma_client_auth_provider="chromadb.auth.token_authn.TokenAuthClientProvider" if token else None,
+            chroma_client_auth_credentials=token or None,
+        )
+        try:
+            client = chromadb.HttpClient(host=self.settings.chroma_host, port=self.settings.chroma_port, settings=settings)
+            client.count_collections()  # the heartbeat is open to anyone; this needs the token
+        except ChromaAuthError:
+            raise AssistantError(
+                f"{where} refused this app's token: set ASSISTANT_CHROMA_TOKEN to the token the server "
+                "was started with (CHROMA_SERVER_AUTHN_CREDENTIALS)"
+            ) from None
+        except Exception as exc:  # noqa: BLE001  (chromadb raises several kinds for 'not there')
+            raise AssistantError(f"cannot reach {where} ({type(exc).__name__}); is the server up?") from None
+        return client
 
     @cached_property
     def collection(self):

@@ -10,56 +10,27 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from chroma_server import BIN, running_chroma
 from files import corpus_file
 
 from assistant.config import Settings
 from assistant.errors import IndexBusy
 
 pytestmark = pytest.mark.slow
-BIN = Path(sys.executable).parent
 RE_REFERRALS = "What was the re-referral rate in Barnsley at the end of October 2023?"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
     """`chroma run` on a free port on 127.0.0.1, with its own data folder."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    port = _free_port()
-    data = tmp_path_factory.mktemp("chroma-server")
-    log = open(data / "server.log", "w")
-    server = subprocess.Popen(
-        [str(BIN / "chroma"), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            chromadb.HttpClient(host="127.0.0.1", port=port, settings=ChromaSettings(anonymized_telemetry=False)).heartbeat()
-            break
-        except Exception:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"chroma run did not start: {(data / 'server.log').read_text()}")
-            time.sleep(0.3)
-    yield port
-    server.terminate()
-    server.wait(timeout=30)
-    log.close()
+    with running_chroma(tmp_path_factory.mktemp("chroma-server")) as port:
+        yield port
 
 
 def _on_server(port: int, folder: Path, embedder, collection: str):

@@ -1,0 +1,95 @@
+"""Chroma's own server with its token authentication, for a council's shared index.
+
+`chroma run` (the Rust server of the chromadb version we pin) has no authentication: it
+ignores CHROMA_SERVER_AUTHN_* (checked). The same package's FastAPI server has Chroma's
+token authentication, and fails only on results that carry vectors: it calls numpy's
+`.tolist()` on the plain lists its Rust core returns. `VectorsAsArrays` hands them over
+as arrays; it is chosen through Chroma's own setting (CHROMA_API_IMPL), not by patching.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+from uuid import UUID
+
+import numpy as np
+from chromadb.api.rust import RustBindingsAPI
+from chromadb.api.types import (
+    IDs,
+    Embeddings,
+    GetResult,
+    Include,
+    IncludeMetadataDocuments,
+    IncludeMetadataDocumentsDistances,
+    QueryResult,
+    Where,
+    WhereDocument,
+)
+from chromadb.config import DEFAULT_DATABASE, DEFAULT_TENANT
+from overrides import override
+
+from assistant.errors import AssistantError
+
+
+class VectorsAsArrays(RustBindingsAPI):
+    # Chroma checks overrides' signatures (the `overrides` package), hence them in full.
+    @override
+    def _get(
+        self,
+        collection_id: UUID,
+        ids: Optional[IDs] = None,
+        where: Optional[Where] = None,
+        limit: Optional[int] = None,
+        offset: Optional[int] = None,
+        where_document: Optional[WhereDocument] = None,
+        include: Include = IncludeMetadataDocuments,
+        tenant: str = DEFAULT_TENANT,
+        database: str = DEFAULT_DATABASE,
+    ) -> GetResult:
+        result = super()._get(collection_id, ids, where, limit, offset, where_document, include, tenant, database)
+        if result["embeddings"] is not None:
+            result["embeddings"] = [np.asarray(v) for v in result["embeddings"]]
+        return result
+
+    @override
+    def _query(
+        self,
+        collection_id: UUID,
+        query_embeddings: Embeddings,
+        ids: Optional[IDs] = None,
+        n_results: int = 10,
+        where: Optional[Where] = None,
+        where_document: Optional[WhereDocument] = None,
+        include: Include = IncludeMetadataDocumentsDistances,
+        tenant: str = DEFAULT_TENANT,
+        database: str = DEFAULT_DATABASE,
+    ) -> QueryResult:
+        result = super()._query(collection_id, query_embeddings, ids, n_results, where, where_document, include,
+                                tenant, database)
+        if result["embeddings"] is not None:
+            result["embeddings"] = [[np.asarray(v) for v in row] for row in result["embeddings"]]
+        return result
+
+
+def server_environment(path: Path, token: str) -> dict[str, str]:
+    """What Chroma's server reads at start-up: where the data lives, the token it demands."""
+    if not token:
+        raise AssistantError("set ASSISTANT_CHROMA_TOKEN: the server refuses every request without it")
+    return {
+        "IS_PERSISTENT": "TRUE",
+        "PERSIST_DIRECTORY": str(path),
+        "CHROMA_API_IMPL": f"{__name__}.VectorsAsArrays",
+        "CHROMA_SERVER_AUTHN_PROVIDER": "chromadb.auth.token_authn.TokenAuthenticationServerProvider",
+        "CHROMA_SERVER_AUTHN_CREDENTIALS": token,
+        "ANONYMIZED_TELEMETRY": "False",
+    }
+
+
+def run(path: Path, token: str, host: str, port: int) -> None:
+    """Serve until stopped (Chroma reads its settings from the environment when imported)."""
+    import uvicorn
+
+    os.environ.update(server_environment(path, token))
+    uvicorn.run("chromadb.app:app", host=host, port=port, log_level="warning")
