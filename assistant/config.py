@@ -68,6 +68,9 @@ class Settings(BaseSettings):
         None, description="Users file (TOML, hashed passwords and groups). Set: the web UI asks "
         "for a login and shows restricted papers to their groups. Unset: restricted papers are never served."
     )
+    session_hours: float = Field(
+        8.0, description="A signed-in member must sign in again after this many hours."
+    )
     uploads_dir: Path | None = Field(
         None, description="Where files added in the web UI are kept. Default: <index_dir>/uploads."
     )

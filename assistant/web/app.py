@@ -15,6 +15,7 @@ from assistant.pipeline import Assistant
 from assistant.types import DocumentKind
 from assistant.web import render
 from assistant.web.handlers import ALL, Handlers
+from assistant.web.signin import Attempts, Sessions, SignInGuard
 
 KINDS = get_args(DocumentKind)
 
@@ -234,17 +235,48 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, block
         prevent_thread_lock=not block, quiet=True, theme=theme, css=render.CSS, footer_links=[],
         auth=(lambda name, password: check_password(users.get(name), password)) if users else None,
         auth_message="Scrutiny Assistant: sign in with the account your scrutiny officer gave you.",
-        ssr_mode=False, app_kwargs={"middleware": [Middleware(PageTitle)]},
+        ssr_mode=False, app_kwargs={"middleware": _middleware(assistant.settings, users)},
     )
     return app
 
 
-class PageTitle:
+def _middleware(settings, users: dict) -> list[Middleware]:
+    signing_in = [Middleware(SignInGuard, attempts=Attempts(), sessions=Sessions(settings.session_hours * 3600))]
+    return [Middleware(PageHead), *(signing_in if users else [])]
+
+
+SAY_WHY_REFUSED = b"""<script>
+(() => {
+  const plainFetch = window.fetch;
+  window.fetch = async (...args) => {
+    const response = await plainFetch(...args);
+    const url = String((args[0] && args[0].url) || args[0]);
+    if (response.status === 429 && /\\/login\\/?$/.test(url)) {
+      const { detail } = await response.clone().json();
+      let note = document.getElementById("sign-in-refused");
+      if (!note) {
+        note = document.createElement("p");
+        note.id = "sign-in-refused";
+        note.setAttribute("role", "alert");
+        const button = [...document.querySelectorAll("button")].find((b) => /log ?in/i.test(b.textContent));
+        (button ? button.parentElement : document.body).prepend(note);
+      }
+      note.textContent = detail;
+    }
+    return response;
+  };
+})();
+</script>"""
+
+
+class PageHead:
     """Gives the page a <title> before its script does: Gradio's sign-in page never gets
     one (the title comes with the app's settings, which a signed-out visitor is not
-    sent), and a page without a title fails WCAG 2.4.2 and leaves screen readers guessing."""
+    sent), and a page without a title fails WCAG 2.4.2 and leaves screen readers guessing.
+    Also the script that says why a sign-in was refused (SignInGuard's 429), which
+    Gradio's form would pass over in silence."""
 
-    TITLE = b"<head><title>Scrutiny Assistant</title>"
+    HEAD = b"<head><title>Scrutiny Assistant</title>" + SAY_WHY_REFUSED
 
     def __init__(self, app):
         self.app = app
@@ -263,7 +295,7 @@ class PageTitle:
                 return
             page = b"".join(body)
             if b"<title" not in page:
-                page = page.replace(b"<head>", self.TITLE, 1)
+                page = page.replace(b"<head>", self.HEAD, 1)
             headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
             await send({**start, "headers": [*headers, (b"content-length", str(len(page)).encode())]})
             await send({"type": "http.response.body", "body": page})
