@@ -37,6 +37,7 @@ _MARKINGS = [
     re.compile(r"by virtue of paragraphs? [\d ,and]+of (?:part 1 of )?schedule 12a", re.I),
     re.compile(r"^\W*(?:part (?:2|ii)|exempt(?: report| information)?|confidential)\W*$", re.I | re.M),
 ]
+_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")  # a user's or a group's
 _FRONT_MATTER = re.compile(r"\A\ufeff?---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.S)
 
 
@@ -51,9 +52,13 @@ def is_sidecar(path: Path) -> bool:
     return path.name.endswith(SIDECAR_SUFFIX)
 
 
+def sidecar_of(path: Path) -> Path:
+    return path.with_name(path.name + SIDECAR_SUFFIX)
+
+
 def declared(path: Path) -> Access | None:
     """What the officer declared for this file (sidecar first, then front matter)."""
-    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    sidecar = sidecar_of(path)
     if sidecar.is_file():
         try:
             data = tomllib.loads(sidecar.read_text("utf-8"))
@@ -71,6 +76,29 @@ def declared(path: Path) -> Access | None:
             if fields.get("access", "").lower() == "public":
                 return Access(False, note="declared public in the paper's front matter")
     return None
+
+
+def declare(path: Path, restricted: bool, groups: list[str]) -> tuple[str, ...]:
+    """Write (or, for a public paper, remove) the officer's sidecar beside a file the
+    library keeps, so the decision holds through every later ingest of it. Returns the
+    groups that may see it (none: public)."""
+    sidecar = sidecar_of(path)
+    if not restricted:
+        sidecar.unlink(missing_ok=True)
+        return ()
+    names = checked_groups(groups) or DEFAULT_GROUPS
+    listed = ", ".join(f'"{g}"' for g in names)
+    sidecar.write_text(f"restricted = true\ngroups = [{listed}]\n", "utf-8")
+    return names
+
+
+def checked_groups(groups: list[str]) -> tuple[str, ...]:
+    """The groups, sorted, once each; an odd name is refused (they are written into TOML)."""
+    names = tuple(sorted(set(groups)))
+    odd = [g for g in names if not _NAME.fullmatch(g)]
+    if odd:
+        raise AssistantError(f"group names are letters, digits, '.', '_' or '-' (not {', '.join(odd)})")
+    return names
 
 
 def strip_front_matter(text: str) -> str:
@@ -155,7 +183,7 @@ def check_password(user: User | None, password: str) -> bool:
 
 def add_user(path: Path, name: str, password: str, groups: list[str]) -> None:
     """Add (or replace) a user in the users file, keeping the others."""
-    if not re.fullmatch(r"[A-Za-z0-9._-]{1,64}", name):
+    if not _NAME.fullmatch(name):  # names go into TOML keys
         raise AssistantError("user names are letters, digits, '.', '_' or '-'")
     users = load_users(path) if Path(path).exists() else {}
     users[name] = User(name, tuple(groups), hash_password(password))

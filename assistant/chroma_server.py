@@ -15,6 +15,7 @@ from typing import Optional
 from uuid import UUID
 
 import numpy as np
+import uvicorn
 from chromadb.api.rust import RustBindingsAPI
 from chromadb.api.types import (
     IDs,
@@ -89,7 +90,5 @@ def server_environment(path: Path, token: str) -> dict[str, str]:
 
 def run(path: Path, token: str, host: str, port: int) -> None:
     """Serve until stopped (Chroma reads its settings from the environment when imported)."""
-    import uvicorn
-
     os.environ.update(server_environment(path, token))
     uvicorn.run("chromadb.app:app", host=host, port=port, log_level="warning")

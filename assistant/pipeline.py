@@ -19,7 +19,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from assistant.access import DEFAULT_GROUPS, visible, with_access
+from assistant.access import DEFAULT_GROUPS, declare, sidecar_of, visible, with_access
 from assistant.answer.extractive import compose
 from assistant.answer.generative import write_answer
 from assistant.config import Settings
@@ -178,6 +178,7 @@ class Assistant:
         with self.index.writing():
             removed = self.index.remove_file(source)
             self.uploaded_copy(source).unlink(missing_ok=True)
+            sidecar_of(self.uploaded_copy(source)).unlink(missing_ok=True)
         self.reload()
         return removed
 
@@ -196,6 +197,8 @@ class Assistant:
         groups = tuple(groups) or (DEFAULT_GROUPS if restricted else ())
         note = f"restricted to {', '.join(groups)} by an officer" if restricted else None
         with self.index.writing():
+            if self.uploaded_copy(source).is_file():  # the library's own file: the decision goes with it
+                declare(self.uploaded_copy(source), restricted, list(groups))
             if not self.index.set_access(source, restricted, groups, note):
                 raise AssistantError(f"no indexed file is called {source!r} (see `assistant documents`)")
         self.reload()
@@ -291,7 +294,8 @@ class Assistant:
         library = list(known.values())
         suggestions = suggest_questions([known[d] for d in wanted], passages, max_questions, self.settings.remit,
                                         library, snapshot.passages_of(known))
-        minutes, promised = promised_last_time([known[d] for d in wanted], library, snapshot.passages_of, snapshot.idf)
+        minutes, promised = promised_last_time([known[d] for d in wanted], library, snapshot.passages_of,
+                                               snapshot.idf(groups))
         suggestions = replace(suggestions, promises=tuple(promised), promised_at=minutes)
         if self.llm is None or not suggestions.questions:
             return suggestions
@@ -335,7 +339,8 @@ class Assistant:
         clock.lap("condense")
         found = retriever.retrieve(searched_for, filters, top_k)
         clock.lap("retrieve")
-        answer = compose(searched_for, found.hits, retriever.snapshot.idf, top_k, self.settings.abstain_below,
+        answer = compose(searched_for, found.hits, retriever.snapshot.idf(filters.groups), top_k,
+                         self.settings.abstain_below,
                          compare=found.compared, similarity=self.index.embedder.similarities)
         clock.lap("answer")
         asked = {"question": question, "searched_for": searched_for if searched_for != question else None}

@@ -90,6 +90,19 @@ def test_restricted_passages_never_reach_an_unauthorised_viewer(library, groups)
         library.view(secret.passage_id, groups=groups)
 
 
+def test_restricted_papers_leave_no_trace_in_the_word_statistics_others_get(library, embedder, tmp_path):
+    from assistant.config import Settings
+    from assistant.pipeline import Assistant
+
+    public = Assistant(Settings(index_dir=tmp_path / "public-only"), embedder=embedder)
+    public.ingest([corpus_file("barnsley-osc-2024")])
+    assert library.snapshot.idf(()) == public.snapshot.idf(())  # as if the restricted papers were not there
+    assert "hilltop" not in library.snapshot.idf(("officers",))
+    assert "hilltop" in library.snapshot.idf(("cabinet",))
+    # a place named only in a restricted paper is no place in the papers for anyone else
+    assert library.snapshot.councils(()) == public.snapshot.councils(())
+
+
 def test_the_right_group_sees_its_papers_and_only_those(library):
     hilltop_q, hilltop_fig = SECRETS["hilltop-placement.txt"]
     assert hilltop_fig in library.ask(hilltop_q, _as("cabinet")).text

@@ -21,7 +21,7 @@ STAGES = [
     {"language"},
     {"access", "corrections"},  # officers' decisions about a paper: who may see it, what it is
     {"ingest"},
-    {"embedding", "manifest", "llm", "view"},  # services the later stages use
+    {"embedding", "manifest", "llm", "view", "chroma_server"},  # services the later stages use
     {"index"},
     {"retrieve"},
     {"conversation"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import Iterable
 
 from assistant.language.vocabulary import content_terms
@@ -21,11 +22,15 @@ def weighted_coverage(question_terms: list[str], passage_terms: Iterable[str], i
     return found / total if total else 0.0
 
 
-def document_frequencies(texts: list[str]) -> dict[str, float]:
-    """Inverse document frequency of every content term over `texts` (one per passage)."""
-    counts: dict[str, int] = {}
+def passages_with(texts: list[str]) -> Counter:
+    """How many of `texts` (one per passage) hold each content term."""
+    counts: Counter = Counter()
     for text in texts:
-        for term in set(content_terms(text)):
-            counts[term] = counts.get(term, 0) + 1
-    n = max(len(texts), 1)
+        counts.update(set(content_terms(text)))
+    return counts
+
+
+def inverse_frequencies(counts: Counter, passages: int) -> dict[str, float]:
+    """Inverse document frequency of each term held by `counts[term]` of `passages`."""
+    n = max(passages, 1)
     return {t: min(MAX_IDF, math.log(1 + n / c)) for t, c in counts.items()}

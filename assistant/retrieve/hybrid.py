@@ -13,6 +13,7 @@ Three steps:
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from itertools import zip_longest
 
@@ -27,7 +28,7 @@ from assistant.errors import IndexNotBuilt
 from assistant.index import Index, passage_from_node
 from assistant.language.figures import has_figure
 from assistant.language.questions import wants_figure
-from assistant.language.scoring import document_frequencies, weighted_coverage
+from assistant.language.scoring import passages_with, weighted_coverage
 from assistant.language.vocabulary import content_terms, expand_query, question_terms
 from assistant.retrieve.scope import Retrieval, allowed_doc_ids, scope
 from assistant.retrieve.snapshot import Snapshot
@@ -59,7 +60,7 @@ class Retriever:
             files=files,
             documents={d.doc_id: d for entry in files.values() for d in entry.documents},
             passages=tuple(passage_from_node(n) for n in self._nodes),
-            idf=document_frequencies([_indexed_text(n) for n in self._nodes]),
+            term_counts=_term_counts(self._nodes),
         )
         self._bm25_cache: dict[tuple[str, ...], BaseRetriever] = {}
         self._vectors: dict[str, np.ndarray] = {}
@@ -88,7 +89,8 @@ class Retriever:
         query = expand_query(question)
         query_embedding = self.index.embedder.embed_query(query)
         fused = self._fuse(query, query_embedding, allowed)
-        ranked = _spread_tables(self._rerank(question, query_embedding, fused), top_k)
+        idf = self.snapshot.idf(filters.groups)
+        ranked = _spread_tables(self._rerank(question, query_embedding, fused, idf), top_k)
         return [
             Hit(passage_from_node(c.node), self.snapshot.documents[c.node.metadata["doc_id"]], c.score)
             for c in ranked[:top_k]
@@ -116,7 +118,7 @@ class Retriever:
 
     # --- step 2: question-aware rerank ------------------------------------------------
 
-    def _rerank(self, question: str, query_embedding: list[float], fused) -> list[RankedCandidate]:
+    def _rerank(self, question: str, query_embedding: list[float], fused, idf) -> list[RankedCandidate]:
         if not fused:
             return []
         terms = question_terms(question)
@@ -128,12 +130,12 @@ class Retriever:
         for item in fused:
             node = item.node
             text = node.get_content(metadata_mode="none")
-            coverage = weighted_coverage(terms, content_terms(_indexed_text(node)), self.snapshot.idf)
+            coverage = weighted_coverage(terms, content_terms(_indexed_text(node)), idf)
             cosine = float(np.dot(q, vectors.get(node.node_id, q * 0)))
             figure_bonus = 0.05 if want_number and has_figure(text, question) else 0.0
             # words in the passage itself, not only its context: of a table's rows, which
             # all share a caption, the one labelled 'February 2019' answers 'February 2019'
-            own = weighted_coverage(terms, content_terms(text), self.snapshot.idf)
+            own = weighted_coverage(terms, content_terms(text), idf)
             score = 0.45 * coverage + 0.4 * cosine + 0.15 * (item.score / top_fused) + 0.05 * own + figure_bonus
             ranked.append(RankedCandidate(node, item.score, cosine, coverage, score))
         ranked.sort(key=lambda c: c.score, reverse=True)
@@ -144,6 +146,13 @@ class Retriever:
         change: a new version of a file has new ids)."""
         self._vectors.update(self.index.vectors([pid for pid in ids if pid not in self._vectors]))
         return {pid: self._vectors[pid] for pid in ids if pid in self._vectors}
+
+
+def _term_counts(nodes: list[TextNode]) -> dict[str, tuple[Counter, int]]:
+    by_document: dict[str, list[str]] = {}
+    for node in nodes:
+        by_document.setdefault(node.metadata["doc_id"], []).append(_indexed_text(node))
+    return {doc_id: (passages_with(texts), len(texts)) for doc_id, texts in by_document.items()}
 
 
 def _indexed_text(node: TextNode) -> str:

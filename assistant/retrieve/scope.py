@@ -86,7 +86,7 @@ def scope(question: str, filters: Filters, snapshot: Snapshot) -> Scope:
     """The filters a question is searched with, the councils it compares (if any), and
     what the member should know when the scope leaves out what they asked about."""
     mentioned = tuple(councils_named(question))
-    held = tuple(c for c in mentioned if c in snapshot.councils())
+    held = tuple(c for c in mentioned if c in snapshot.councils(filters.groups))
     if filters.council:  # a council filter set by the member wins over any council the question names
         return _within_the_filter(filters, held)
     if len(held) > 1:
@@ -119,10 +119,10 @@ def _scope_to_named_council(filters: Filters, mentioned: tuple[str, ...], held: 
     papers)."""
     if len(held) == 1:
         return replace(filters, council=held[0])
-    if mentioned and not held and not any(_in_papers(c, snapshot) for c in mentioned):
+    if mentioned and not held and not any(_in_papers(c, snapshot.idf(filters.groups)) for c in mentioned):
         return replace(filters, council=NO_COUNCIL)  # e.g. Kent: nothing we hold speaks of it
     return filters
 
 
-def _in_papers(council: str, snapshot: Snapshot) -> bool:
-    return all(term in snapshot.idf for term in content_terms(place_name(council)))
+def _in_papers(council: str, idf) -> bool:
+    return all(term in idf for term in content_terms(place_name(council)))

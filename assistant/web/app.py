@@ -14,7 +14,7 @@ from assistant.ingest import SUPPORTED_SUFFIXES
 from assistant.pipeline import Assistant
 from assistant.types import DocumentKind
 from assistant.web import render
-from assistant.web.handlers import ALL, Handlers
+from assistant.web.handlers import ALL, OFFICERS, PUBLIC, RESTRICTED, Handlers
 from assistant.web.signin import Attempts, Sessions, SignInGuard
 
 KINDS = get_args(DocumentKind)
@@ -61,6 +61,11 @@ class Page:
     correction: tuple  # title, meeting date, kind, committee, council: in EDITABLE's order
     correct_button: gr.Button
     correct_report: gr.Markdown
+    upload_access: tuple  # public or restricted, and to which groups, for the papers added
+    to_access: gr.Dropdown
+    access: tuple  # the same pair, for a file in the library
+    access_button: gr.Button
+    access_report: gr.Markdown
 
 
 def build_app(assistant: Assistant, users: dict | None = None) -> gr.Blocks:
@@ -148,6 +153,7 @@ def _prepare_tab() -> dict:
 
 def _library_tab() -> dict:
     library = gr.HTML(elem_id="library")
+    upload_access = _who_may_see("Who may see the papers you add", "upload")
     # One button: choosing the files adds them (a drop zone's extra buttons and unlabelled
     # parts fail WCAG checks, and a second "add" step was one more thing to miss).
     upload = gr.UploadButton(
@@ -170,16 +176,32 @@ def _library_tab() -> dict:
             council = gr.Textbox(label="Council", elem_id="correct-council")
         correct_button = gr.Button("Save the correction", elem_id="correct")
     correct_report = gr.Markdown(elem_id="correct-report")
+    with gr.Accordion("Who may see a file (confirm or change a restriction)", open=False):
+        to_access = gr.Dropdown(label="File", elem_id="access-file")
+        access = _who_may_see("Who may see its papers", "access")
+        access_button = gr.Button("Save who may see it", elem_id="access")
+    access_report = gr.Markdown(elem_id="access-report")
     return dict(library=library, upload=upload, ingest_report=ingest_report,
                 to_remove=to_remove, remove_button=remove_button, remove_report=remove_report,
                 to_correct=to_correct, correction=(title, meeting_date, kind, committee, council),
-                correct_button=correct_button, correct_report=correct_report)
+                correct_button=correct_button, correct_report=correct_report, upload_access=upload_access,
+                to_access=to_access, access=access, access_button=access_button, access_report=access_report)
+
+
+def _who_may_see(label: str, elem_prefix: str) -> tuple[gr.Radio, gr.Textbox]:
+    """Public, or restricted (exempt, Part 2) to named groups."""
+    with gr.Row():
+        choice = gr.Radio([("Every member (public)", PUBLIC), ("Only these groups (exempt, Part 2)", RESTRICTED)],
+                          value=PUBLIC, label=label, elem_id=f"{elem_prefix}-restricted")
+        groups = gr.Textbox(label="Groups, comma-separated (restricted papers)", value=OFFICERS,
+                            elem_id=f"{elem_prefix}-groups")
+    return choice, groups
 
 
 def _wire(app: gr.Blocks, page: Page, handlers: Handlers) -> None:
     refreshed = [page.council, page.report, page.to_remove, page.library, page.examples, page.prep_for,
-                 page.to_correct, page.loaded]
-    messages = [page.ingest_report, page.remove_report, page.correct_report]
+                 page.to_correct, page.loaded, page.to_access]
+    messages = [page.ingest_report, page.remove_report, page.correct_report, page.access_report]
     ask_inputs = [page.question, page.chat, page.asked, page.council, page.report, page.kind,
                   page.date_from, page.date_to]
     ask_outputs = [page.chat, page.sources, page.plain, page.question, page.asked]
@@ -201,13 +223,18 @@ def _wire(app: gr.Blocks, page: Page, handlers: Handlers) -> None:
         lambda files: gr.File(visible=bool(files)), page.brief_files, page.brief_files)
     # progress shows in the report's place, never over the library table
     page.upload.upload(handlers.clear_messages, None, messages).then(
-        handlers.ingest, page.upload, [page.ingest_report, *refreshed], show_progress_on=[page.ingest_report])
+        handlers.ingest, [page.upload, *page.upload_access], [page.ingest_report, *refreshed],
+        show_progress_on=[page.ingest_report])
     page.remove_button.click(handlers.clear_messages, None, messages).then(
         handlers.remove, page.to_remove, [page.remove_report, *refreshed], show_progress_on=[page.remove_report])
     page.to_correct.change(handlers.correction_form, page.to_correct, list(page.correction))
     page.correct_button.click(handlers.clear_messages, None, messages).then(
         handlers.correct, [page.to_correct, *page.correction], [page.correct_report, *refreshed],
         show_progress_on=[page.correct_report])
+    page.to_access.change(handlers.access_form, page.to_access, list(page.access))
+    page.access_button.click(handlers.clear_messages, None, messages).then(
+        handlers.set_access, [page.to_access, *page.access], [page.access_report, *refreshed],
+        show_progress_on=[page.access_report])
     app.load(handlers.load, None, refreshed)
 
 

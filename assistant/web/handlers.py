@@ -19,6 +19,7 @@ from pathlib import Path
 import gradio as gr  # at module level: the `request: gr.Request` hints are resolved here
 from gradio.utils import get_upload_folder
 
+from assistant.access import DEFAULT_GROUPS, checked_groups, declare, split_groups
 from assistant.answer.render import as_plain_text
 from assistant.briefing import write_briefing
 from assistant.corrections import EDITABLE
@@ -32,6 +33,9 @@ log = logging.getLogger(__name__)
 ALL = ""  # the 'no filter' choice in every dropdown
 FILTERS = ("council", "report", "kind", "date_from", "date_to")  # the Ask tab's filters, as laid out
 SORRY = "Something went wrong while answering. Please try again; if it keeps happening, tell the scrutiny officer."
+OFFICERS = DEFAULT_GROUPS[0]
+OFFICERS_ONLY = "Only scrutiny officers (the 'officers' group) can change the library."
+PUBLIC, RESTRICTED = "public", "restricted"  # who may see a file: the access choices' values
 _UNSAFE = re.compile(r"[^\w.\- ()]+")
 
 
@@ -119,12 +123,26 @@ class Handlers:
 
     # --- Library -----------------------------------------------------------------------
 
-    def ingest(self, files, request: gr.Request, progress=gr.Progress()):
-        """(report, *refreshed lists) after adding the uploaded files."""
+    def may_change_library(self, request: gr.Request | None) -> bool:
+        """Without a users file the app is one officer's own; with one, only the officers'
+        group adds, removes, corrects or restricts papers."""
+        return not self.users or OFFICERS in self.viewer(request)
+
+    def ingest(self, files, access, restricted_to, request: gr.Request, progress=gr.Progress()):
+        """(report, *refreshed lists) after adding the uploaded files, restricted to the
+        groups given when `access` is RESTRICTED."""
         groups = self.viewer(request)
+        if not self.may_change_library(request):
+            return (OFFICERS_ONLY, *self.refresh(groups))
+        try:
+            allowed = checked_groups(split_groups(restricted_to or ""))
+        except AssistantError as exc:
+            return (f"Nothing was added: {html.escape(str(exc))}.", *self.refresh(groups))
         paths = store_uploads(files or [], self.assistant.settings.upload_dir)
         if not paths:
             return ("Choose one or more files first.", *self.refresh(groups))
+        for path in paths:  # before reading: the paper is never public for a moment
+            declare(path, access == RESTRICTED, list(allowed))
         progress(0.0, desc=f"File 1 of {len(paths)}: waiting for the library")
 
         def advanced(at: Progress) -> None:
@@ -141,15 +159,21 @@ class Handlers:
         for result in done:
             if result.status == "skipped":
                 Path(result.path).unlink(missing_ok=True)  # keep only what the library holds
-        return (render.ingest_markdown(done), *self.refresh(groups))
+        report = render.ingest_markdown(done)
+        if access == RESTRICTED:
+            report += (f"\n\nRestricted to {', '.join(allowed or DEFAULT_GROUPS)}: only members of "
+                       "those groups see these papers.")
+        return (report, *self.refresh(groups))
 
     @staticmethod
     def clear_messages():
-        """The library's three messages, cleared as its next action starts."""
-        return "", "", ""
+        """The library's four messages, cleared as its next action starts."""
+        return "", "", "", ""
 
     def remove(self, source, request: gr.Request):
         groups = self.viewer(request)
+        if not self.may_change_library(request):
+            return (OFFICERS_ONLY, *self.refresh(groups))
         if not source:
             return ("Choose a file to remove.", *self.refresh(groups))
         uploaded = self.assistant.uploaded_copy(source).is_file()
@@ -171,6 +195,8 @@ class Handlers:
         """(report, *refreshed lists) after an officer's correction of a paper's details."""
         values = (title, meeting_date, kind, committee, council)  # EDITABLE's order, as laid out
         groups = self.viewer(request)
+        if not self.may_change_library(request):
+            return (OFFICERS_ONLY, *self.refresh(groups))
         if not doc_id or doc_id not in {d.doc_id for d in self.assistant.documents(groups)}:
             return ("Choose a paper to correct.", *self.refresh(groups))
         with self._writing:
@@ -182,12 +208,34 @@ class Handlers:
                    "indexed again.")
         return (message, *self.refresh(groups))
 
+    def access_form(self, source, request: gr.Request):
+        """(public or restricted, its groups) of the chosen file, as they stand."""
+        documents = [d for d in self.assistant.documents(self.viewer(request)) if d.source == source]
+        if not documents or not documents[0].restricted:
+            return PUBLIC, ""
+        return RESTRICTED, ", ".join(documents[0].groups)
+
+    def set_access(self, source, access, restricted_to, request: gr.Request):
+        """(report, *refreshed lists) after an officer confirms or changes who may see a file."""
+        groups = self.viewer(request)
+        if not self.may_change_library(request):
+            return (OFFICERS_ONLY, *self.refresh(groups))
+        if not source or source not in {d.source for d in self.assistant.documents(groups)}:
+            return ("Choose a file first.", *self.refresh(groups))
+        with self._writing:
+            try:
+                given = self.assistant.set_access(source, access == RESTRICTED, tuple(split_groups(restricted_to or "")))
+            except AssistantError as exc:
+                return (f"Nothing was changed: {html.escape(str(exc))}.", *self.refresh(groups))
+        said = f"restricted to {html.escape(', '.join(given))}" if given else "public: every member may see it"
+        return (f"**{html.escape(source)}** is now {said}.", *self.refresh(groups))
+
     def load(self, request: gr.Request):
         return self.refresh(self.viewer(request))
 
     def refresh(self, groups: tuple[str, ...] = ()):
         """New choices for everything that lists documents: filters, removal, library,
-        examples, preparation, correction, and what the Ask tab says is loaded."""
+        examples, preparation, correction, what the Ask tab says is loaded, and access."""
         entries = self.assistant.library(groups)
         councils = sorted({e.document.council for e in entries if e.document.council})
         return (
@@ -199,6 +247,7 @@ class Handlers:
             gr.Dropdown(choices=render.preparation_choices([e.document for e in entries]), value=None),
             gr.Dropdown(choices=render.report_choices(entries)),
             render.loaded(entries),
+            gr.Dropdown(choices=sorted({e.document.source for e in entries}), value=None),
         )
 
     def examples(self, groups: tuple[str, ...] = ()) -> list[str]:

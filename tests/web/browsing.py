@@ -95,3 +95,10 @@ WATCH_PROGRESS_JS = """() => {
   new MutationObserver(() => window.progressSeen.push(target.innerText)).observe(
     target, {subtree: true, childList: true, characterData: true});
 }"""
+
+
+def library(page) -> str:
+    """The Library tab's list, once it has loaded (the page loads it after the first paint)."""
+    page.get_by_role("tab", name="Library").click()
+    page.wait_for_selector("#library table")
+    return page.inner_text("#library")

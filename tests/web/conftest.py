@@ -62,8 +62,8 @@ def page(browser, app_url):
 
 @pytest.fixture(scope="module")
 def secured_app(corpus_assistant, embedder, tmp_path_factory):
-    """The app with a users file: alice is in 'cabinet', bob in no group; one paper is
-    restricted to 'cabinet'."""
+    """The app with a users file: alice is in 'cabinet', bob in no group, olivia an officer;
+    one paper is restricted to 'cabinet'."""
     from assistant.access import add_user
     from assistant.pipeline import Assistant
     from assistant.web.app import serve
@@ -73,6 +73,7 @@ def secured_app(corpus_assistant, embedder, tmp_path_factory):
     users = own / "users.toml"
     add_user(users, "alice", "alice-password", ["cabinet"])
     add_user(users, "bob", "bob-password", [])
+    add_user(users, "olivia", "olivia-password", ["officers"])
     settings = corpus_assistant.settings.model_copy(update={"index_dir": own, "users": users})
     assistant = Assistant(settings, embedder=embedder)
     secret = own / "hilltop-placement.txt"

@@ -7,12 +7,14 @@ import html
 
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import docx
 from files import corpus_file
 
 from assistant.web import render
-from assistant.web.handlers import SORRY, Handlers
+from assistant.access import User
+from assistant.web.handlers import OFFICERS_ONLY, SORRY, Handlers
 
 RE_REFERRALS = "What was the re-referral rate in Barnsley at the end of October 2023?"
 
@@ -98,7 +100,7 @@ def test_upload_then_remove(make_assistant, tmp_path):
     upload = tmp_path / "bury-improvement-plan.txt"
     shutil.copy(corpus_file("bury"), upload)
     steps = []
-    report, *refreshed = handlers.ingest([str(upload)], None, progress=lambda at, desc: steps.append((at, desc)))
+    report, *refreshed = handlers.ingest([str(upload)], "public", "", None, progress=lambda at, desc: steps.append((at, desc)))
     assert "added" in report and f'<td data-label="File">{upload.name}</td>' in refreshed[3]
     fractions, said = zip(*steps)
     assert list(fractions) == sorted(fractions) and fractions[-1] == 1.0  # advances, and ends done
@@ -115,7 +117,7 @@ def test_an_officer_corrects_a_papers_details_in_the_library(make_assistant, tmp
     handlers = Handlers(make_assistant())
     upload = tmp_path / "bury-improvement-plan.txt"
     shutil.copy(corpus_file("bury"), upload)
-    handlers.ingest([str(upload)], None, progress=lambda *a, **k: None)
+    handlers.ingest([str(upload)], "public", "", None, progress=lambda *a, **k: None)
     (document,) = handlers.assistant.documents()
     form = handlers.correction_form(document.doc_id, None)
     assert form[0] == document.title and form[2] == document.kind  # the details as read, to edit
@@ -129,6 +131,51 @@ def test_an_officer_corrects_a_papers_details_in_the_library(make_assistant, tmp
                          ("Meeting date", "2025-01-30")]:
         assert f'<td data-label="{label}">{value}</td>' in refreshed[3]
     assert handlers.correct("", "t", "", "", "", "", None)[0] == "Choose a paper to correct."
+
+
+def _signed_in(name: str):
+    """What Gradio hands a handler for a signed-in member."""
+    return SimpleNamespace(username=name)
+
+
+def test_an_officer_uploads_a_restricted_paper_and_later_makes_it_public(make_assistant, tmp_path):
+    users = {name: User(name, groups, "") for name, groups in
+             [("olivia", ("officers",)), ("alice", ("cabinet",)), ("bob", ())]}
+    handlers = Handlers(make_assistant(users=tmp_path / "users.toml"), users)
+    upload = tmp_path / "bury-improvement-plan.txt"
+    shutil.copy(corpus_file("bury"), upload)
+    officer, alice, bob = _signed_in("olivia"), _signed_in("alice"), _signed_in("bob")
+
+    report, *_ = handlers.ingest([str(upload)], "restricted", "cabinet, officers", officer, progress=lambda *a, **k: None)
+    assert "added" in report
+    assert "restricted to cabinet, officers" in handlers.load(officer)[3]
+    assert upload.name not in handlers.load(bob)[3] and not handlers.assistant.documents(("",))
+    assert handlers.access_form(upload.name, alice) == ("restricted", "cabinet, officers")
+    stored = handlers.assistant.settings.upload_dir / upload.name
+    assert 'groups = ["cabinet", "officers"]' in (stored.parent / (stored.name + ".access.toml")).read_text()
+
+    report, *refreshed = handlers.set_access(upload.name, "public", "", officer)
+    assert report == f"**{upload.name}** is now public: every member may see it."
+    assert upload.name in handlers.load(bob)[3] and handlers.access_form(upload.name, bob) == ("public", "")
+    assert not (stored.parent / (stored.name + ".access.toml")).exists()  # the decision went with the file
+
+    report, *_ = handlers.set_access(upload.name, "restricted", "cabinet; drop table", officer)
+    assert report.startswith("Nothing was changed") and "group names are" in report
+    assert upload.name in handlers.load(bob)[3]  # and nothing was
+
+
+def test_only_officers_change_the_library_once_there_are_users(make_assistant, tmp_path):
+    users = {"alice": User("alice", ("cabinet",), "")}
+    handlers = Handlers(make_assistant(users=tmp_path / "users.toml"), users)
+    upload = tmp_path / "bury-improvement-plan.txt"
+    shutil.copy(corpus_file("bury"), upload)
+    member = _signed_in("alice")
+    for report, *_ in [handlers.ingest([str(upload)], "public", "", member, progress=lambda *a, **k: None),
+                       handlers.remove(upload.name, member), handlers.set_access(upload.name, "public", "", member),
+                       handlers.correct("some-id", "A title", "", "", "", "", member)]:
+        assert report == OFFICERS_ONLY
+    assert handlers.assistant.documents(("cabinet",)) == []
+    assert not handlers.assistant.settings.upload_dir.exists() or not any(handlers.assistant.settings.upload_dir.iterdir())
 
 
 def test_one_entry_per_meeting_and_every_report_with_its_council(corpus_assistant):

@@ -8,7 +8,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from browsing import UPLOAD, WATCH_PROGRESS_JS, ask, cards, free_port, last_answer, readme_shot, shot, signed_in
+from browsing import (
+    UPLOAD,
+    WATCH_PROGRESS_JS,
+    ask,
+    cards,
+    free_port,
+    last_answer,
+    library,
+    readme_shot,
+    shot,
+    signed_in,
+)
 from files import make_pdf
 
 pytestmark = pytest.mark.browser
@@ -397,8 +408,7 @@ def test_a_restricted_paper_is_seen_only_by_its_group(browser, secured_app):
     ask(bob, question)
     shot(bob, "14-restricted-bob")
     assert "12,345" not in bob.content()
-    bob.get_by_role("tab", name="Library").click()
-    assert "hilltop" not in bob.inner_text("#library").lower()
+    assert "hilltop" not in library(bob).lower()
     bob.get_by_role("tab", name="Prepare for a meeting").click()
     bob.click("#prepare-for input")
     assert "Hilltop" not in bob.inner_text("body")
@@ -408,6 +418,33 @@ def test_a_restricted_paper_is_seen_only_by_its_group(browser, secured_app):
     ask(alice, question)
     shot(alice, "15-restricted-alice")
     assert "£12,345" in last_answer(alice)
-    alice.get_by_role("tab", name="Library").click()
-    assert "restricted to cabinet" in alice.inner_text("#library")
+    assert "restricted to cabinet" in library(alice)
+    context.close()
+
+
+def test_a_paper_uploaded_as_restricted_is_never_served_to_another_group(browser, secured_app, tmp_path):
+    paper = tmp_path / "Wessex secure placements.txt"
+    paper.write_text("Wessex Council Children's Scrutiny Committee 14 March 2024\nSecure Placements\n\n"
+                     "1.1 The council paid £9,876 per week for the Ridgeway secure placement.\n", "utf-8")
+    question = "How much a week does the Ridgeway secure placement cost?"
+    context, olivia = signed_in(browser, secured_app, "olivia")  # an officer
+    olivia.get_by_role("tab", name="Library").click()
+    olivia.locator("#upload-restricted").get_by_label("Only these groups (exempt, Part 2)").check()
+    olivia.locator("#upload-groups").get_by_role("textbox").fill("cabinet")
+    olivia.set_input_files(UPLOAD, str(paper))
+    olivia.wait_for_selector("#ingest-report li:has-text('added')", timeout=60_000)
+    shot(olivia, "16-upload-restricted")
+    assert "secure placements" not in olivia.inner_text("#library").lower()  # officers are not cabinet
+    context.close()
+
+    context, bob = signed_in(browser, secured_app, "bob")
+    ask(bob, question)
+    assert "9,876" not in bob.content()
+    assert "secure placements" not in library(bob).lower()
+    context.close()
+
+    context, alice = signed_in(browser, secured_app, "alice")
+    ask(alice, question)
+    assert "£9,876" in last_answer(alice)
+    assert "restricted to cabinet" in library(alice)
     context.close()
