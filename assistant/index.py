@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
+from threading import Lock
 
 import chromadb
 import numpy as np
@@ -64,12 +65,17 @@ def context_line(document: SourceDocument, passage: Passage) -> str:
     return " · ".join(p for p in parts if p)
 
 
+STORE_BATCH = 1000  # passages per write to Chroma (its limit is ~5,000)
+
+
 class Index:
     def __init__(self, settings: Settings, embedder: Embedder | None = None):
         self.settings = settings
         self.embedder = embedder or Embedder(settings)
         self.dir = Path(settings.index_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
+        self._opened_at = ""  # the manifest's version when the embedded store was opened
+        self._reopening = Lock()
 
     # --- storage ---------------------------------------------------------------------
 
@@ -79,7 +85,22 @@ class Index:
         or the embedded store in `index_dir`."""
         if self.settings.chroma_host:
             return self._server_client()
+        self._opened_at = self.version()
         return chromadb.PersistentClient(path=str(self.dir), settings=ChromaSettings(anonymized_telemetry=False))
+
+    def see_other_writers(self) -> None:
+        """Open the embedded store again if another process has committed since it was
+        opened here: Chroma's embedded engine reads its vector index into memory once per
+        process, and a search filtered to papers it has not seen fails ("Error finding
+        id"). A Chroma server is one process for all, so it never needs this."""
+        if self.settings.chroma_host or "client" not in self.__dict__:
+            return
+        with self._reopening:
+            if self.version() == self._opened_at:
+                return
+            self.client.close()
+            for opened in ("client", "collection", "vector_store", "_vector_index"):
+                self.__dict__.pop(opened, None)
 
     def _server_client(self):
         """The Chroma server's HTTP client, checked now: a server that is down or refuses
@@ -124,6 +145,7 @@ class Index:
 
     def _write_manifest(self, manifest: dict) -> None:
         self._manifest.write(manifest)
+        self._opened_at = self.version()  # our own writes are in our open store already
 
     def version(self) -> str:
         """Changes whenever something is committed (by this process or any other)."""
@@ -159,9 +181,12 @@ class Index:
             embeddings = self.embedder.embed_texts(texts[start : start + batch])
             for node, embedding in zip(chunk, embeddings):
                 node.embedding = embedding
-            self.vector_store.add(chunk)
             if on_batch:
                 on_batch(len(chunk))
+        # Stored in large batches: each write to the embedded store costs ~0.1 s however
+        # small (its commit), which at 32 passages a time was a tenth of a PDF's ingest.
+        for start in range(0, len(nodes), STORE_BATCH):
+            self.vector_store.add(nodes[start : start + STORE_BATCH])
         manifest = self.manifest()
         previous = manifest["files"].get(source)
         manifest["files"][source] = {

@@ -73,6 +73,7 @@ class Assistant:
         """Search over the committed passages, loaded again when another process (or
         machine, with a Chroma server) has committed since they were loaded."""
         if self._retriever is None or self._retriever.version != self.index.version():
+            self.index.see_other_writers()
             self._retriever = Retriever(self.index, candidates=self.settings.candidates)
         return self._retriever
 

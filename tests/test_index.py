@@ -161,3 +161,14 @@ def _wait_for_writes(index: Path, child: subprocess.Popen, timeout: float = 180)
         assert child.poll() is None, "the ingest finished before it could be interrupted"
         assert time.monotonic() < deadline, "the ingest never began writing"
         time.sleep(0.2)
+
+
+def test_an_app_sees_papers_another_process_ingested_into_the_embedded_store(make_assistant):
+    app = make_assistant()  # as `assistant serve` holds it
+    app.ingest([corpus_file("bury")])
+    assert "28.4%" not in app.ask(RE_REFERRALS).text  # its search index is now in memory
+    run = _cli("ingest", str(corpus_file("barnsley-osc-2024")), str(corpus_file("north-somerset")),
+               env={"ASSISTANT_INDEX_DIR": str(app.settings.index_dir)})
+    assert run.returncode == 0, run.stderr
+    answer = app.ask(RE_REFERRALS)
+    assert "28.4%" in answer.text and answer.citations[0].source.startswith("barnsley")

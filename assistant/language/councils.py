@@ -16,6 +16,11 @@ def _gazetteer() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: len(p[0]), reverse=True)  # "North Somerset" before "Somerset"
 
 
+def official_names() -> list[str]:
+    """Every council in the gazetteer, once, by its official name."""
+    return sorted({official for _, official in _gazetteer()})
+
+
 def councils_named(text: str) -> dict[str, int]:
     """Official council names mentioned in `text`, with how often, in the order they are
     first mentioned. Longest names are matched first ('North Somerset' before 'Somerset')."""

@@ -70,14 +70,19 @@ class Vocabulary:
         for term in terms:
             for wording in (term.name, *term.forms):
                 self._phrases.setdefault(tuple(self._stems(wording)), term)
-        self._longest = max((len(p) for p in self._phrases), default=1)
+        lengths: dict[str, set[int]] = {}
+        for phrase in self._phrases:
+            lengths.setdefault(phrase[0], set()).add(len(phrase))
+        # a wording can start only at a stem some wording starts with: most stems are skipped
+        self._lengths = {first: sorted(found, reverse=True) for first, found in lengths.items()}
 
     def mentions(self, text: str) -> list[Mention]:
         """The terms the text names, longest wording first where two overlap."""
         tokens = TOKEN.findall(text)
         # 'kids were in care' names children in care as 'kids in care' does
-        flat = [(stem, i) for i, token in enumerate(tokens) if token.lower() not in _AUXILIARIES
-                for stem in self._stems(token)]
+        parts = [(i, part) for i, token in enumerate(tokens) if token.lower() not in _AUXILIARIES
+                 for part in self._parts(token)]
+        flat = list(zip(_stemmer().stemWords([part for _, part in parts]), (i for i, _ in parts)))
         found, at = [], 0
         while at < len(flat):
             index = flat[at][1]
@@ -96,8 +101,8 @@ class Vocabulary:
 
     def _phrase_at(self, flat: list[tuple[str, int]], at: int) -> tuple[int, Term | None]:
         """The longest wording of a term starting at `at`, and its length in stems."""
-        for n in range(min(self._longest, len(flat) - at), 0, -1):
-            term = self._phrases.get(tuple(s for s, _ in flat[at:at + n]))
+        for n in self._lengths.get(flat[at][0], ()):
+            term = self._phrases.get(tuple(s for s, _ in flat[at:at + n])) if at + n <= len(flat) else None
             if term:
                 return n, term
         return 0, None
@@ -107,8 +112,12 @@ class Vocabulary:
         return {a: t.name for t in self.terms for a in t.abbreviations}
 
     def _stems(self, wording: str) -> list[str]:
+        return _stemmer().stemWords(self._parts(wording))
+
+    def _parts(self, wording: str) -> list[str]:
+        """Its words, each in its usual form ('kids' -> 'child'), before stemming."""
         parts = _PARTS.findall(wording.lower().replace("’", "'").replace("'s", " s"))
-        return _stemmer().stemWords([self._words.get(p, p) for p in parts])
+        return [self._words.get(p, p) for p in parts]
 
 
 @lru_cache(maxsize=1)

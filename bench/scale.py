@@ -1,0 +1,271 @@
+"""How cost grows with the archive: a synthetic council archive at 10k, 100k and 1M
+passages, on the embedded store and on a Chroma server (a benchmark, not a test).
+
+The archive is the seed papers' passages (corpus/) copied again and again, each copy
+another council with its own meeting dates and figures, so no two passages are the same.
+Their vectors are **derived, not embedded**: the original passage's vector with a little
+noise. Embedding costs the same per passage at any size (`make bench` measures its rate:
+~34 passages/s here), so at 1M passages it would be 8 hours of one number times a
+million; everything else is the real code path: `Index.add_file` one file at a time,
+committing each as `assistant ingest` does.
+
+Per size and store: ingest rate, disk, and in a fresh app process (as `assistant serve`
+starts): memory, cold start to the first answer, warm ask p50/p95 over the known-facts
+questions, and how long a 10-paper ingest by another process takes to reach it.
+
+    make bench-scale                                     # 10k and 100k, both stores
+    .venv/bin/python bench/scale.py --sizes 1000000 --store server
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from assistant import _offline  # noqa: F401
+from assistant.config import Settings
+from assistant.embedding import Embedder
+from assistant.evaluation import load_dataset
+from assistant.index import Index
+from assistant.ingest import ParsedDocument
+from assistant.language.councils import official_names
+from assistant.pipeline import Assistant
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+sys.path.insert(0, str(ROOT / "tests"))
+from chroma_server import running_chroma  # noqa: E402  (the same server the tests start)
+
+NOISE = 0.02  # of a unit vector: near the original passage, never the same
+YEARS = re.compile(r"\b(?:19|20)\d\d\b")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class BaseFile:
+    source: str
+    parsed: list[ParsedDocument]
+    vectors: list[np.ndarray]  # one per passage, in order
+
+
+def base_material(workdir: Path, embedder: Embedder) -> list[BaseFile]:
+    """The seed papers as indexed (ingested once into `workdir`), with their vectors."""
+    assistant = Assistant(Settings(index_dir=workdir / "base", corpus_dir=ROOT / "corpus"), embedder=embedder)
+    assistant.ingest([ROOT / "corpus"])
+    snapshot = assistant.snapshot
+    vectors = assistant.index.vectors([p.passage_id for p in snapshot.passages])
+    files = []
+    for source, entry in sorted(snapshot.files.items()):
+        parsed = [ParsedDocument(d, snapshot.passages_of([d.doc_id])) for d in entry.documents]
+        files.append(BaseFile(source, parsed, [vectors[p.passage_id] for doc in parsed for p in doc.passages]))
+    return files
+
+
+def variant(base: BaseFile, k: int, councils: list[str]) -> tuple[str, str, list[ParsedDocument], list[np.ndarray]]:
+    """Copy k of a paper: another council, dates moved on by k weeks, every figure but a
+    year changed, vectors nudged."""
+    rng = random.Random(k)
+    council = councils[k % len(councils)]
+    source = f"v{k:07d}-{base.source}"
+    digest = hashlib.sha1(source.encode()).hexdigest()
+    factor = 1 + rng.uniform(-0.3, 0.3)
+
+    def figures(text: str) -> str:
+        return NUMBER.sub(lambda m: m.group(0) if YEARS.fullmatch(m.group(0)) else _scaled(m.group(0), factor), text)
+
+    parsed = []
+    for doc in base.parsed:
+        d = doc.document
+        document = replace(d, doc_id=f"{d.doc_id}-v{k}", source=source, file_hash=digest, council=council,
+                           meeting_date=_moved(d.meeting_date, k), title=figures(d.title or ""))
+        passages = [replace(p, passage_id=f"{p.passage_id}-v{k}", doc_id=document.doc_id, text=figures(p.text))
+                    for p in doc.passages]
+        parsed.append(ParsedDocument(document, passages))
+    noise = np.random.default_rng(k).normal(0, NOISE / np.sqrt(384), (len(base.vectors), 384))
+    vectors = [(v + n) / np.linalg.norm(v + n) for v, n in zip(base.vectors, noise)]
+    return source, digest, parsed, vectors
+
+
+def _scaled(number: str, factor: float) -> str:
+    value = float(number) * factor
+    return f"{value:.1f}" if "." in number else str(max(1, round(value)))
+
+
+def _moved(iso: str | None, k: int) -> str | None:
+    if not iso:
+        return iso
+    day = np.datetime64(iso) + np.timedelta64(7 * (k % 520), "D")
+    return str(day)
+
+
+class DerivedVectors:
+    """The real embedder for questions; for passages, the vectors given beforehand."""
+
+    def __init__(self, embedder: Embedder):
+        self._embedder = embedder
+        self._next: list[np.ndarray] = []
+
+    def give(self, vectors: list[np.ndarray]) -> None:
+        self._next = list(vectors)
+
+    def embed_texts(self, texts: list[str]) -> list[list[float]]:
+        taken, self._next = self._next[: len(texts)], self._next[len(texts):]
+        return [v.tolist() for v in taken]
+
+    def __getattr__(self, name):
+        return getattr(self._embedder, name)
+
+
+def ingest_synthetic(index: Index, base: list[BaseFile], first: int, councils: list[str],
+                     passages: float = float("inf"), files: float = float("inf")) -> tuple[int, int, float]:
+    """Add copies from number `first` on, one committed file at a time, until `passages`
+    passages or `files` files more are in: (the next copy's number, passages, seconds)."""
+    derived: DerivedVectors = index.embedder
+    added, made, k, started = 0, 0, first, time.perf_counter()
+    with index.writing():
+        while added < passages and made < files:
+            for paper in base:
+                source, digest, parsed, vectors = variant(paper, k, councils)
+                derived.give(vectors)
+                added += index.add_file(source, digest, parsed)
+                made += 1
+                if added >= passages or made >= files:
+                    break
+            k += 1
+    return k, added, time.perf_counter() - started
+
+
+def probe(args) -> None:
+    """A fresh app process on the archive: JSON lines on stdout (see `measure_app`)."""
+    started = time.perf_counter()
+    settings = _settings(args.store_dir, args.port, args.collection)
+    assistant = Assistant(settings)
+    questions = [q["question"] for q in load_dataset(ROOT / "eval" / "known_facts.jsonl")][:60]
+    assistant.ask(questions[0])
+    cold = time.perf_counter() - started
+    times = []
+    for question in questions[1:]:
+        t = time.perf_counter()
+        assistant.ask(question)
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    print(json.dumps({"cold_start_s": cold, "p50_ms": statistics.median(times),
+                      "p95_ms": times[int(0.95 * (len(times) - 1))],
+                      "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "documents": len(assistant.documents())}), flush=True)
+    known = len(assistant.snapshot.documents)
+    sys.stdin.readline()  # another process has committed ten papers, then said so
+    said = time.perf_counter()
+    assistant.ask(questions[0])  # sees the new commit, loads it, then answers
+    assert len(assistant.snapshot.documents) > known, "the new papers never reached the app"
+    print(json.dumps({"visible_after_s": time.perf_counter() - said,
+                      "rss_after_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
+
+
+def measure_app(store_dir: Path, port: int | None, collection: str, index: Index, base, next_copy, councils):
+    command = [sys.executable, __file__, "--probe", "--store-dir", str(store_dir), "--collection", collection]
+    if port:
+        command += ["--port", str(port)]
+    app = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                           env={**os.environ, "TOKENIZERS_PARALLELISM": "false"})
+    first = json.loads(app.stdout.readline())
+    _, _, ingest_s = ingest_synthetic(index, base, next_copy, councils, files=10)
+    app.stdin.write("ingested\n")
+    app.stdin.flush()
+    second = json.loads(app.stdout.readline())
+    app.wait(timeout=600)
+    return {**first, **second, "ten_paper_ingest_s": ingest_s}
+
+
+def _settings(store_dir: Path, port: int | None, collection: str) -> Settings:
+    if port:
+        return Settings(chroma_host="127.0.0.1", chroma_port=port, collection=collection, index_dir=store_dir / "app")
+    return Settings(index_dir=store_dir, collection=collection)
+
+
+def disk_mb(folder: Path) -> float:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
+
+
+def run_store(store: str, sizes: list[int], workdir: Path, base: list[BaseFile], embedder) -> list[dict]:
+    councils = official_names()
+    rows = []
+    for size in sizes:
+        folder = workdir / f"{store}-{size}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        collection = f"scale-{size}"
+        if store == "server":
+            with running_chroma(folder) as port:
+                rows.append(_one_size(store, size, folder, port, collection, base, embedder, councils,
+                                      data=folder / "db"))
+        else:
+            rows.append(_one_size(store, size, folder / "index", None, collection, base, embedder, councils,
+                                  data=folder / "index"))
+        print(_markdown_row(rows[-1]), flush=True)
+    return rows
+
+
+def _one_size(store, size, store_dir, port, collection, base, embedder, councils, data: Path) -> dict:
+    index = Index(_settings(store_dir, port, collection), embedder=DerivedVectors(embedder))
+    next_copy, passages, seconds = ingest_synthetic(index, base, 0, councils, passages=size)
+    row = {"store": store, "passages": passages, "files": len(index.files()), "ingest_per_s": passages / seconds,
+           "ingest_s": seconds, "disk_mb": disk_mb(data)}
+    row.update(measure_app(store_dir, port, collection, index, base, next_copy, councils))
+    return row
+
+
+HEADER = ("| store | passages | files | ingest passages/s | disk MB | app memory MB | cold start s "
+          "| warm ask p50 ms | p95 ms | 10 papers visible after s | memory after MB |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|")
+
+
+def _markdown_row(r: dict) -> str:
+    return (f"| {r['store']} | {r['passages']:,} | {r['files']:,} | {r['ingest_per_s']:,.0f} | {r['disk_mb']:,.0f} "
+            f"| {r['rss_mb']:,.0f} | {r['cold_start_s']:.1f} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} "
+            f"| {r['visible_after_s']:.1f} | {r['rss_after_mb']:,.0f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000", help="Comma-separated passage counts.")
+    parser.add_argument("--store", choices=["embedded", "server", "both"], default="both")
+    parser.add_argument("--workdir", type=Path, default=None, help="Default: a temporary folder.")
+    parser.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--store-dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--collection", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.probe:
+        return probe(args)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="scale-"))
+    embedder = Embedder(Settings())
+    base = base_material(workdir, embedder)
+    print(f"base: {sum(len(d.passages) for f in base for d in f.parsed)} passages in {len(base)} files; "
+          f"work in {workdir}\n{HEADER}", flush=True)
+    rows = []
+    for store in (["embedded", "server"] if args.store == "both" else [args.store]):
+        rows += run_store(store, [int(s) for s in args.sizes.split(",")], workdir, base, embedder)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with open(RESULTS / "scale.json", "a") as out:
+        for row in rows:
+            out.write(json.dumps({**row, "measured": time.strftime("%Y-%m-%d %H:%M")}) + "\n")
+
+
+if __name__ == "__main__":
+    main()
