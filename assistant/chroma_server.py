@@ -1,4 +1,5 @@
-"""Chroma's own server with its token authentication, for a council's shared index.
+"""Chroma's server for a council's shared index: connecting to it with its token, and
+running it with Chroma's token authentication.
 
 `chroma run` (the Rust server of the chromadb version we pin) has no authentication: it
 ignores CHROMA_SERVER_AUTHN_* (checked). The same package's FastAPI server has Chroma's
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Optional
 from uuid import UUID
 
+import chromadb
 import numpy as np
 import uvicorn
 from chromadb.api.rust import RustBindingsAPI
@@ -28,10 +30,35 @@ from chromadb.api.types import (
     Where,
     WhereDocument,
 )
-from chromadb.config import DEFAULT_DATABASE, DEFAULT_TENANT
+from chromadb.config import DEFAULT_DATABASE, DEFAULT_TENANT, Settings as ChromaSettings
+from chromadb.errors import ChromaAuthError
 from overrides import override
 
+from assistant.config import Settings
 from assistant.errors import AssistantError
+
+
+def connect(settings: Settings):
+    """The Chroma server's HTTP client, checked now: a server that is down or refuses
+    our token is a plain message at start-up, not a failure at a member's question."""
+    where = f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}"
+    token = settings.chroma_token.get_secret_value()
+    auth = ChromaSettings(
+        anonymized_telemetry=False,
+        chroma_client_auth_provider="chromadb.auth.token_authn.TokenAuthClientProvider" if token else None,
+        chroma_client_auth_credentials=token or None,
+    )
+    try:
+        client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=auth)
+        client.count_collections()  # the heartbeat is open to anyone; this needs the token
+    except ChromaAuthError:
+        raise AssistantError(
+            f"{where} refused this app's token: set ASSISTANT_CHROMA_TOKEN to the token the server "
+            "was started with (CHROMA_SERVER_AUTHN_CREDENTIALS)"
+        ) from None
+    except Exception as exc:  # noqa: BLE001  (chromadb raises several kinds for 'not there')
+        raise AssistantError(f"cannot reach {where} ({type(exc).__name__}); is the server up?") from None
+    return client
 
 
 class VectorsAsArrays(RustBindingsAPI):

@@ -19,7 +19,6 @@ from threading import Lock
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
-from chromadb.errors import ChromaAuthError
 from llama_index.core import VectorStoreIndex
 from llama_index.core.schema import TextNode
 from llama_index.core.vector_stores import (
@@ -31,6 +30,7 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from llama_index.core.vector_stores.utils import node_to_metadata_dict
 from llama_index.vector_stores.chroma.base import metadata_dict_to_node
 
+from assistant.chroma_server import connect
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.errors import AssistantError
@@ -84,7 +84,7 @@ class Index:
         """Chroma: a server (`ASSISTANT_CHROMA_HOST`) that any number of app processes share,
         or the embedded store in `index_dir`."""
         if self.settings.chroma_host:
-            return self._server_client()
+            return connect(self.settings)
         self._opened_at = self.version()
         return chromadb.PersistentClient(path=str(self.dir), settings=ChromaSettings(anonymized_telemetry=False))
 
@@ -101,28 +101,6 @@ class Index:
             self.client.close()
             for opened in ("client", "collection", "vector_store", "_vector_index"):
                 self.__dict__.pop(opened, None)
-
-    def _server_client(self):
-        """The Chroma server's HTTP client, checked now: a server that is down or refuses
-        our token is a plain message at start-up, not a failure at a member's question."""
-        where = f"the Chroma server at {self.settings.chroma_host}:{self.settings.chroma_port}"
-        token = self.settings.chroma_token.get_secret_value()
-        settings = ChromaSettings(
-            anonymized_telemetry=False,
-            chroma_client_auth_provider="chromadb.auth.token_authn.TokenAuthClientProvider" if token else None,
-            chroma_client_auth_credentials=token or None,
-        )
-        try:
-            client = chromadb.HttpClient(host=self.settings.chroma_host, port=self.settings.chroma_port, settings=settings)
-            client.count_collections()  # the heartbeat is open to anyone; this needs the token
-        except ChromaAuthError:
-            raise AssistantError(
-                f"{where} refused this app's token: set ASSISTANT_CHROMA_TOKEN to the token the server "
-                "was started with (CHROMA_SERVER_AUTHN_CREDENTIALS)"
-            ) from None
-        except Exception as exc:  # noqa: BLE001  (chromadb raises several kinds for 'not there')
-            raise AssistantError(f"cannot reach {where} ({type(exc).__name__}); is the server up?") from None
-        return client
 
     @cached_property
     def collection(self):
