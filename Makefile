@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 GRADIO_ANALYTICS_ENABLED=False ANONYMIZED_TELEMETRY=False NO_PROXY=localhost,127.0.0.1
 
-.PHONY: run test install index bench load eval clean
+.PHONY: run test install index bench bench-scale load eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -41,6 +41,10 @@ eval: index
 
 bench: index
 	$(BIN)/python bench/benchmark.py
+
+# A synthetic archive of 10k and 100k passages on both stores (bench/results/scale.md; ~40 min)
+bench-scale: install
+	$(BIN)/python bench/scale.py --sizes 10000,100000 --store both
 
 # 20 members asking at once for 60 s, embedded store and Chroma server (report in bench/results/)
 load: install

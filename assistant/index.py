@@ -37,7 +37,7 @@ from assistant.errors import AssistantError
 from assistant.ingest import ParsedDocument
 from assistant.language.periods import spelled_out_periods
 from assistant.language.vocabulary import acronym_expansions
-from assistant.manifest import ChromaManifest, FileManifest
+from assistant.manifest import CheckReport, ChromaManifest, FileEntry, FileManifest
 from assistant.types import Passage, SourceDocument
 
 _PASSAGE_FIELDS = ("passage_id", "doc_id", "kind", "section", "heading", "caption", "page", "page_label", "order")
@@ -66,6 +66,8 @@ def context_line(document: SourceDocument, passage: Passage) -> str:
 
 
 STORE_BATCH = 1000  # passages per write to Chroma (its limit is ~5,000)
+SLICE = 200  # values in one `$in` clause (see _slices)
+PAGE = 10_000  # records read from Chroma at once (see _get_all)
 
 
 class Index:
@@ -134,7 +136,7 @@ class Index:
         processes; raises IndexBusy at once if another holds it."""
         return self._manifest.lock()
 
-    def files(self) -> dict[str, "FileEntry"]:
+    def files(self) -> dict[str, FileEntry]:
         """Every committed file by name, with its documents."""
         return {source: FileEntry.from_manifest(source, entry) for source, entry in self.manifest()["files"].items()}
 
@@ -232,16 +234,16 @@ class Index:
 
     def sweep_orphans(self) -> int:
         """Delete passages no committed document owns (left by an ingest that died)."""
-        orphans = self._orphans(self.manifest(), self.collection.get(include=["metadatas"]))
+        orphans = self._orphans(self.manifest(), self._get_all(include=["metadatas"]))
         self._delete_ids(orphans)
         return len(orphans)
 
-    def check(self, repair: bool = False) -> "CheckReport":
+    def check(self, repair: bool = False) -> CheckReport:
         """Compare the manifest with the store: passages no committed document owns, and
         committed files whose passages are not all there. Repair deletes the first and
         un-commits the second (the next `ingest` indexes those files again)."""
         manifest = self.manifest()
-        stored = self.collection.get(include=["metadatas"])
+        stored = self._get_all(include=["metadatas"])
         held = Counter(meta.get("file_hash") for meta in stored["metadatas"])
         orphans = self._orphans(manifest, stored)
         incomplete = {
@@ -254,7 +256,7 @@ class Index:
             self._write_manifest(manifest)  # un-commit first: readers never see half a file
             for entry in dropped:
                 self.collection.delete(where={"file_hash": entry["file_hash"]})
-            self._delete_ids(self._orphans(manifest, self.collection.get(include=["metadatas"])))
+            self._delete_ids(self._orphans(manifest, self._get_all(include=["metadatas"])))
         return CheckReport(len(manifest["files"]), len(stored["ids"]), len(orphans), incomplete, repaired=repair)
 
     @staticmethod
@@ -294,19 +296,29 @@ class Index:
 
     # --- reading ---------------------------------------------------------------------
 
-    def committed_nodes(self, files: dict[str, "FileEntry"] | None = None) -> list[TextNode]:
+    def committed_nodes(self, files: dict[str, FileEntry] | None = None) -> list[TextNode]:
         """Every committed passage as a LlamaIndex node, exactly as Chroma holds it (BM25
         must be built from these: fusion matches results by the node's hash). `files`:
         the committed files already read, so that nodes and documents share one state."""
         hashes = [entry.file_hash for entry in (self.files() if files is None else files).values()]
-        if not hashes:
-            return []
-        stored = self.collection.get(
-            where={"file_hash": {"$in": hashes}}, include=["documents", "metadatas"]
-        )
-        nodes = [_stored_node(*row) for row in zip(stored["ids"], stored["documents"], stored["metadatas"])]
+        nodes = []
+        for some in _slices(hashes):
+            stored = self._get_all({"file_hash": {"$in": some}}, include=["documents", "metadatas"])
+            nodes += [_stored_node(*row) for row in zip(stored["ids"], stored["documents"], stored["metadatas"])]
         nodes.sort(key=lambda n: (n.metadata["doc_id"], n.metadata["order"]))
         return nodes
+
+    def _get_all(self, where: dict | None = None, include: list[str] = ()) -> dict[str, list]:
+        """Every stored record matching `where`, a page at a time: Chroma's SQLite refuses
+        to return more than ~32,000 records at once (a 100,000-passage library could not
+        be loaded)."""
+        found = {"ids": [], **{key: [] for key in include}}
+        while True:
+            page = self.collection.get(where=where, include=list(include), limit=PAGE, offset=len(found["ids"]))
+            for key in found:
+                found[key] += page[key]
+            if len(page["ids"]) < PAGE:
+                return found
 
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         """The stored embeddings of these passages."""
@@ -315,10 +327,19 @@ class Index:
         stored = self.collection.get(ids=ids, include=["embeddings"])
         return {pid: np.asarray(vec) for pid, vec in zip(stored["ids"], stored["embeddings"])}
 
-    def dense_retriever(self, doc_ids: tuple[str, ...], top_k: int):
-        """A LlamaIndex retriever over the stored vectors of these documents' passages."""
-        only = MetadataFilters(filters=[MetadataFilter(key=PAPER_KEY, value=list(doc_ids), operator=FilterOperator.IN)])
-        return self._vector_index.as_retriever(similarity_top_k=top_k, filters=only)
+    def dense_retrievers(self, doc_ids: tuple[str, ...], top_k: int, excluded: bool = False) -> list:
+        """LlamaIndex retrievers over the stored vectors of these documents' passages, one
+        per slice of the list; with `excluded`, one over every passage but theirs (a short
+        list: at most SLICE)."""
+        if excluded:
+            if len(doc_ids) > SLICE:
+                raise ValueError(f"at most {SLICE} papers can be left out of a search")
+            return [self._vector_retriever(doc_ids, FilterOperator.NIN, top_k)]
+        return [self._vector_retriever(some, FilterOperator.IN, top_k) for some in _slices(list(doc_ids))]
+
+    def _vector_retriever(self, doc_ids, operator: FilterOperator, top_k: int):
+        only = MetadataFilters(filters=[MetadataFilter(key=PAPER_KEY, value=list(doc_ids), operator=operator)])
+        return self._vector_index.as_retriever(similarity_top_k=top_k, filters=only if doc_ids else None)
 
     @cached_property
     def _vector_index(self) -> VectorStoreIndex:
@@ -328,46 +349,10 @@ class Index:
         return sum(e["passages"] for e in self.manifest()["files"].values())
 
 
-@dataclass(frozen=True)
-class FileEntry:
-    """One committed file, as the manifest records it."""
-
-    source: str
-    file_hash: str
-    documents: tuple[SourceDocument, ...]
-    passages: int
-    added: str | None  # ISO timestamp of the ingest that committed it
-    path: str | None = None  # where it was read from (absent in indexes made before it was kept)
-
-    @classmethod
-    def from_manifest(cls, source: str, entry: dict) -> "FileEntry":
-        documents = tuple(SourceDocument(**{**d, "groups": tuple(d.get("groups", ()))}) for d in entry["documents"])
-        return cls(source, entry["file_hash"], documents, entry["passages"], entry.get("added"), entry.get("path"))
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    files: int
-    passages: int  # stored, committed or not
-    orphans: int  # passages no committed document owns
-    incomplete: dict[str, tuple[int, int]]  # file -> (passages committed, passages found)
-    repaired: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.orphans and not self.incomplete
-
-    def lines(self) -> list[str]:
-        done = " (removed)" if self.repaired else ""
-        found = [f"{self.files} files committed, {self.passages} passages stored"]
-        if self.orphans:
-            found.append(f"{self.orphans} passages belong to no committed document{done}")
-        for source, (expected, there) in self.incomplete.items():
-            action = " (un-committed: run `assistant ingest` to index it again)" if self.repaired else ""
-            found.append(f"{source}: {there} of its {expected} passages are in the store{action}")
-        if self.ok:
-            found.append("no inconsistencies")
-        return found
+def _slices(values: list) -> list[list]:
+    """A long `$in` list in parts: Chroma's SQLite refuses a statement with too many
+    values."""
+    return [values[start : start + SLICE] for start in range(0, len(values), SLICE)]
 
 
 def passage_from_node(node) -> Passage:

@@ -1,4 +1,5 @@
-"""The commit point of the index, and the lock that lets one ingest write at a time.
+"""The commit point of the index, and the lock that lets one ingest write at a time;
+what it records of each file, and the report of checking the store against it.
 
 The manifest lists the files (by content hash) whose passages are committed; retrieval
 reads nothing else. Two homes, one interface:
@@ -22,11 +23,13 @@ import tempfile
 import time
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
 from assistant.errors import IndexBusy
+from assistant.types import SourceDocument
 
 
 def _holder() -> dict:
@@ -147,3 +150,45 @@ def _parse(text: str) -> dict:
         return json.loads(text)
     except ValueError:
         return {}
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One committed file, as the manifest records it."""
+
+    source: str
+    file_hash: str
+    documents: tuple[SourceDocument, ...]
+    passages: int
+    added: str | None  # ISO timestamp of the ingest that committed it
+    path: str | None = None  # where it was read from (absent in indexes made before it was kept)
+
+    @classmethod
+    def from_manifest(cls, source: str, entry: dict) -> "FileEntry":
+        documents = tuple(SourceDocument(**{**d, "groups": tuple(d.get("groups", ()))}) for d in entry["documents"])
+        return cls(source, entry["file_hash"], documents, entry["passages"], entry.get("added"), entry.get("path"))
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    files: int
+    passages: int  # stored, committed or not
+    orphans: int  # passages no committed document owns
+    incomplete: dict[str, tuple[int, int]]  # file -> (passages committed, passages found)
+    repaired: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.orphans and not self.incomplete
+
+    def lines(self) -> list[str]:
+        done = " (removed)" if self.repaired else ""
+        found = [f"{self.files} files committed, {self.passages} passages stored"]
+        if self.orphans:
+            found.append(f"{self.orphans} passages belong to no committed document{done}")
+        for source, (expected, there) in self.incomplete.items():
+            action = " (un-committed: run `assistant ingest` to index it again)" if self.repaired else ""
+            found.append(f"{source}: {there} of its {expected} passages are in the store{action}")
+        if self.ok:
+            found.append("no inconsistencies")
+        return found

@@ -246,6 +246,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000", help="Comma-separated passage counts.")
     parser.add_argument("--store", choices=["embedded", "server", "both"], default="both")
     parser.add_argument("--workdir", type=Path, default=None, help="Default: a temporary folder.")
+    parser.add_argument("--report", action="store_true", help="Only rewrite scale.md from scale.json.")
     parser.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--store-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -253,6 +254,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.probe:
         return probe(args)
+    if args.report:
+        return write_report()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="scale-"))
     embedder = Embedder(Settings())
     base = base_material(workdir, embedder)
@@ -265,6 +268,21 @@ def main() -> None:
     with open(RESULTS / "scale.json", "a") as out:
         for row in rows:
             out.write(json.dumps({**row, "measured": time.strftime("%Y-%m-%d %H:%M")}) + "\n")
+    write_report()
+
+
+def write_report() -> None:
+    """bench/results/scale.md: the latest measurement of each store and size."""
+    latest = {}
+    for line in (RESULTS / "scale.json").read_text().splitlines():
+        row = json.loads(line)
+        latest[(row["store"], round(row["passages"], -3))] = row
+    rows = [latest[key] for key in sorted(latest, key=lambda k: (k[0], k[1]))]
+    (RESULTS / "scale.md").write_text(
+        "# Scale (`make bench-scale`, 2 CPU cores, no language model)\n\n"
+        + __doc__.split("\n\n")[1].replace("\n", " ") + "\n\n" + HEADER + "\n"
+        + "\n".join(_markdown_row(r) for r in rows) + "\n\nMeasured: "
+        + ", ".join(sorted({r["measured"] for r in rows})) + ". Findings: README, \"Scale\".\n")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from llama_index.core.schema import QueryBundle, TextNode
 from llama_index.retrievers.bm25 import BM25Retriever
 
 from assistant.errors import IndexNotBuilt
-from assistant.index import Index, passage_from_node
+from assistant.index import SLICE, Index, passage_from_node
 from assistant.language.figures import has_figure
 from assistant.language.questions import wants_figure
 from assistant.language.scoring import passages_with, weighted_coverage
@@ -100,7 +100,7 @@ class Retriever:
 
     def _fuse(self, question: str, query_embedding: list[float], allowed: tuple[str, ...]):
         fusion = QueryFusionRetriever(
-            [self.index.dense_retriever(allowed, self.candidates), self._bm25(allowed)],
+            [self._dense(allowed), self._bm25(allowed)],
             llm=MockLLM(),  # never asked to write: num_queries=1 means no query rewriting
             mode="reciprocal_rerank",
             num_queries=1,
@@ -109,6 +109,16 @@ class Retriever:
         )
         bundle = QueryBundle(query_str=question, embedding=query_embedding)
         return fusion.retrieve(bundle)
+
+    def _dense(self, allowed: tuple[str, ...]) -> BaseRetriever:
+        """Filtered by the shorter list: the papers allowed, or those not (none when all
+        are; a question without filters must not name every paper of a large library)."""
+        chosen = set(allowed)
+        others = tuple(d for d in self.snapshot.documents if d not in chosen)
+        if len(others) < len(allowed) and len(others) <= SLICE:
+            return self.index.dense_retrievers(others, self.candidates, excluded=True)[0]
+        parts = self.index.dense_retrievers(allowed, self.candidates)
+        return parts[0] if len(parts) == 1 else _Merged(parts, self.candidates)
 
     def _bm25(self, allowed: tuple[str, ...]) -> BaseRetriever:
         if allowed not in self._bm25_cache:
@@ -178,6 +188,18 @@ def _spread_tables(ranked: list[RankedCandidate], top_k: int) -> list[RankedCand
             per_table[table] = per_table.get(table, 0) + 1
         kept.append(candidate)
     return kept[:top_k] + waiting + kept[top_k:]
+
+
+class _Merged(BaseRetriever):
+    """The best `top_k` of several retrievers' results (one per slice of a long filter)."""
+
+    def __init__(self, parts: list, top_k: int):
+        super().__init__()
+        self.parts, self.top_k = parts, top_k
+
+    def _retrieve(self, query_bundle):
+        found = [hit for part in self.parts for hit in part.retrieve(query_bundle)]
+        return sorted(found, key=lambda hit: hit.score or 0.0, reverse=True)[: self.top_k]
 
 
 class _PositiveBM25(BM25Retriever):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from assistant.access import visible
-from assistant.index import FileEntry
+from assistant.manifest import FileEntry
 from assistant.language.scoring import inverse_frequencies
 from assistant.types import Passage, SourceDocument
 
