@@ -218,7 +218,14 @@ def run_store(store: str, sizes: list[int], workdir: Path, base: list[BaseFile],
             rows.append(_one_size(store, size, folder / "index", None, collection, base, embedder, councils,
                                   data=folder / "index"))
         print(_markdown_row(rows[-1]), flush=True)
+        _record(rows[-1])  # as measured: a long run cut short keeps what it found
     return rows
+
+
+def _record(row: dict) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with open(RESULTS / "scale.json", "a") as out:
+        out.write(json.dumps({**row, "measured": time.strftime("%Y-%m-%d %H:%M")}) + "\n")
 
 
 def _one_size(store, size, store_dir, port, collection, base, embedder, councils, data: Path) -> dict:
@@ -261,13 +268,8 @@ def main() -> None:
     base = base_material(workdir, embedder)
     print(f"base: {sum(len(d.passages) for f in base for d in f.parsed)} passages in {len(base)} files; "
           f"work in {workdir}\n{HEADER}", flush=True)
-    rows = []
     for store in (["embedded", "server"] if args.store == "both" else [args.store]):
-        rows += run_store(store, [int(s) for s in args.sizes.split(",")], workdir, base, embedder)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    with open(RESULTS / "scale.json", "a") as out:
-        for row in rows:
-            out.write(json.dumps({**row, "measured": time.strftime("%Y-%m-%d %H:%M")}) + "\n")
+        run_store(store, [int(s) for s in args.sizes.split(",")], workdir, base, embedder)
     write_report()
 
 
