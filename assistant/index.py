@@ -350,8 +350,8 @@ class Index:
 
 
 def _slices(values: list) -> list[list]:
-    """A long `$in` list in parts: Chroma's SQLite refuses a statement with too many
-    values."""
+    """A long `$in` list in parts: Chroma's SQLite limits the values one statement may
+    bind (it refused 33,000 ids read at once)."""
     return [values[start : start + SLICE] for start in range(0, len(values), SLICE)]
 
 
