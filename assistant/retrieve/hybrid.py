@@ -25,7 +25,7 @@ from llama_index.core.schema import QueryBundle, TextNode
 from llama_index.retrievers.bm25 import BM25Retriever
 
 from assistant.errors import IndexNotBuilt
-from assistant.index import SLICE, Index, passage_from_node
+from assistant.index import PAPER_KEY, SLICE, Index, passage_from_node
 from assistant.language.figures import has_figure
 from assistant.language.questions import wants_figure
 from assistant.language.scoring import passages_with, weighted_coverage
@@ -112,13 +112,16 @@ class Retriever:
 
     def _dense(self, allowed: tuple[str, ...]) -> BaseRetriever:
         """Filtered by the shorter list: the papers allowed, or those not (none when all
-        are; a question without filters must not name every paper of a large library)."""
+        are: a question without filters must not name every paper of a large library).
+        Leaving papers out can let in passages not yet committed (an ingest under way),
+        so hits are kept only from the papers allowed, from twice as many candidates."""
         chosen = set(allowed)
         others = tuple(d for d in self.snapshot.documents if d not in chosen)
         if len(others) < len(allowed) and len(others) <= SLICE:
-            return self.index.dense_retrievers(others, self.candidates, excluded=True)[0]
-        parts = self.index.dense_retrievers(allowed, self.candidates)
-        return parts[0] if len(parts) == 1 else _Merged(parts, self.candidates)
+            parts = self.index.dense_retrievers(others, 2 * self.candidates, excluded=True)
+        else:
+            parts = self.index.dense_retrievers(allowed, self.candidates)
+        return _Merged(parts, self.candidates, chosen)
 
     def _bm25(self, allowed: tuple[str, ...]) -> BaseRetriever:
         if allowed not in self._bm25_cache:
@@ -191,14 +194,16 @@ def _spread_tables(ranked: list[RankedCandidate], top_k: int) -> list[RankedCand
 
 
 class _Merged(BaseRetriever):
-    """The best `top_k` of several retrievers' results (one per slice of a long filter)."""
+    """The best `top_k` results of several retrievers (one per slice of a long filter)
+    that belong to the papers allowed."""
 
-    def __init__(self, parts: list, top_k: int):
+    def __init__(self, parts: list, top_k: int, allowed: set[str]):
         super().__init__()
-        self.parts, self.top_k = parts, top_k
+        self.parts, self.top_k, self.allowed = parts, top_k, allowed
 
     def _retrieve(self, query_bundle):
-        found = [hit for part in self.parts for hit in part.retrieve(query_bundle)]
+        found = [hit for part in self.parts for hit in part.retrieve(query_bundle)
+                 if hit.node.metadata.get(PAPER_KEY) in self.allowed]
         return sorted(found, key=lambda hit: hit.score or 0.0, reverse=True)[: self.top_k]
 
 
