@@ -63,7 +63,9 @@ def test_filters_constrain_the_sources(corpus_assistant):
 
 
 def test_the_library_lists_every_document(corpus_assistant):
-    councils, reports, removable, table, examples, preparation, correctable, loaded = Handlers(corpus_assistant).refresh()
+    (councils, reports, removable, table, examples, preparation, correctable, loaded,
+     restrictable) = Handlers(corpus_assistant).refresh()
+    assert restrictable.choices == removable.choices  # every file, in both lists
     assert table.count("<tr>") == len(corpus_assistant.documents()) + 1  # and the header
     assert all(html.escape(d.source) in table for d in corpus_assistant.documents())
     assert table.count('<td data-label="Access">public</td>') == len(corpus_assistant.documents())
