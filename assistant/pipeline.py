@@ -176,10 +176,11 @@ class Assistant:
     def remove(self, source: str) -> bool:
         """Take a file's papers out of the library; a copy uploaded through the web page is
         the library's own, so it goes too (a file ingested from elsewhere is left alone)."""
+        uploaded = self.uploaded_copy(source)
         with self.index.writing():
             removed = self.index.remove_file(source)
-            self.uploaded_copy(source).unlink(missing_ok=True)
-            sidecar_of(self.uploaded_copy(source)).unlink(missing_ok=True)
+            uploaded.unlink(missing_ok=True)
+            sidecar_of(uploaded).unlink(missing_ok=True)
         self.reload()
         return removed
 
@@ -198,8 +199,9 @@ class Assistant:
         groups = tuple(groups) or (DEFAULT_GROUPS if restricted else ())
         note = f"restricted to {', '.join(groups)} by an officer" if restricted else None
         with self.index.writing():
-            if self.uploaded_copy(source).is_file():  # the library's own file: the decision goes with it
-                declare(self.uploaded_copy(source), restricted, list(groups))
+            uploaded = self.uploaded_copy(source)
+            if uploaded.is_file():  # the library's own file: the decision goes with it
+                declare(uploaded, restricted, list(groups))
             if not self.index.set_access(source, restricted, groups, note):
                 raise AssistantError(f"no indexed file is called {source!r} (see `assistant documents`)")
         self.reload()

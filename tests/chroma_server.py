@@ -8,7 +8,6 @@ chromadb version we pin does not offer (assistant/chroma_server.py says why).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,13 +15,9 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from files import free_port
+
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def server_command(data: Path, port: int, token: str | None) -> tuple[list[str], dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -11,6 +12,12 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 # Real council PDFs as published: read in place, never copied into the repository.
 REAL_PAPERS = ROOT.parent / "shared" / "realpapers"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def corpus_file(prefix: str) -> Path:

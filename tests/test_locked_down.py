@@ -11,10 +11,10 @@ import subprocess
 
 import chromadb
 import pytest
-from chroma_server import BIN, free_port, running_chroma
+from chroma_server import BIN, running_chroma
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaAuthError
-from files import corpus_file
+from files import corpus_file, free_port
 from pydantic import SecretStr
 
 from assistant.config import Settings

@@ -123,17 +123,20 @@ class Handlers:
 
     # --- Library -----------------------------------------------------------------------
 
-    def may_change_library(self, request: gr.Request | None) -> bool:
+    def _officers_only(self, request: gr.Request | None, groups: tuple[str, ...]):
         """Without a users file the app is one officer's own; with one, only the officers'
-        group adds, removes, corrects or restricts papers."""
-        return not self.users or OFFICERS in self.viewer(request)
+        group adds, removes, corrects or restricts papers. The refusal a library change
+        gives anyone else (None: go on)."""
+        if not self.users or OFFICERS in self.viewer(request):
+            return None
+        return (OFFICERS_ONLY, *self.refresh(groups))
 
     def ingest(self, files, access, restricted_to, request: gr.Request, progress=gr.Progress()):
         """(report, *refreshed lists) after adding the uploaded files, restricted to the
         groups given when `access` is RESTRICTED."""
         groups = self.viewer(request)
-        if not self.may_change_library(request):
-            return (OFFICERS_ONLY, *self.refresh(groups))
+        if refused := self._officers_only(request, groups):
+            return refused
         try:
             allowed = checked_groups(split_groups(restricted_to or ""))
         except AssistantError as exc:
@@ -172,8 +175,8 @@ class Handlers:
 
     def remove(self, source, request: gr.Request):
         groups = self.viewer(request)
-        if not self.may_change_library(request):
-            return (OFFICERS_ONLY, *self.refresh(groups))
+        if refused := self._officers_only(request, groups):
+            return refused
         if not source:
             return ("Choose a file to remove.", *self.refresh(groups))
         uploaded = self.assistant.uploaded_copy(source).is_file()
@@ -195,8 +198,8 @@ class Handlers:
         """(report, *refreshed lists) after an officer's correction of a paper's details."""
         values = (title, meeting_date, kind, committee, council)  # EDITABLE's order, as laid out
         groups = self.viewer(request)
-        if not self.may_change_library(request):
-            return (OFFICERS_ONLY, *self.refresh(groups))
+        if refused := self._officers_only(request, groups):
+            return refused
         if not doc_id or doc_id not in {d.doc_id for d in self.assistant.documents(groups)}:
             return ("Choose a paper to correct.", *self.refresh(groups))
         with self._writing:
@@ -218,8 +221,8 @@ class Handlers:
     def set_access(self, source, access, restricted_to, request: gr.Request):
         """(report, *refreshed lists) after an officer confirms or changes who may see a file."""
         groups = self.viewer(request)
-        if not self.may_change_library(request):
-            return (OFFICERS_ONLY, *self.refresh(groups))
+        if refused := self._officers_only(request, groups):
+            return refused
         if not source or source not in {d.source for d in self.assistant.documents(groups)}:
             return ("Choose a file first.", *self.refresh(groups))
         with self._writing:

@@ -6,7 +6,6 @@ Screenshots of every step go to test-artifacts/web/.
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 
 from files import ROOT
@@ -68,12 +67,6 @@ def cards(page) -> list[dict]:
 def last_answer(page) -> str:
     return page.locator("#chat [data-testid='bot']").last.inner_text()
 
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def signed_in(browser, url: str, name: str):

@@ -8,7 +8,8 @@ import os
 import shutil
 
 import pytest
-from browsing import CHROMIUM, CHROMIUM_ARGS, browser_missing, free_port
+from browsing import CHROMIUM, CHROMIUM_ARGS, browser_missing
+from files import free_port
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import time
 
 import httpx
 import pytest
-from browsing import free_port
+from files import free_port
 
 from assistant.web.signin import Attempts, Sessions
 

@@ -13,14 +13,13 @@ from browsing import (
     WATCH_PROGRESS_JS,
     ask,
     cards,
-    free_port,
     last_answer,
     library,
     readme_shot,
     shot,
     signed_in,
 )
-from files import make_pdf
+from files import free_port, make_pdf
 
 pytestmark = pytest.mark.browser
 
