@@ -24,12 +24,16 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 OUT = ROOT / "bench" / "results"
+sys.path.insert(0, str(ROOT / "tests"))
+from chroma_server import running_chroma  # noqa: E402  (the same server the tests start)
+from files import free_port  # noqa: E402
 QUIET = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1",
          "GRADIO_ANALYTICS_ENABLED": "False", "ANONYMIZED_TELEMETRY": "False", "NO_PROXY": "localhost,127.0.0.1"}
 
@@ -54,35 +58,30 @@ def main() -> None:
 def run_one(store: str, clients: int, seconds: float, client_kind: str) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"load-{store}-"))
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(work / "index")}
-    processes = []
-    try:
+    with ExitStack() as server:
         if store == "server":
-            port = free_port()
-            processes.append(subprocess.Popen(
-                [str(BIN / "chroma"), "run", "--path", str(work / "chroma"), "--host", "127.0.0.1", "--port", str(port)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            port = server.enter_context(running_chroma(work))  # the tests' own starter
             env |= {"ASSISTANT_CHROMA_HOST": "127.0.0.1", "ASSISTANT_CHROMA_PORT": str(port)}
-            wait_for(lambda: socket.create_connection(("127.0.0.1", port), timeout=1).close())
         subprocess.run([str(BIN / "assistant"), "ingest", str(ROOT / "corpus")], env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         app_port = free_port()
-        processes.append(subprocess.Popen([str(BIN / "assistant"), "serve", "--port", str(app_port)], env=env,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        url = f"http://127.0.0.1:{app_port}/"
-        wait_for(lambda: socket.create_connection(("127.0.0.1", app_port), timeout=1).close(), timeout=180)
-        return {"store": store, "clients": clients, "seconds": seconds, "client": client_kind,
-                **hammer(url, clients, seconds, client_kind)}
-    finally:
-        for process in reversed(processes):
-            process.terminate()
-            process.wait(timeout=30)
+        app = subprocess.Popen([str(BIN / "assistant"), "serve", "--port", str(app_port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            url = f"http://127.0.0.1:{app_port}/"
+            wait_for(lambda: socket.create_connection(("127.0.0.1", app_port), timeout=1).close(), timeout=180)
+            return {"store": store, "clients": clients, "seconds": seconds, "client": client_kind,
+                    **hammer(url, clients, seconds, client_kind)}
+        finally:
+            app.terminate()
+            app.wait(timeout=30)
 
 
 def _gradio_client_ask(url: str):
     from gradio_client import Client
 
     client = Client(url, verbose=False)
-    return lambda question: client.predict(question, [], [], None, None, "", "", "", api_name="/on_ask")[0]
+    return lambda question: client.predict(question, [], [], None, None, "", "", "", api_name="/ask")[0]
 
 
 def _http_ask(url: str):
@@ -93,10 +92,10 @@ def _http_ask(url: str):
     session = httpx.Client(base_url=url, timeout=60)
 
     def ask(question: str):
-        posted = session.post("gradio_api/call/on_ask", json={"data": [question, [], [], None, None, "", "", ""]})
+        posted = session.post("gradio_api/call/ask", json={"data": [question, [], [], None, None, "", "", ""]})
         posted.raise_for_status()
         event, data = None, None
-        with session.stream("GET", f"gradio_api/call/on_ask/{posted.json()['event_id']}") as stream:
+        with session.stream("GET", f"gradio_api/call/ask/{posted.json()['event_id']}") as stream:
             for line in stream.iter_lines():
                 if line.startswith("event:"):
                     event = line[6:].strip()
@@ -177,12 +176,6 @@ def as_markdown(results: list[dict], args) -> str:
             lines.append(f"\nErrors ({r['store']}): " + "; ".join(r["error_samples"]))
     lines += ["", "Rerun: `make load` (or `.venv/bin/python bench/load.py --clients 20 --seconds 60 --store both`)."]
     return "\n".join(lines) + "\n"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(check, timeout: float = 60) -> None:
