@@ -65,7 +65,6 @@ def context_line(document: SourceDocument, passage: Passage) -> str:
     return " · ".join(p for p in parts if p)
 
 
-STORE_BATCH = 1000  # passages per write to Chroma (its limit is ~5,000)
 SLICE = 200  # values in one `$in` clause (see _slices)
 PAGE = 10_000  # records read from Chroma at once (see _get_all)
 
@@ -165,8 +164,9 @@ class Index:
                 on_batch(len(chunk))
         # Stored in large batches: each write to the embedded store costs ~0.1 s however
         # small (its commit), which at 32 passages a time was a tenth of a PDF's ingest.
-        for start in range(0, len(nodes), STORE_BATCH):
-            self.vector_store.add(nodes[start : start + STORE_BATCH])
+        write = self.settings.store_batch_size
+        for start in range(0, len(nodes), write):
+            self.vector_store.add(nodes[start : start + write])
         manifest = self.manifest()
         previous = manifest["files"].get(source)
         manifest["files"][source] = {

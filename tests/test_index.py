@@ -123,7 +123,9 @@ def test_an_ingest_killed_mid_write_leaves_the_index_as_it_was(tmp_path):
     papers, index = tmp_path / "papers", tmp_path / "index"
     papers.mkdir()
     shutil.copy(corpus_file("barnsley-osc-2024"), papers)
-    env = {"ASSISTANT_INDEX_DIR": str(index), "ASSISTANT_EMBED_BATCH_SIZE": "8"}
+    # Small writes, so the kill lands between two of them: at the default 1,000 the pack is one
+    # write and its commit follows within milliseconds (CI caught this test killing too late).
+    env = {"ASSISTANT_INDEX_DIR": str(index), "ASSISTANT_EMBED_BATCH_SIZE": "8", "ASSISTANT_STORE_BATCH_SIZE": "8"}
     assert _cli("ingest", str(papers), env=env).returncode == 0
     committed = json.loads((index / "manifest.json").read_text())["files"]
 
