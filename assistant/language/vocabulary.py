@@ -36,6 +36,7 @@ TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*|\d+(?:[.,]\d+)*%?")
 _PARTS = re.compile(r"[a-z0-9]+")
 _AUXILIARIES = frozenset({"is", "are", "was", "were", "be", "been", "being"})
 _POSSESSIVE = re.compile(r"['’]s?$")
+MENTIONS_REMEMBERED = 20_000  # texts; a few MB
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,11 @@ class Vocabulary:
             lengths.setdefault(phrase[0], set()).add(len(phrase))
         # a wording can start only at a stem some wording starts with: most stems are skipped
         self._lengths = {first: sorted(found, reverse=True) for first, found in lengths.items()}
+        # Every question reranks ~70 candidate passages, mostly the same few hundred from one
+        # question to the next: remembered, finding their terms was half of each answer's time.
+        self.mentions = lru_cache(maxsize=MENTIONS_REMEMBERED)(self._mentions)
 
-    def mentions(self, text: str) -> list[Mention]:
+    def _mentions(self, text: str) -> tuple[Mention, ...]:
         """The terms the text names, longest wording first where two overlap."""
         tokens = TOKEN.findall(text)
         # 'kids were in care' names children in care as 'kids in care' does
@@ -97,7 +101,7 @@ class Vocabulary:
                 at += n
             else:
                 at += 1
-        return found
+        return tuple(found)
 
     def _phrase_at(self, flat: list[tuple[str, int]], at: int) -> tuple[int, Term | None]:
         """The longest wording of a term starting at `at`, and its length in stems."""
