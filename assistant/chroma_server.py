@@ -11,11 +11,13 @@ as arrays; it is chosen through Chroma's own setting (CHROMA_API_IMPL), not by p
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 from uuid import UUID
 
 import chromadb
+import httpx
 import numpy as np
 import uvicorn
 from chromadb.api.rust import RustBindingsAPI
@@ -35,7 +37,7 @@ from chromadb.errors import ChromaAuthError
 from overrides import override
 
 from assistant.config import Settings
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, IndexUnavailable
 
 
 def connect(settings: Settings):
@@ -59,6 +61,16 @@ def connect(settings: Settings):
     except Exception as exc:  # noqa: BLE001  (chromadb raises several kinds for 'not there')
         raise AssistantError(f"cannot reach {where} ({type(exc).__name__}); is the server up?") from None
     return client
+
+
+@contextmanager
+def answering():
+    """A Chroma server that stops answering mid-question (a restart, the network) is a
+    plain 'try again': its client reconnects by itself at the next request."""
+    try:
+        yield
+    except httpx.TransportError as exc:
+        raise IndexUnavailable() from exc
 
 
 class VectorsAsArrays(RustBindingsAPI):

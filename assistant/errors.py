@@ -21,5 +21,13 @@ class IndexNotBuilt(AssistantError):
         )
 
 
+class IndexUnavailable(AssistantError):
+    """The Chroma server did not answer (restarting, or the network): worth asking again."""
+
+    def __init__(self):
+        super().__init__("The index server is not answering just now (it may be restarting). "
+                         "Please try again in a moment.")
+
+
 class IndexBusy(AssistantError):
     """The index is locked by another process for longer than we are willing to wait."""

@@ -17,11 +17,13 @@ from dataclasses import dataclass, replace
 from functools import partial
 from itertools import islice
 from pathlib import Path
+from threading import Lock
 from typing import Callable, Iterable, Iterator, Sequence
 
 from assistant.access import DEFAULT_GROUPS, declare, sidecar_of, visible, with_access
 from assistant.answer.extractive import compose
 from assistant.answer.generative import write_answer
+from assistant.chroma_server import answering
 from assistant.config import Settings
 from assistant.corrections import validated, with_corrections
 from assistant.conversation import condense, tidy_question
@@ -59,6 +61,7 @@ class Assistant:
         self.index = index or Index(self.settings, embedder)
         self._llm = llm
         self._retriever: Retriever | None = None
+        self._loading = Lock()
         self._examples: dict[tuple, list[str]] = {}  # by (index version, groups, limit)
 
     @property
@@ -71,11 +74,19 @@ class Assistant:
     @property
     def retriever(self) -> Retriever:
         """Search over the committed passages, loaded again when another process (or
-        machine, with a Chroma server) has committed since they were loaded."""
-        if self._retriever is None or self._retriever.version != self.index.version():
-            self.index.see_other_writers()
-            self._retriever = Retriever(self.index, candidates=self.settings.candidates)
-        return self._retriever
+        machine, with a Chroma server) has committed since they were loaded. Members
+        asking at that moment wait for one load rather than each making their own."""
+        with answering():
+            if self._current():
+                return self._retriever
+            with self._loading:
+                if not self._current():
+                    self.index.see_other_writers()
+                    self._retriever = Retriever(self.index, candidates=self.settings.candidates)
+                return self._retriever
+
+    def _current(self) -> bool:
+        return self._retriever is not None and self._retriever.version == self.index.version()
 
     @property
     def snapshot(self) -> Snapshot:
@@ -340,7 +351,8 @@ class Assistant:
         retriever = self.retriever
         searched_for = condense(question, list(history), llm, self.settings.llm_timeout)
         clock.lap("condense")
-        found = retriever.retrieve(searched_for, filters, top_k)
+        with answering():
+            found = retriever.retrieve(searched_for, filters, top_k)
         clock.lap("retrieve")
         answer = compose(searched_for, found.hits, retriever.snapshot.idf(filters.groups), top_k,
                          self.settings.abstain_below,

@@ -29,25 +29,51 @@ def server_command(data: Path, port: int, token: str | None) -> tuple[list[str],
     return [str(BIN / "assistant"), "index", "serve", "--path", str(data), "--port", str(port)], env
 
 
+class ChromaServer:
+    """A Chroma server on one port and data folder, which can be stopped and started
+    again there (as a restart would)."""
+
+    def __init__(self, folder: Path, token: str | None = None):
+        self.port = free_port()
+        self.command, self.env = server_command(folder / "db", self.port, token)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.log_path = folder / "server.log"
+        self._process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        """Returns once the server answers its heartbeat."""
+        with open(self.log_path, "a") as log:
+            self._process = subprocess.Popen(self.command, stdout=log, stderr=subprocess.STDOUT, env=self.env)
+        deadline = time.monotonic() + 60
+        while True:
+            try:  # the heartbeat is open to all (a client would first ask who it is)
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=2)
+                return
+            except OSError:
+                if self._process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the Chroma server did not start: {self.log_path.read_text()}") from None
+                time.sleep(0.3)
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=30)
+            self._process = None
+
+
 @contextmanager
 def running_chroma(folder: Path, token: str | None = None):
-    """Yields the port once the server answers its heartbeat; stops it afterwards."""
-    port = free_port()
-    command, env = server_command(folder / "db", port, token)
-    log_path = folder / "server.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:  # the heartbeat is open to all (a client would first ask who it is)
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2)
-                    break
-                except OSError:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"the Chroma server did not start: {log_path.read_text()}") from None
-                    time.sleep(0.3)
-            yield port
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    """Yields the port once the server answers; stops it afterwards."""
+    with restartable_chroma(folder, token) as server:
+        yield server.port
+
+
+@contextmanager
+def restartable_chroma(folder: Path, token: str | None = None):
+    """Yields the started `ChromaServer`; stops it afterwards."""
+    server = ChromaServer(folder, token)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()

@@ -16,11 +16,11 @@ import time
 from pathlib import Path
 
 import pytest
-from chroma_server import BIN, running_chroma
+from chroma_server import BIN, restartable_chroma, running_chroma
 from files import corpus_file
 
 from assistant.config import Settings
-from assistant.errors import IndexBusy
+from assistant.errors import IndexBusy, IndexUnavailable
 
 pytestmark = pytest.mark.slow
 RE_REFERRALS = "What was the re-referral rate in Barnsley at the end of October 2023?"
@@ -41,6 +41,19 @@ def _on_server(port: int, folder: Path, embedder, collection: str):
                         index_dir=folder, corpus_dir=folder / "corpus")
     assistant = Assistant(settings, embedder=embedder)
     return assistant
+
+
+def test_a_question_while_the_server_restarts_is_a_plain_try_again(tmp_path, embedder):
+    with restartable_chroma(tmp_path / "chroma") as server:
+        app = _on_server(server.port, tmp_path / "app", embedder, "restarting")
+        app.ingest([corpus_file("barnsley-osc-2024")])
+        assert "28.4%" in app.ask(RE_REFERRALS).text
+
+        server.stop()
+        with pytest.raises(IndexUnavailable, match="try again"):
+            app.ask(RE_REFERRALS)
+        server.start()
+        assert "28.4%" in app.ask(RE_REFERRALS).text  # nothing committed was lost; no restart of the app
 
 
 def _cli(*args: str, env: dict, timeout: float = 300) -> subprocess.CompletedProcess:
