@@ -29,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from contextlib import ExitStack
 from datetime import datetime, timezone
 from pathlib import Path
@@ -153,9 +154,11 @@ def _http_ask(url: str):
     import httpx
 
     session = httpx.Client(base_url=url, timeout=60)
+    member = uuid.uuid4().hex  # one browser session per member, as the page keeps one
 
     def ask(question: str):
-        posted = session.post("gradio_api/call/ask", json={"data": [question, [], [], None, None, "", "", ""]})
+        posted = session.post("gradio_api/call/ask", json={"data": [question, [], [], None, None, "", "", ""],
+                                                          "session_hash": member})
         posted.raise_for_status()
         event, data = None, None
         with session.stream("GET", f"gradio_api/call/ask/{posted.json()['event_id']}") as stream:
