@@ -76,17 +76,11 @@ class Assistant:
         """Search over the committed passages, loaded again when another process (or
         machine, with a Chroma server) has committed since they were loaded. Members
         asking at that moment wait for one load rather than each making their own."""
-        with answering():
-            if self._current():
-                return self._retriever
-            with self._loading:
-                if not self._current():
-                    self.index.see_other_writers()
-                    self._retriever = Retriever(self.index, candidates=self.settings.candidates)
-                return self._retriever
-
-    def _current(self) -> bool:
-        return self._retriever is not None and self._retriever.version == self.index.version()
+        with answering(), self._loading:
+            if self._retriever is None or self._retriever.version != self.index.version():
+                self.index.see_other_writers()
+                self._retriever = Retriever(self.index, candidates=self.settings.candidates)
+            return self._retriever
 
     @property
     def snapshot(self) -> Snapshot:
