@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from contextlib import ExitStack
 from datetime import datetime, timezone
 from pathlib import Path
@@ -118,7 +119,7 @@ class Faults:
         done = subprocess.run([str(BIN / "assistant"), "ingest", str(NEW_PAPER)], env=self.env,
                               capture_output=True, text=True)
         self.ingest = {"exit": done.returncode, "seconds": round(time.monotonic() - began, 1),
-                       "said": done.stderr.strip().splitlines()[-1:] }
+                       "said": done.stderr.strip().splitlines()[-1:]}
 
     def during_outage(self, began: float, took: float) -> bool:
         """Asked while the server was down or settling, or still waiting when it stopped."""
@@ -206,9 +207,8 @@ def hammer(url: str, clients: int, seconds: float, client_kind: str, faults: Fau
     for t in threads:
         t.join()
     elapsed = time.monotonic() - start
-    kinds: dict[str, int] = {}
-    for _, _, kind in replies:
-        kinds[kind] = kinds.get(kind, 0) + 1
+    kinds = Counter(kind for _, _, kind in replies)
+
     def outage(began: float, took: float) -> bool:
         return faults is not None and faults.during_outage(began, took)
 
@@ -217,8 +217,8 @@ def hammer(url: str, clients: int, seconds: float, client_kind: str, faults: Fau
     try_again_outside = sum(1 for began, took, kind in replies if kind == "try again" and not outage(began, took))
     answered = sorted(took for _, took, kind in replies if kind == "answered")
     return {
-        "requests": len(replies), "answered": kinds.get("answered", 0), "kinds": kinds,
-        "errors": len(replies) - kinds.get("answered", 0), "samples": {k: v for k, v in samples.items() if k != "answered"},
+        "requests": len(replies), "answered": kinds["answered"], "kinds": dict(kinds),
+        "errors": len(replies) - kinds["answered"], "samples": {k: v for k, v in samples.items() if k != "answered"},
         "try_again_outside_outage": try_again_outside, "asked_during_outage": len(inside),
         "elapsed_s": round(elapsed, 1), "throughput_per_s": round(len(answered) / elapsed, 2),
         "p50_ms": _percentile(answered, 50), "p95_ms": _percentile(answered, 95), "p99_ms": _percentile(answered, 99),
