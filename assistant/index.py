@@ -206,7 +206,7 @@ class Index:
 
     def _stored_passages(self, doc_id: str) -> list[Passage]:
         stored = self.collection.get(where={PAPER_KEY: doc_id}, include=["documents", "metadatas"])
-        return [passage_from_node(_stored_node(*row)) for row in zip(stored["ids"], stored["documents"], stored["metadatas"])]
+        return [passage_from_node(stored_node(*row)) for row in zip(stored["ids"], stored["documents"], stored["metadatas"])]
 
     def _upsert(self, nodes: list[TextNode]) -> None:
         """Replace stored passages in one call, so no reader sees them missing (LlamaIndex's
@@ -297,16 +297,20 @@ class Index:
     # --- reading ---------------------------------------------------------------------
 
     def committed_nodes(self, files: dict[str, FileEntry] | None = None) -> list[TextNode]:
-        """Every committed passage as a LlamaIndex node, exactly as Chroma holds it (BM25
-        must be built from these: fusion matches results by the node's hash). `files`:
-        the committed files already read, so that nodes and documents share one state."""
+        """Every committed passage as a LlamaIndex node, exactly as Chroma holds it.
+        `files`: the committed files already read, so that nodes and documents share one state."""
         hashes = [entry.file_hash for entry in (self.files() if files is None else files).values()]
-        nodes = []
-        for some in _slices(hashes):
-            stored = self._get_all({"file_hash": {"$in": some}}, include=["documents", "metadatas"])
-            nodes += [_stored_node(*row) for row in zip(stored["ids"], stored["documents"], stored["metadatas"])]
+        nodes = [stored_node(*record) for record in self.stored_records(hashes)]
         nodes.sort(key=lambda n: (n.metadata["doc_id"], n.metadata["order"]))
         return nodes
+
+    def stored_records(self, file_hashes: list[str]) -> list[tuple[str, str, dict]]:
+        """(passage id, text, Chroma metadata) of every stored passage of these file versions."""
+        records = []
+        for some in _slices(file_hashes):
+            stored = self._get_all({"file_hash": {"$in": some}}, include=["documents", "metadatas"])
+            records += zip(stored["ids"], stored["documents"], stored["metadatas"])
+        return records
 
     def _get_all(self, where: dict | None = None, include: list[str] = ()) -> dict[str, list]:
         """Every stored record matching `where`, a page at a time: Chroma's SQLite refuses
@@ -371,7 +375,8 @@ def passage_from_node(node) -> Passage:
     )
 
 
-def _stored_node(passage_id: str, text: str, metadata: dict) -> TextNode:
+def stored_node(passage_id: str, text: str, metadata: dict) -> TextNode:
+    """A passage as the dense retriever returns it (fusion matches results by node hash)."""
     node = metadata_dict_to_node(metadata, text)
     node.id_ = passage_id
     return node

@@ -36,7 +36,7 @@ from assistant.ingest import SUPPORTED_SUFFIXES, expand_paths, file_hash, read_f
 from assistant.ingest.cards import is_card
 from assistant.ingest.results import FileResult, Progress
 from assistant.llm import describe, make_llm
-from assistant.retrieve import Retriever, Snapshot
+from assistant.retrieve import LexicalIndex, Retriever, Snapshot
 from assistant.suggest import Suggestions, promised_last_time, suggest_questions
 from assistant.suggest.rephrase import rephrase
 from assistant.types import Answer, Filters, SourceDocument
@@ -59,6 +59,7 @@ class Assistant:
         self.settings = settings or Settings()
         remit_named(self.settings.remit)  # a misspelt remit is said at start, not at the first suggestion
         self.index = index or Index(self.settings, embedder)
+        self.lexical = LexicalIndex(self.index.dir / f"lexical-{self.settings.collection}.sqlite3")
         self._llm = llm
         self._retriever: Retriever | None = None
         self._loading = Lock()
@@ -79,7 +80,7 @@ class Assistant:
         with answering(), self._loading:
             if self._retriever is None or self._retriever.version != self.index.version():
                 self.index.see_other_writers()
-                self._retriever = Retriever(self.index, candidates=self.settings.candidates)
+                self._retriever = Retriever(self.index, self.lexical, self.settings.candidates)
             return self._retriever
 
     @property
@@ -131,6 +132,7 @@ class Assistant:
                     self.index.remove_file(source)
                     report(FileResult(source, "removed", reason="its file is no longer in the folders ingested"))
         self.reload()
+        self.lexical.sync(self.index)  # here, so the app processes on this machine find it done
         return results
 
     def _gone(self, files: list[Path]) -> list[str]:
@@ -255,7 +257,7 @@ class Assistant:
         """A cited passage where it sits: its PDF page with `quote` (else the passage)
         highlighted, or the paragraphs around it for other papers."""
         snapshot = self.snapshot
-        passage = next((p for p in snapshot.passages if p.passage_id == passage_id), None)
+        passage = snapshot.passage(passage_id)
         document = snapshot.documents.get(passage.doc_id) if passage else None
         if document is None or not visible(document, groups):
             raise AssistantError("that passage is not in the library any more")

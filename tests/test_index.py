@@ -189,13 +189,14 @@ def test_an_app_sees_papers_another_process_ingested_into_the_embedded_store(mak
     assert "28.4%" in answer.text and answer.citations[0].source.startswith("barnsley")
 
 
-def test_a_library_too_large_for_one_read_or_one_filter_is_read_in_parts(corpus_assistant, monkeypatch):
+def test_a_library_too_large_for_one_read_or_one_filter_is_read_in_parts(corpus_assistant, monkeypatch, tmp_path):
     """Chroma's SQLite refuses a read of more than ~32,000 records, or a filter naming too
     many papers; the index reads in pages and filters in slices. Here both limits are
     made small enough for the five seed papers to cross them."""
     import assistant.index
     import assistant.retrieve.hybrid
     from assistant.pipeline import Assistant
+    from assistant.retrieve import LexicalIndex
     from assistant.types import Filters
 
     whole = corpus_assistant
@@ -205,6 +206,7 @@ def test_a_library_too_large_for_one_read_or_one_filter_is_read_in_parts(corpus_
     monkeypatch.setattr(assistant.index, "SLICE", 2)
     monkeypatch.setattr(assistant.retrieve.hybrid, "SLICE", 2)
     parts = Assistant(whole.settings, embedder=whole.index.embedder)
+    parts.lexical = LexicalIndex(tmp_path / "lexical.sqlite3")  # its own mirror: read from Chroma afresh
     assert len(parts.snapshot.passages) == len(whole.snapshot.passages) > 50  # read 50 at a time
     assert len([d for d in parts.snapshot.documents.values() if d.council == "North Somerset Council"]) > 2
     assert [[h.passage.passage_id for h in parts.retriever.search(q, f, 5)] for q, f in questions] == expected

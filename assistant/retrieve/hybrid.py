@@ -1,8 +1,9 @@
 """Hybrid retrieval over one snapshot of the committed passages.
 
 Three steps:
-1. BM25 and dense retrieval over the committed passages, each restricted by the filters,
-   fused by reciprocal rank (LlamaIndex's QueryFusionRetriever). BM25 finds exact
+1. BM25 (SQLite FTS5 on disk, see lexical.py) and dense retrieval (Chroma) over the
+   committed passages, each restricted by the filters, fused by reciprocal rank
+   (LlamaIndex's QueryFusionRetriever). BM25 finds exact
    figures, acronyms (S47, EET) and indicator names that embeddings blur; the dense side
    finds paraphrases.
 2. A question-aware rerank of the fused candidates: how much of the question's own
@@ -13,24 +14,22 @@ Three steps:
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, replace
 from itertools import zip_longest
 
 import numpy as np
-import Stemmer
 from llama_index.core.llms import MockLLM
 from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
-from llama_index.core.schema import QueryBundle, TextNode
-from llama_index.retrievers.bm25 import BM25Retriever
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from assistant.errors import IndexNotBuilt
-from assistant.index import PAPER_KEY, SLICE, Index, passage_from_node
+from assistant.index import PAPER_KEY, SLICE, Index, passage_from_node, stored_node
 from assistant.language.figures import has_figure
 from assistant.language.questions import wants_figure
-from assistant.language.scoring import passages_with, weighted_coverage
+from assistant.language.scoring import weighted_coverage
 from assistant.language.vocabulary import content_terms, expand_query, question_terms
 from assistant.retrieve.scope import Retrieval, allowed_doc_ids, scope
+from assistant.retrieve.lexical import LexicalIndex
 from assistant.retrieve.snapshot import Snapshot
 from assistant.types import Filters, Hit
 
@@ -49,20 +48,18 @@ class RankedCandidate:
 class Retriever:
     """Searches the passages committed when it was made; make a new one to see later commits."""
 
-    def __init__(self, index: Index, candidates: int = 30):
+    def __init__(self, index: Index, lexical: LexicalIndex, candidates: int = 30):
         self.index = index
         self.candidates = candidates
         version = index.version()  # read first: a commit after this makes the snapshot stale
-        files = index.files()  # one read of what is committed: documents and passages agree
-        self._nodes = index.committed_nodes(files)
+        files = index.files()
+        lexical.sync(index)  # holds at least what `files` commits
         self.snapshot = Snapshot(
             version=version,
             files=files,
             documents={d.doc_id: d for entry in files.values() for d in entry.documents},
-            passages=tuple(passage_from_node(n) for n in self._nodes),
-            term_counts=_term_counts(self._nodes),
+            lexical=lexical,
         )
-        self._bm25_cache: dict[tuple[str, ...], BaseRetriever] = {}
         self._vectors: dict[str, np.ndarray] = {}
 
     @property
@@ -100,7 +97,7 @@ class Retriever:
 
     def _fuse(self, question: str, query_embedding: list[float], allowed: tuple[str, ...]):
         fusion = QueryFusionRetriever(
-            [self._dense(allowed), self._bm25(allowed)],
+            [self._dense(allowed), _Lexical(self.snapshot, allowed, self.candidates)],
             llm=MockLLM(),  # never asked to write: num_queries=1 means no query rewriting
             mode="reciprocal_rerank",
             num_queries=1,
@@ -122,12 +119,6 @@ class Retriever:
         else:
             parts = self.index.dense_retrievers(allowed, self.candidates)
         return _Merged(parts, self.candidates, chosen)
-
-    def _bm25(self, allowed: tuple[str, ...]) -> BaseRetriever:
-        if allowed not in self._bm25_cache:
-            subset = [n for n in self._nodes if n.metadata["doc_id"] in set(allowed)]
-            self._bm25_cache[allowed] = _bm25_over(subset, self.candidates)
-        return self._bm25_cache[allowed]
 
     # --- step 2: question-aware rerank ------------------------------------------------
 
@@ -159,13 +150,6 @@ class Retriever:
         change: a new version of a file has new ids)."""
         self._vectors.update(self.index.vectors([pid for pid in ids if pid not in self._vectors]))
         return {pid: self._vectors[pid] for pid in ids if pid in self._vectors}
-
-
-def _term_counts(nodes: list[TextNode]) -> dict[str, tuple[Counter, int]]:
-    by_document: dict[str, list[str]] = {}
-    for node in nodes:
-        by_document.setdefault(node.metadata["doc_id"], []).append(_indexed_text(node))
-    return {doc_id: (passages_with(texts), len(texts)) for doc_id, texts in by_document.items()}
 
 
 def _indexed_text(node: TextNode) -> str:
@@ -207,24 +191,17 @@ class _Merged(BaseRetriever):
         return sorted(found, key=lambda hit: hit.score or 0.0, reverse=True)[: self.top_k]
 
 
-class _PositiveBM25(BM25Retriever):
-    """BM25 without its zero-score matches (they would still enter fusion)."""
+class _Lexical(BaseRetriever):
+    """BM25 over the lexical mirror, only of the papers allowed (None: all committed)."""
+
+    def __init__(self, snapshot: Snapshot, allowed: tuple[str, ...], top_k: int):
+        super().__init__()
+        self.lexical, self.top_k, self.documents = snapshot.lexical, top_k, snapshot.documents
+        # every paper: no filter (the mirror may already hold papers committed since the
+        # snapshot was taken; they are left out below)
+        self.allowed = None if len(allowed) == len(snapshot.documents) else allowed
 
     def _retrieve(self, query_bundle):
-        return [n for n in super()._retrieve(query_bundle) if n.score and n.score > 0]
-
-
-class _NoPassages(BaseRetriever):
-    def _retrieve(self, query_bundle):
-        return []
-
-
-def _bm25_over(nodes: list[TextNode], top_k: int) -> BaseRetriever:
-    if not nodes:
-        return _NoPassages()
-    return _PositiveBM25.from_defaults(
-        nodes=nodes,
-        similarity_top_k=min(top_k, len(nodes)),
-        stemmer=Stemmer.Stemmer("english"),
-        language="english",
-    )
+        found = self.lexical.search(query_bundle.query_str, self.allowed, self.top_k)
+        return [NodeWithScore(node=stored_node(*record), score=score) for record, score in found
+                if record[2].get(PAPER_KEY) in self.documents]

@@ -2,7 +2,8 @@
 
 Readers above retrieval (answers, suggestions, examples, the library) take documents and
 passages from here, never from the index's manifest or LlamaIndex nodes, so everything
-one request shows comes from one committed state.
+one request shows comes from one committed state. Documents are held in memory; passages
+and term statistics are read from the lexical mirror on disk when asked for.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Iterable, Mapping
 from assistant.access import visible
 from assistant.manifest import FileEntry
 from assistant.language.scoring import inverse_frequencies
+from assistant.retrieve.lexical import LexicalIndex
 from assistant.types import Passage, SourceDocument
 
 
@@ -22,21 +24,14 @@ class Snapshot:
     version: str  # the index version these were read at
     files: Mapping[str, FileEntry]  # file name -> what was committed from it
     documents: Mapping[str, SourceDocument]  # doc_id -> document
-    passages: tuple[Passage, ...]  # every committed passage, by document and reading order
-    # per document: how many of its passages hold each term, and how many it has
-    term_counts: Mapping[str, tuple[Counter, int]]
+    lexical: LexicalIndex = field(compare=False, repr=False)  # passages, by document and reading order
     _idf: dict = field(default_factory=dict, compare=False, repr=False)
 
     def idf(self, groups: tuple[str, ...]) -> Mapping[str, float]:
         """Inverse document frequency of each term over the passages a viewer in `groups`
         may see: a restricted paper's words weigh nothing in what others are shown."""
         if groups not in self._idf:
-            counts, passages = Counter(), 0
-            for document in self.visible(groups):
-                held, n = self.term_counts.get(document.doc_id, (Counter(), 0))
-                counts.update(held)
-                passages += n
-            self._idf[groups] = inverse_frequencies(counts, passages)
+            self._idf[groups] = inverse_frequencies(*self.lexical.term_counts(groups))
         return self._idf[groups]
 
     def visible(self, groups: tuple[str, ...]) -> list[SourceDocument]:
@@ -44,11 +39,20 @@ class Snapshot:
         return [d for d in self.documents.values() if visible(d, groups)]
 
     def passages_of(self, doc_ids: Iterable[str]) -> list[Passage]:
-        wanted = set(doc_ids)
-        return [p for p in self.passages if p.doc_id in wanted]
+        wanted = [d for d in doc_ids if d in self.documents]
+        return self.lexical.passages_of(wanted)
+
+    def passage(self, passage_id: str) -> Passage | None:
+        found = self.lexical.passage(passage_id)
+        return found if found and found.doc_id in self.documents else None
+
+    @property
+    def passages(self) -> list[Passage]:
+        """Every committed passage (all read from disk: for tests and small tools)."""
+        return self.passages_of(self.documents)
 
     def passage_counts(self) -> Counter:
-        return Counter(p.doc_id for p in self.passages)
+        return Counter({d: n for d, n in self.lexical.passage_counts().items() if d in self.documents})
 
     def councils(self, groups: tuple[str, ...]) -> set[str]:
         return {d.council for d in self.visible(groups) if d.council}

@@ -1,0 +1,234 @@
+"""Lexical search served from disk: a SQLite FTS5 mirror of the committed passages.
+
+Why not in memory: each app process used to hold every passage and build its own BM25
+copy, again after every commit anywhere (at 100,000 passages: 3 GB and 90 s per process).
+Chroma 1.5's open-source engine has no sparse index to do it instead (checked).
+
+The mirror is derived data. It copies from Chroma what the manifest commits, file by
+file, and is brought up to date incrementally (new or changed files fetched, removed
+ones dropped) by whichever process on the machine first sees a new index version; the
+others wait on a file lock and share the result. Deleting it loses nothing.
+
+It also keeps, per access class (public, or the groups a restricted paper is for), how
+many passages hold each term, so term weights shown to a viewer count only the papers
+they may see, without reading any passage.
+
+Tokens are BM25's own (bm25s with the English stemmer and stop words, as LlamaIndex's
+BM25Retriever used), stored space-separated, so SQLite's bm25() ranks the same words.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import sqlite3
+import threading
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import bm25s
+import Stemmer
+
+from assistant.index import passage_from_node, stored_node
+from assistant.language.scoring import passages_with
+from assistant.manifest import FileEntry
+from assistant.types import Passage, SourceDocument
+
+FILES_PER_WRITE = 20  # files synced per transaction: readers see each file whole or not at all
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS passages (
+    id INTEGER PRIMARY KEY, passage_id TEXT NOT NULL, source TEXT NOT NULL, doc_id TEXT NOT NULL,
+    ord INTEGER NOT NULL, text TEXT NOT NULL, metadata TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS passages_by_doc ON passages (doc_id, ord);
+CREATE INDEX IF NOT EXISTS passages_by_source ON passages (source);
+CREATE INDEX IF NOT EXISTS passages_by_id ON passages (passage_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS tokens USING fts5 (words, tokenize = "unicode61 tokenchars '_'");
+CREATE TABLE IF NOT EXISTS doc_terms (source TEXT NOT NULL, access TEXT NOT NULL, term TEXT NOT NULL,
+    passages INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS doc_terms_by_source ON doc_terms (source);
+CREATE TABLE IF NOT EXISTS term_totals (access TEXT NOT NULL, term TEXT NOT NULL, passages INTEGER NOT NULL,
+    PRIMARY KEY (access, term)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS access_sizes (access TEXT PRIMARY KEY, passages INTEGER NOT NULL);
+"""
+
+
+class LexicalIndex:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()  # one connection per thread (sqlite3's rule)
+        self._stemmer = Stemmer.Stemmer("english")
+        with self._connection() as db:
+            db.executescript(_SCHEMA)
+
+    # --- bringing it up to date -------------------------------------------------------
+
+    def sync(self, index) -> int:
+        """Make the mirror hold what `index` commits now; returns the files fetched."""
+        version = index.version()
+        if self._state("version") == version:
+            return 0
+        with self._sync_lock():
+            version = index.version()  # another process may have synced while we waited
+            if self._state("version") == version:
+                return 0
+            committed = index.files()
+            held = dict(self._read("SELECT source, fingerprint FROM files"))
+            stale = [s for s, entry in committed.items() if held.get(s) != _fingerprint(entry)]
+            gone = [s for s in held if s not in committed]
+            with self._connection() as db:
+                for source in gone:
+                    _drop(db, source)
+            for start in range(0, len(stale), FILES_PER_WRITE):
+                some = {s: committed[s] for s in stale[start : start + FILES_PER_WRITE]}
+                records = index.stored_records([e.file_hash for e in some.values()])
+                with self._connection() as db:
+                    for source, entry in some.items():
+                        _drop(db, source)
+                        self._insert(db, entry, [r for r in records if r[2].get("file_hash") == entry.file_hash])
+            with self._connection() as db:
+                db.execute("INSERT OR REPLACE INTO state VALUES ('version', ?)", (version,))
+            return len(stale)
+
+    def _insert(self, db: sqlite3.Connection, entry: FileEntry, records: list[tuple]) -> None:
+        documents = {d.doc_id: d for d in entry.documents}
+        nodes = [stored_node(*record) for record in records]
+        indexed = [n.get_content(metadata_mode="embed") for n in nodes]
+        for node, (pid, text, metadata), tokens in zip(nodes, records, self._tokens(indexed)):
+            cursor = db.execute(
+                "INSERT INTO passages (passage_id, source, doc_id, ord, text, metadata) VALUES (?, ?, ?, ?, ?, ?)",
+                (pid, entry.source, node.metadata["doc_id"], node.metadata.get("order", 0), text, json.dumps(metadata)),
+            )
+            db.execute("INSERT INTO tokens (rowid, words) VALUES (?, ?)", (cursor.lastrowid, " ".join(tokens)))
+        for doc_id, document in documents.items():
+            texts = [t for n, t in zip(nodes, indexed) if n.metadata["doc_id"] == doc_id]
+            _count_terms(db, entry.source, _access(document), passages_with(texts), len(texts))
+        db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (entry.source, _fingerprint(entry)))
+
+    def _tokens(self, texts: list[str]) -> list[list[str]]:
+        return bm25s.tokenize(texts, stopwords="english", stemmer=self._stemmer, return_ids=False,
+                              show_progress=False)
+
+    # --- search -----------------------------------------------------------------------
+
+    def search(self, query: str, doc_ids: tuple[str, ...] | None, top_k: int) -> list[tuple[tuple, float]]:
+        """The `top_k` passages BM25 ranks best for `query`, as (passage id, text, Chroma
+        metadata) with a positive score; only of `doc_ids` (None: any committed paper)."""
+        words = sorted(set(self._tokens([query])[0]))
+        if not words or doc_ids == ():
+            return []
+        match = " OR ".join(f'"{w}"' for w in words)
+        only = "" if doc_ids is None else "AND p.doc_id IN (SELECT value FROM json_each(?))"
+        rows = self._read(
+            "SELECT p.passage_id, p.text, p.metadata, -bm25(tokens) AS score FROM tokens "
+            f"JOIN passages p ON p.id = tokens.rowid WHERE tokens MATCH ? {only} ORDER BY score DESC LIMIT ?",
+            (match, *(() if doc_ids is None else (json.dumps(doc_ids),)), top_k),
+        )
+        return [((pid, text, json.loads(meta)), score) for pid, text, meta, score in rows if score > 0]
+
+    # --- passages and term statistics -----------------------------------------------
+
+    def passages_of(self, doc_ids: Iterable[str]) -> list[Passage]:
+        rows = self._read("SELECT passage_id, text, metadata FROM passages WHERE doc_id IN "
+                          "(SELECT value FROM json_each(?)) ORDER BY doc_id, ord", (json.dumps(list(doc_ids)),))
+        return [passage_from_node(stored_node(pid, text, json.loads(meta))) for pid, text, meta in rows]
+
+    def passage(self, passage_id: str) -> Passage | None:
+        rows = self._read("SELECT passage_id, text, metadata FROM passages WHERE passage_id = ?", (passage_id,))
+        return passage_from_node(stored_node(rows[0][0], rows[0][1], json.loads(rows[0][2]))) if rows else None
+
+    def passage_counts(self) -> Counter:
+        return Counter(dict(self._read("SELECT doc_id, COUNT(*) FROM passages GROUP BY doc_id")))
+
+    def term_counts(self, groups: tuple[str, ...]) -> tuple[Counter, int]:
+        """How many passages a viewer in `groups` may see hold each term, and how many
+        passages they may see."""
+        classes = [a for (a,) in self._read("SELECT access FROM access_sizes") if _may_see(a, groups)]
+        chosen = json.dumps(classes)
+        counts = Counter(dict(self._read(
+            "SELECT term, SUM(passages) FROM term_totals WHERE access IN (SELECT value FROM json_each(?)) "
+            "GROUP BY term", (chosen,))))
+        total = self._read("SELECT COALESCE(SUM(passages), 0) FROM access_sizes WHERE access IN "
+                           "(SELECT value FROM json_each(?))", (chosen,))[0][0]
+        return counts, total
+
+    # --- plumbing -----------------------------------------------------------------------
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        """This thread's connection, inside one transaction."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=60)
+            db.execute("PRAGMA journal_mode=WAL")  # readers go on while a sync writes
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+        with db:
+            yield db
+
+    def _read(self, sql: str, parameters: tuple = ()) -> list[tuple]:
+        with self._connection() as db:
+            return db.execute(sql, parameters).fetchall()
+
+    def _state(self, key: str) -> str | None:
+        rows = self._read("SELECT value FROM state WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    @contextmanager
+    def _sync_lock(self) -> Iterator[None]:
+        with open(self.path.with_suffix(".lock"), "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # released by the OS if the process dies
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _drop(db: sqlite3.Connection, source: str) -> None:
+    for access, term, n in db.execute("SELECT access, term, passages FROM doc_terms WHERE source = ?", (source,)).fetchall():
+        db.execute("UPDATE term_totals SET passages = passages - ? WHERE access = ? AND term = ?", (n, access, term))
+    db.execute("DELETE FROM term_totals WHERE passages <= 0")
+    for access, n in db.execute("SELECT access, passages FROM doc_terms WHERE source = ? AND term = ''",
+                                (source,)).fetchall():
+        db.execute("UPDATE access_sizes SET passages = passages - ? WHERE access = ?", (n, access))
+    db.execute("DELETE FROM access_sizes WHERE passages <= 0")
+    db.execute("DELETE FROM doc_terms WHERE source = ?", (source,))
+    db.execute("DELETE FROM tokens WHERE rowid IN (SELECT id FROM passages WHERE source = ?)", (source,))
+    db.execute("DELETE FROM passages WHERE source = ?", (source,))
+    db.execute("DELETE FROM files WHERE source = ?", (source,))
+
+
+def _count_terms(db: sqlite3.Connection, source: str, access: str, counts: Counter, passages: int) -> None:
+    """Add one paper's term counts to its access class's totals (the row with no term
+    holds its number of passages)."""
+    rows = [(source, access, term, n) for term, n in counts.items()] + [(source, access, "", passages)]
+    db.executemany("INSERT INTO doc_terms VALUES (?, ?, ?, ?)", rows)
+    db.executemany(
+        "INSERT INTO term_totals VALUES (?, ?, ?) ON CONFLICT (access, term) DO UPDATE SET passages = passages + excluded.passages",
+        [(access, term, n) for term, n in counts.items()],
+    )
+    db.execute("INSERT INTO access_sizes VALUES (?, ?) ON CONFLICT (access) DO UPDATE SET "
+               "passages = passages + excluded.passages", (access, passages))
+
+
+def _access(document: SourceDocument) -> str:
+    """A paper's access class: '' for public, else the groups that may see it."""
+    return ",".join(sorted(document.groups)) if document.restricted else ""
+
+
+def _may_see(access: str, groups: tuple[str, ...]) -> bool:
+    """`access.visible` for a class rather than a paper."""
+    return access == "" or bool(set(access.split(",")) & set(groups))
+
+
+def _fingerprint(entry: FileEntry) -> str:
+    """Changes with anything the manifest says of a file (a new version, a correction, a
+    change of access), so the mirror fetches it again."""
+    return hashlib.sha256(json.dumps(asdict(entry), sort_keys=True, default=str).encode()).hexdigest()
