@@ -10,7 +10,7 @@ written first, then the manifest is swapped atomically, then the old version is 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
@@ -33,7 +33,6 @@ from llama_index.vector_stores.chroma.base import metadata_dict_to_node
 from assistant.chroma_server import connect
 from assistant.config import Settings
 from assistant.embedding import Embedder
-from assistant.errors import AssistantError
 from assistant.ingest import ParsedDocument
 from assistant.language.periods import spelled_out_periods
 from assistant.language.vocabulary import acronym_expansions
