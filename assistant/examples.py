@@ -9,6 +9,7 @@ only those it answers from the paper they were written from (`Assistant.example_
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from assistant.language.sentences import lower_first
 from assistant.types import Passage, SourceDocument
@@ -16,16 +17,17 @@ from assistant.types import Passage, SourceDocument
 _RED = re.compile(r"\bRAG:\s*RED\b", re.I)
 
 
-def candidate_questions(documents: list[SourceDocument], passages: list[Passage]) -> list[tuple[str, str]]:
+def candidate_questions(documents: list[SourceDocument], passages_of: Callable[[list[str]], list[Passage]],
+                        papers: int) -> list[tuple[str, str]]:
     """(question, doc_id) candidates, one council's newest paper at a time, so that the
-    first ones kept cover as many councils as they can."""
+    first ones kept cover as many councils as they can; from the first `papers` papers
+    only (a council's whole archive need not be read for a first page)."""
+    chosen = _one_council_at_a_time([d for d in documents if d.kind == "report"])[:papers]
     by_doc: dict[str, list[Passage]] = {}
-    for passage in passages:
+    for passage in passages_of([d.doc_id for d in chosen]):
         by_doc.setdefault(passage.doc_id, []).append(passage)
-    per_document = [
-        [(q, d.doc_id) for q in dict.fromkeys(_questions_for(d, by_doc.get(d.doc_id, [])))]
-        for d in _one_council_at_a_time([d for d in documents if d.kind == "report"])
-    ]
+    per_document = [[(q, d.doc_id) for q in dict.fromkeys(_questions_for(d, by_doc.get(d.doc_id, [])))]
+                    for d in chosen]
     # each paper's best question first, then each paper's second best, ...
     return [c for rank in range(max(map(len, per_document), default=0))
             for candidates in per_document if rank < len(candidates) for c in [candidates[rank]]]

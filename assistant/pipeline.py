@@ -59,7 +59,7 @@ class Assistant:
         self.settings = settings or Settings()
         remit_named(self.settings.remit)  # a misspelt remit is said at start, not at the first suggestion
         self.index = index or Index(self.settings, embedder)
-        self.lexical = LexicalIndex(self.index.dir / f"lexical-{self.settings.collection}.sqlite3")
+        self.lexical = LexicalIndex.beside(self.index)
         self._llm = llm
         self._retriever: Retriever | None = None
         self._loading = Lock()
@@ -277,7 +277,7 @@ class Assistant:
         key = (snapshot.version, groups, limit)
         if key not in self._examples:
             documents = snapshot.visible(groups)
-            candidates = candidate_questions(documents, snapshot.passages_of(d.doc_id for d in documents))
+            candidates = candidate_questions(documents, snapshot.passages_of, MAX_EXAMPLE_CANDIDATES)
             # every viewer's examples for the committed state; none for an earlier one
             self._examples = {k: v for k, v in self._examples.items() if k[0] == snapshot.version}
             self._examples[key] = list(islice(self._answered(candidates, groups), limit))

@@ -68,6 +68,12 @@ class LexicalIndex:
         with self._connection() as db:
             db.executescript(_SCHEMA)
 
+    @classmethod
+    def beside(cls, index) -> "LexicalIndex":
+        """The mirror of `index`'s collection, in its folder (on a Chroma server's app
+        machines: each machine's own `index_dir`)."""
+        return cls(index.dir / f"lexical-{index.settings.collection}.sqlite3")
+
     # --- bringing it up to date -------------------------------------------------------
 
     def sync(self, index) -> int:
