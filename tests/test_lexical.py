@@ -67,3 +67,26 @@ def test_the_mirror_is_derived_data(make_assistant, tmp_path):
     app.reload()
     assert [h.passage.passage_id for h in app.retriever.search(RE_REFERRALS, top_k=5)] == before
     assert app.snapshot.idf(()) == idf
+
+
+def test_words_common_in_a_large_archive_are_left_out_of_the_lexical_query(make_assistant, monkeypatch):
+    import assistant.retrieve.lexical as lexical
+
+    app = make_assistant()
+    app.ingest([corpus_file("barnsley-osc-2024"), corpus_file("bury")])
+    question = "How many children had a re-referral?"
+    assert "children" in app.lexical._telling_words(question)  # a small archive is searched whole
+    monkeypatch.setattr(lexical, "COMMON_FLOOR", 0)  # as if it were large
+    words = app.lexical._telling_words(question)
+    assert "children" not in words and "referr" in words
+    assert app.lexical.search(question, None, 5)
+
+
+def test_a_mirror_from_another_version_of_the_code_is_built_again(make_assistant, monkeypatch):
+    import assistant.retrieve.lexical as lexical
+
+    app = make_assistant()
+    app.ingest([corpus_file("bury")])
+    monkeypatch.setattr(lexical, "SCHEMA_VERSION", "older")
+    again = LexicalIndex.beside(app.index)
+    assert again.sync(app.index) == 1 and again.search("Bury", None, 1)

@@ -39,6 +39,11 @@ from assistant.manifest import FileEntry
 from assistant.types import Passage, SourceDocument
 
 FILES_PER_WRITE = 20  # files synced per transaction: readers see each file whole or not at all
+SCHEMA_VERSION = "2"  # a mirror written by another version of this code is built again
+# A word held by more than this share of a large archive's passages (a year, 'children',
+# 'care') is left out of the lexical query: it costs most of the search (every passage
+# holding it is scored) and moves BM25's ranking little. Small archives are searched whole.
+COMMON_SHARE, COMMON_FLOOR = 0.10, 10_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -49,7 +54,8 @@ CREATE TABLE IF NOT EXISTS passages (
 CREATE INDEX IF NOT EXISTS passages_by_doc ON passages (doc_id, ord);
 CREATE INDEX IF NOT EXISTS passages_by_source ON passages (source);
 CREATE INDEX IF NOT EXISTS passages_by_id ON passages (passage_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS tokens USING fts5 (words, tokenize = "unicode61 tokenchars '_'");
+CREATE VIRTUAL TABLE IF NOT EXISTS tokens USING fts5 (words, doc_id UNINDEXED, tokenize = "unicode61 tokenchars '_'");
+CREATE VIRTUAL TABLE IF NOT EXISTS vocabulary USING fts5vocab (tokens, 'row');
 CREATE TABLE IF NOT EXISTS doc_terms (source TEXT NOT NULL, access TEXT NOT NULL, term TEXT NOT NULL,
     passages INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS doc_terms_by_source ON doc_terms (source);
@@ -65,8 +71,13 @@ class LexicalIndex:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()  # one connection per thread (sqlite3's rule)
         self._stemmer = Stemmer.Stemmer("english")
-        with self._connection() as db:
-            db.executescript(_SCHEMA)
+        with self._sync_lock():
+            if self.path.exists() and self._state("schema") != SCHEMA_VERSION:
+                self.path.unlink()
+                self._local = threading.local()
+            with self._connection() as db:
+                db.executescript(_SCHEMA)
+                db.execute("INSERT OR REPLACE INTO state VALUES ('schema', ?)", (SCHEMA_VERSION,))
 
     @classmethod
     def beside(cls, index) -> "LexicalIndex":
@@ -112,7 +123,8 @@ class LexicalIndex:
                 "INSERT INTO passages (passage_id, source, doc_id, ord, text, metadata) VALUES (?, ?, ?, ?, ?, ?)",
                 (pid, entry.source, node.metadata["doc_id"], node.metadata.get("order", 0), text, json.dumps(metadata)),
             )
-            db.execute("INSERT INTO tokens (rowid, words) VALUES (?, ?)", (cursor.lastrowid, " ".join(tokens)))
+            db.execute("INSERT INTO tokens (rowid, words, doc_id) VALUES (?, ?, ?)",
+                       (cursor.lastrowid, " ".join(tokens), node.metadata["doc_id"]))
         for doc_id, document in documents.items():
             texts = [t for n, t in zip(nodes, indexed) if n.metadata["doc_id"] == doc_id]
             _count_terms(db, entry.source, _access(document), passages_with(texts), len(texts))
@@ -127,17 +139,31 @@ class LexicalIndex:
     def search(self, query: str, doc_ids: tuple[str, ...] | None, top_k: int) -> list[tuple[tuple, float]]:
         """The `top_k` passages BM25 ranks best for `query`, as (passage id, text, Chroma
         metadata) with a positive score; only of `doc_ids` (None: any committed paper)."""
-        words = sorted(set(self._tokens([query])[0]))
+        words = self._telling_words(query)
         if not words or doc_ids == ():
             return []
         match = " OR ".join(f'"{w}"' for w in words)
-        only = "" if doc_ids is None else "AND p.doc_id IN (SELECT value FROM json_each(?))"
+        only = "" if doc_ids is None else "AND doc_id IN (SELECT value FROM json_each(?))"
+        # the best rows found by the FTS index alone, then their passages: joining first
+        # would carry every match's text through the sort
         rows = self._read(
-            "SELECT p.passage_id, p.text, p.metadata, -bm25(tokens) AS score FROM tokens "
-            f"JOIN passages p ON p.id = tokens.rowid WHERE tokens MATCH ? {only} ORDER BY score DESC LIMIT ?",
+            "SELECT p.passage_id, p.text, p.metadata, best.score FROM (SELECT rowid, -bm25(tokens) AS score "
+            f"FROM tokens WHERE tokens MATCH ? {only} ORDER BY score DESC LIMIT ?) AS best "
+            "JOIN passages p ON p.id = best.rowid ORDER BY best.score DESC",
             (match, *(() if doc_ids is None else (json.dumps(doc_ids),)), top_k),
         )
         return [((pid, text, json.loads(meta)), score) for pid, text, meta, score in rows if score > 0]
+
+    def _telling_words(self, query: str) -> list[str]:
+        """The query's BM25 tokens, without those too common in a large archive to tell
+        passages apart (see COMMON_SHARE); the rarest two are kept whatever they are."""
+        words = sorted(set(self._tokens([query])[0]))
+        held = dict(self._read("SELECT term, doc FROM vocabulary WHERE term IN (SELECT value FROM json_each(?))",
+                               (json.dumps(words),)))
+        passages = self._read("SELECT COALESCE(SUM(passages), 0) FROM access_sizes")[0][0]
+        limit = max(COMMON_SHARE * passages, COMMON_FLOOR)
+        by_rarity = sorted(words, key=lambda w: held.get(w, 0))
+        return [w for i, w in enumerate(by_rarity) if i < 2 or held.get(w, 0) <= limit]
 
     # --- passages and term statistics -----------------------------------------------
 
