@@ -303,7 +303,7 @@ class Assistant:
         passages = snapshot.passages_of(wanted)
         library = list(known.values())
         suggestions = suggest_questions([known[d] for d in wanted], passages, max_questions, self.settings.remit,
-                                        library, snapshot.passages_of(known))
+                                        library, snapshot.passages_of)
         minutes, promised = promised_last_time([known[d] for d in wanted], library, snapshot.passages_of,
                                                snapshot.idf(groups))
         suggestions = replace(suggestions, promises=tuple(promised), promised_at=minutes)

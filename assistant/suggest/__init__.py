@@ -12,6 +12,7 @@ labelled; they are never fed to generation, so the evaluation can compare agains
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from assistant.language.figures import ungrounded
 from assistant.language.remits import Remit, committee_remit, remit_named
@@ -73,11 +74,13 @@ def _document_json(d: SourceDocument) -> dict:
 
 def suggest_questions(
     documents: list[SourceDocument], passages: list[Passage], max_questions: int = 12,
-    remit: str | None = None, library: list[SourceDocument] = (), library_passages: list[Passage] = (),
+    remit: str | None = None, library: list[SourceDocument] = (),
+    passages_of: Callable[[list[str]], list[Passage]] = lambda doc_ids: [],
 ) -> Suggestions:
     """Questions for these documents, from their passages (in reading order); from a
     whole-council paper, only those within `remit` (a name in language/remits.toml). The
-    same council's earlier reports in the `library` extend each indicator's series."""
+    same council's earlier reports in the `library` (their passages read by `passages_of`)
+    extend each indicator's series."""
     by_id = {d.doc_id: d for d in (*library, *documents)}
     signals: list[Signal] = []
     reports: list[Passage] = []
@@ -91,7 +94,7 @@ def suggest_questions(
         usable = [p for p in own if not is_officer_section(p)]
         reports += usable
         series = earlier_reports(document, library)
-        earlier_rows = [p for p in library_passages if p.doc_id in series and p.kind == "table_row"]
+        earlier_rows = [p for p in passages_of(sorted(series)) if p.kind == "table_row"]
         kept, cut = within_remit(signals_for(usable, earlier_rows), document, usable, wanted)
         signals += kept
         left_out += cut
