@@ -51,4 +51,4 @@ load: install
 	$(BIN)/python bench/load.py --clients 20 --seconds 60 --store both --faults
 
 clean:
-	rm -rf $(VENV) node_modules index/chroma.sqlite3 index/manifest.json index/ingest.lock index/*-*-*-*-*/ index/uploads test-artifacts
+	rm -rf $(VENV) node_modules index/chroma.sqlite3 index/manifest.* index/lexical-* index/ingest.lock index/*-*-*-*-*/ index/uploads test-artifacts

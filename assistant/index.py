@@ -1,10 +1,11 @@
 """The only module that talks to Chroma: passages in, committed passages and vectors out.
 
-Consistency model: Chroma holds passages; `manifest.json` beside it says which files
+Consistency model: Chroma holds passages; the manifest (manifest.py) says which files
 (and which versions of them, by content hash) are *committed*. Retrieval only ever sees
 passages of committed documents, so an ingest that dies part-way leaves orphan vectors
 that nobody reads, and the next ingest sweeps them away. A file's new version is
-written first, then the manifest is swapped atomically, then the old version is deleted.
+written first, then its manifest record is replaced atomically, then the old version is
+deleted.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from assistant.embedding import Embedder
 from assistant.ingest import ParsedDocument
 from assistant.language.periods import spelled_out_periods
 from assistant.language.vocabulary import acronym_expansions
-from assistant.manifest import CheckReport, ChromaManifest, FileEntry, FileManifest
+from assistant.manifest import CheckReport, ChromaManifest, FileEntry, FileManifest, read_all
 from assistant.types import Passage, SourceDocument
 
 _PASSAGE_FIELDS = ("passage_id", "doc_id", "kind", "section", "heading", "caption", "page", "page_label", "order")
@@ -65,7 +66,6 @@ def context_line(document: SourceDocument, passage: Passage) -> str:
 
 
 SLICE = 200  # values in one `$in` clause (see _slices)
-PAGE = 10_000  # records read from Chroma at once (see _get_all)
 
 
 class Index:
@@ -118,12 +118,13 @@ class Index:
             return ChromaManifest(self.client, self.settings.collection)
         return FileManifest(self.dir)
 
-    def manifest(self) -> dict:
-        return self._manifest.read()
-
-    def _write_manifest(self, manifest: dict) -> None:
-        self._manifest.write(manifest)
+    def _commit(self, source: str, entry: dict, corrections: dict | None = None) -> None:
+        self._manifest.commit(source, entry, corrections)
         self._opened_at = self.version()  # our own writes are in our open store already
+
+    def _uncommit(self, sources: list[str], corrections: bool = False) -> None:
+        self._manifest.uncommit(sources, corrections)
+        self._opened_at = self.version()
 
     def version(self) -> str:
         """Changes whenever something is committed (by this process or any other)."""
@@ -136,14 +137,14 @@ class Index:
 
     def files(self) -> dict[str, FileEntry]:
         """Every committed file by name, with its documents."""
-        return {source: FileEntry.from_manifest(source, entry) for source, entry in self.manifest()["files"].items()}
+        return {source: FileEntry.from_manifest(source, entry) for source, entry in self._manifest.entries().items()}
 
     def documents(self) -> list[SourceDocument]:
         return [d for entry in self.files().values() for d in entry.documents]
 
     def corrections(self, source: str) -> dict[str, dict[str, str]]:
         """An officer's corrections to a file's papers, by paper part (see corrections.py)."""
-        return self.manifest().get("corrections", {}).get(source, {})
+        return self._manifest.corrections(source)
 
     # --- writing ---------------------------------------------------------------------
 
@@ -166,16 +167,14 @@ class Index:
         write = self.settings.store_batch_size
         for start in range(0, len(nodes), write):
             self.vector_store.add(nodes[start : start + write])
-        manifest = self.manifest()
-        previous = manifest["files"].get(source)
-        manifest["files"][source] = {
+        previous = self._manifest.entry(source)
+        self._commit(source, {
             "file_hash": digest,
             "documents": [asdict(p.document) for p in parsed],
             "passages": len(nodes),
             "added": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "path": str(path.resolve()) if path else None,
-        }
-        self._write_manifest(manifest)
+        })
         if previous and previous["file_hash"] != digest:
             self.collection.delete(where={"file_hash": previous["file_hash"]})
         return len(nodes)
@@ -183,25 +182,23 @@ class Index:
     def set_access(self, source: str, restricted: bool, groups: tuple[str, ...], note: str) -> bool:
         """Change who may see a file's documents: only the manifest changes (no re-embedding);
         its new version makes every reader reload, access included."""
-        manifest = self.manifest()
-        entry = manifest["files"].get(source)
+        entry = self._manifest.entry(source)
         if entry is None:
             return False
         for document in entry["documents"]:
             document.update(restricted=restricted, groups=list(groups), access_note=note)
-        self._write_manifest(manifest)
+        self._commit(source, entry)
         return True
 
     def correct(self, source: str, document: SourceDocument, fields: dict[str, str]) -> None:
         """Record an officer's correction of one paper and apply it: the manifest's document,
         and its passages' context line (searched with them), re-embedded in place."""
-        manifest = self.manifest()
-        kept = manifest.setdefault("corrections", {}).setdefault(source, {})
+        kept = self._manifest.corrections(source)
         kept[str(document.part)] = {**kept.get(str(document.part), {}), **fields}
         self._upsert([self._node(document, p) for p in self._stored_passages(document.doc_id)])
-        entry = manifest["files"][source]
+        entry = self._manifest.entry(source)
         entry["documents"] = [asdict(document) if d["doc_id"] == document.doc_id else d for d in entry["documents"]]
-        self._write_manifest(manifest)
+        self._commit(source, entry, corrections=kept)
 
     def _stored_passages(self, doc_id: str) -> list[Passage]:
         stored = self.collection.get(where={PAPER_KEY: doc_id}, include=["documents", "metadatas"])
@@ -222,18 +219,16 @@ class Index:
             )
 
     def remove_file(self, source: str) -> bool:
-        manifest = self.manifest()
-        entry = manifest["files"].pop(source, None)
-        manifest.get("corrections", {}).pop(source, None)  # they were about this paper
+        entry = self._manifest.entry(source)
         if entry is None:
             return False
-        self._write_manifest(manifest)
+        self._uncommit([source], corrections=True)  # they were about this paper
         self.collection.delete(where={"file_hash": entry["file_hash"]})
         return True
 
     def sweep_orphans(self) -> int:
         """Delete passages no committed document owns (left by an ingest that died)."""
-        orphans = self._orphans(self.manifest(), self._get_all(include=["metadatas"]))
+        orphans = self._orphans(self._manifest.entries(), self._get_all(include=["metadatas"]))
         self._delete_ids(orphans)
         return len(orphans)
 
@@ -241,26 +236,27 @@ class Index:
         """Compare the manifest with the store: passages no committed document owns, and
         committed files whose passages are not all there. Repair deletes the first and
         un-commits the second (the next `ingest` indexes those files again)."""
-        manifest = self.manifest()
+        entries = self._manifest.entries()
         stored = self._get_all(include=["metadatas"])
         held = Counter(meta.get("file_hash") for meta in stored["metadatas"])
-        orphans = self._orphans(manifest, stored)
+        orphans = self._orphans(entries, stored)
         incomplete = {
             source: (entry["passages"], held.get(entry["file_hash"], 0))
-            for source, entry in manifest["files"].items()
+            for source, entry in entries.items()
             if held.get(entry["file_hash"], 0) != entry["passages"]
         }
         if repair and (orphans or incomplete):
-            dropped = [manifest["files"].pop(source) for source in incomplete]
-            self._write_manifest(manifest)  # un-commit first: readers never see half a file
+            dropped = [entries.pop(source) for source in incomplete]
+            if dropped:
+                self._uncommit(list(incomplete))  # un-commit first: readers never see half a file
             for entry in dropped:
                 self.collection.delete(where={"file_hash": entry["file_hash"]})
-            self._delete_ids(self._orphans(manifest, self._get_all(include=["metadatas"])))
-        return CheckReport(len(manifest["files"]), len(stored["ids"]), len(orphans), incomplete, repaired=repair)
+            self._delete_ids(self._orphans(entries, self._get_all(include=["metadatas"])))
+        return CheckReport(len(entries), len(stored["ids"]), len(orphans), incomplete, repaired=repair)
 
     @staticmethod
-    def _orphans(manifest: dict, stored: dict) -> list[str]:
-        files = manifest["files"].values()
+    def _orphans(entries: dict[str, dict], stored: dict) -> list[str]:
+        files = entries.values()
         hashes = {e["file_hash"] for e in files}
         doc_ids = {d["doc_id"] for e in files for d in e["documents"]}
         return [
@@ -274,7 +270,7 @@ class Index:
 
     def reset(self) -> None:
         self.collection.delete(where={"file_hash": {"$ne": ""}})
-        self._write_manifest({"files": {}, "corrections": self.manifest().get("corrections", {})})
+        self._uncommit(list(self._manifest.entries()))  # officers' corrections are kept
 
     def _node(self, document: SourceDocument, passage: Passage) -> TextNode:
         metadata = {
@@ -312,16 +308,7 @@ class Index:
         return records
 
     def _get_all(self, where: dict | None = None, include: list[str] = ()) -> dict[str, list]:
-        """Every stored record matching `where`, a page at a time: Chroma's SQLite refuses
-        to return more than ~32,000 records at once (a 100,000-passage library could not
-        be loaded)."""
-        found = {"ids": [], **{key: [] for key in include}}
-        while True:
-            page = self.collection.get(where=where, include=list(include), limit=PAGE, offset=len(found["ids"]))
-            for key in found:
-                found[key] += page[key]
-            if len(page["ids"]) < PAGE:
-                return found
+        return read_all(self.collection, where, include)
 
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         """The stored embeddings of these passages."""
@@ -349,7 +336,7 @@ class Index:
         return VectorStoreIndex.from_vector_store(self.vector_store, embed_model=self.embedder.llama)
 
     def passage_count(self) -> int:
-        return sum(e["passages"] for e in self.manifest()["files"].values())
+        return sum(e["passages"] for e in self._manifest.entries().values())
 
 
 def _slices(values: list) -> list[list]:

@@ -2,15 +2,17 @@
 what it records of each file, and the report of checking the store against it.
 
 The manifest lists the files (by content hash) whose passages are committed; retrieval
-reads nothing else. Two homes, one interface:
+reads nothing else. It holds one record per file (and an officer's corrections per file),
+so committing a file writes that file's record, not the whole list: an archive of
+thousands of papers ingests as fast at the end as at the start. Two homes, one interface:
 
-- `FileManifest`: `manifest.json` beside an embedded Chroma store, replaced atomically;
-  the lock is an OS file lock (released by the OS if the ingest dies).
-- `ChromaManifest`: one record in a small side collection on a Chroma server, so every
-  app process, on any machine, reads the same commit point; the lock is a lease record
-  that expires if its holder dies.
+- `FileManifest`: a SQLite file beside an embedded Chroma store; each commit is one
+  transaction; the lock is an OS file lock (released by the OS if the ingest dies).
+- `ChromaManifest`: records in a small side collection on a Chroma server, so every app
+  process, on any machine, reads the same commit point; each commit is one upsert; the
+  lock is a lease record that expires if its holder dies.
 
-`version()` changes whenever the manifest does: readers compare it to reload.
+`version()` changes with every commit: readers compare it to reload.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import fcntl
 import json
 import os
 import socket
-import tempfile
 import time
 import uuid
 from contextlib import contextmanager
@@ -29,7 +30,23 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from assistant.errors import IndexBusy
+from assistant.local_db import LocalDB
 from assistant.types import SourceDocument
+
+PAGE = 10_000  # records read from Chroma at once (see read_all)
+
+
+def read_all(collection, where: dict | None = None, include: list[str] = ()) -> dict[str, list]:
+    """Every record of a Chroma collection matching `where`, a page at a time: Chroma's
+    SQLite refuses to return more than ~32,000 records at once (a 100,000-passage library
+    could not be loaded)."""
+    found = {"ids": [], **{key: [] for key in include}}
+    while True:
+        page = collection.get(where=where, include=list(include), limit=PAGE, offset=len(found["ids"]))
+        for key in found:
+            found[key] += page[key]
+        if len(page["ids"]) < PAGE:
+            return found
 
 
 def _holder() -> dict:
@@ -44,31 +61,68 @@ def _busy(holder: dict) -> IndexBusy:
     )
 
 
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, entry TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS corrections (source TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
 class FileManifest:
     def __init__(self, folder: Path):
-        self.path = folder / "manifest.json"
+        self.db = LocalDB(folder / "manifest.sqlite3", durable=True)
         self.lock_path = folder / "ingest.lock"
+        with self.db.transaction() as db:
+            db.executescript(_SCHEMA)
+        self._import_whole_file(folder / "manifest.json")
 
-    def read(self) -> dict:
-        if not self.path.exists():
-            return {"files": {}}
-        return json.loads(self.path.read_text("utf-8"))
+    def _import_whole_file(self, old: Path) -> None:
+        """An index written before the manifest was kept per file: its `manifest.json`,
+        imported once (inside the write transaction, so two processes opening it together
+        import it once)."""
+        if not old.exists():
+            return
+        with self.db.transaction() as db:
+            db.execute("BEGIN IMMEDIATE")
+            if not old.exists():  # another process imported it while we waited
+                return
+            manifest = json.loads(old.read_text("utf-8"))
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?)",
+                           [(s, json.dumps(e)) for s, e in manifest.get("files", {}).items()])
+            db.executemany("INSERT OR REPLACE INTO corrections VALUES (?, ?)",
+                           [(s, json.dumps(c)) for s, c in manifest.get("corrections", {}).items()])
+            _bump(db)
+            old.rename(old.with_name("manifest.json.imported"))
 
-    def write(self, manifest: dict) -> None:
-        # Atomic: readers see the old manifest or the new one, never half of either.
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".manifest-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(manifest, handle, indent=1, sort_keys=True)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.path)
+    def entries(self) -> dict[str, dict]:
+        return {source: json.loads(entry) for source, entry in self.db.read("SELECT source, entry FROM files")}
+
+    def entry(self, source: str) -> dict | None:
+        rows = self.db.read("SELECT entry FROM files WHERE source = ?", (source,))
+        return json.loads(rows[0][0]) if rows else None
+
+    def corrections(self, source: str) -> dict:
+        rows = self.db.read("SELECT value FROM corrections WHERE source = ?", (source,))
+        return json.loads(rows[0][0]) if rows else {}
+
+    def commit(self, source: str, entry: dict, corrections: dict | None = None) -> None:
+        """One file's record (and its corrections, if given) in one transaction."""
+        with self.db.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (source, json.dumps(entry)))
+            if corrections is not None:
+                db.execute("INSERT OR REPLACE INTO corrections VALUES (?, ?)", (source, json.dumps(corrections)))
+            _bump(db)
+
+    def uncommit(self, sources: list[str], corrections: bool) -> None:
+        """Drop these files (and, with `corrections`, what officers corrected in them)."""
+        with self.db.transaction() as db:
+            db.executemany("DELETE FROM files WHERE source = ?", [(s,) for s in sources])
+            if corrections:
+                db.executemany("DELETE FROM corrections WHERE source = ?", [(s,) for s in sources])
+            _bump(db)
 
     def version(self) -> str:
-        try:
-            stat = self.path.stat()
-        except FileNotFoundError:
-            return ""
-        return f"{stat.st_mtime_ns}-{stat.st_size}-{stat.st_ino}"
+        return self.db.state("version") or ""
 
     @contextmanager
     def lock(self) -> Iterator[Callable[[], None]]:
@@ -90,29 +144,71 @@ class FileManifest:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _bump(db) -> None:
+    db.execute("INSERT OR REPLACE INTO state VALUES ('version', ?)", (uuid.uuid4().hex,))
+
+
 class ChromaManifest:
     LEASE_SECONDS = 600.0  # an ingest renews its lease at every file; a dead one's lapses
     VERSION_TTL = 1.0
+    FILE, CORRECTIONS = "file:", "corrections:"  # record id prefixes, before the file's name
 
     def __init__(self, client, collection: str):
         # no embedding function: these records are never searched (and Chroma's default
         # model would be downloaded)
         self.records = client.get_or_create_collection(f"{collection}-manifest", embedding_function=None)
         self._checked = ("", float("-inf"))  # (version, when read)
+        self._split_whole_record()
+
+    def _split_whole_record(self) -> None:
+        """An index written before the manifest was kept per file holds one record for all
+        files: split it. Two processes doing it at once write the same records."""
+        whole = self._get("manifest")
+        if whole is None:
+            return
+        records = [(self.FILE + s, e, "file") for s, e in whole.get("files", {}).items()]
+        records += [(self.CORRECTIONS + s, c, "corrections") for s, c in whole.get("corrections", {}).items()]
+        for start in range(0, len(records), 1000):
+            self._put(records[start : start + 1000])
+        self._put([("version", {"version": uuid.uuid4().hex}, "version")])
+        self.records.delete(ids=["manifest"])
 
     def _get(self, key: str) -> dict | None:
         got = self.records.get(ids=[key], include=["documents"])
         return json.loads(got["documents"][0]) if got["ids"] else None
 
-    def _put(self, key: str, value: dict) -> None:
-        self.records.upsert(ids=[key], documents=[json.dumps(value)], embeddings=[[0.0]])
+    def _put(self, records: list[tuple[str, dict, str]]) -> None:
+        """(id, value, kind) records in one upsert: all or none."""
+        self.records.upsert(ids=[key for key, _, _ in records],
+                            documents=[json.dumps(value) for _, value, _ in records],
+                            metadatas=[{"kind": kind} for _, _, kind in records],
+                            embeddings=[[0.0]] * len(records))
 
-    def read(self) -> dict:
-        return self._get("manifest") or {"files": {}}
+    def entries(self) -> dict[str, dict]:
+        got = read_all(self.records, where={"kind": "file"}, include=["documents"])
+        return {key.removeprefix(self.FILE): json.loads(doc) for key, doc in zip(got["ids"], got["documents"])}
 
-    def write(self, manifest: dict) -> None:
+    def entry(self, source: str) -> dict | None:
+        return self._get(self.FILE + source)
+
+    def corrections(self, source: str) -> dict:
+        return self._get(self.CORRECTIONS + source) or {}
+
+    def commit(self, source: str, entry: dict, corrections: dict | None = None) -> None:
+        """The file's record, its corrections if given, and a new version: one upsert."""
         version = uuid.uuid4().hex
-        self._put("manifest", {**manifest, "version": version})  # one upsert: atomic
+        records = [(self.FILE + source, entry, "file"), ("version", {"version": version}, "version")]
+        if corrections is not None:
+            records.append((self.CORRECTIONS + source, corrections, "corrections"))
+        self._put(records)
+        self._checked = (version, time.monotonic())
+
+    def uncommit(self, sources: list[str], corrections: bool) -> None:
+        ids = [self.FILE + s for s in sources] + ([self.CORRECTIONS + s for s in sources] if corrections else [])
+        for start in range(0, len(ids), 500):
+            self.records.delete(ids=ids[start : start + 500])
+        version = uuid.uuid4().hex
+        self._put([("version", {"version": version}, "version")])
         self._checked = (version, time.monotonic())
 
     def version(self) -> str:
@@ -120,7 +216,7 @@ class ChromaManifest:
         committed, and a second's delay in seeing a new paper costs nothing."""
         now = time.monotonic()
         if now - self._checked[1] > self.VERSION_TTL:
-            self._checked = ((self._get("manifest") or {}).get("version", ""), now)
+            self._checked = ((self._get("version") or {}).get("version", ""), now)
         return self._checked[0]
 
     @contextmanager
@@ -129,14 +225,14 @@ class ChromaManifest:
         held = self._get("lock")
         if held and held.get("expires", 0) > time.time():
             raise _busy(held)
-        self._put("lock", {**_holder(), "token": token, "expires": time.time() + self.LEASE_SECONDS})
+        self._put([("lock", {**_holder(), "token": token, "expires": time.time() + self.LEASE_SECONDS}, "lock")])
         time.sleep(0.2)  # Chroma has no compare-and-swap: whoever wrote last holds the lease
         mine = self._get("lock") or {}
         if mine.get("token") != token:
             raise _busy(mine)
 
         def renew() -> None:
-            self._put("lock", {**mine, "expires": time.time() + self.LEASE_SECONDS})
+            self._put([("lock", {**mine, "expires": time.time() + self.LEASE_SECONDS}, "lock")])
 
         try:
             yield renew

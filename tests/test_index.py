@@ -21,6 +21,7 @@ from files import corpus_file
 
 from assistant.config import Settings
 from assistant.errors import IndexBusy, IndexUnavailable
+from assistant.manifest import FileManifest
 
 pytestmark = pytest.mark.slow
 RE_REFERRALS = "What was the re-referral rate in Barnsley at the end of October 2023?"
@@ -69,7 +70,7 @@ def test_ingest_ask_suggest_and_prune_on_a_chroma_server(chroma_server, tmp_path
     writer = _on_server(chroma_server, tmp_path / "writer", embedder, "council-a")
     reader = _on_server(chroma_server, tmp_path / "reader", embedder, "council-a")  # a second app process
     assert {r.status for r in writer.ingest([papers])} == {"added"}
-    assert not (tmp_path / "writer" / "manifest.json").exists()  # the commit point is on the server
+    assert not list((tmp_path / "writer").glob("manifest*"))  # the commit point is on the server
 
     answer = reader.ask(RE_REFERRALS)
     assert "28.4%" in answer.text and answer.citations[0].source.startswith("barnsley")
@@ -114,7 +115,7 @@ def test_readers_answer_from_the_committed_state_while_an_ingest_runs(chroma_ser
         assert "28.4%" in answer.text  # never an error, never half an index
         answers += 1
     big.join()
-    whole = reader.index.manifest()["files"][pack]["passages"]
+    whole = reader.index.files()[pack].passages
     assert answers >= 1 and seen[0] == 0
     assert set(seen) <= {0, whole}  # the new paper was invisible until committed whole
     assert {d.source for d in reader.documents()} == {*before, pack}
@@ -140,7 +141,7 @@ def test_an_ingest_killed_mid_write_leaves_the_index_as_it_was(tmp_path):
     # write and its commit follows within milliseconds (CI caught this test killing too late).
     env = {"ASSISTANT_INDEX_DIR": str(index), "ASSISTANT_EMBED_BATCH_SIZE": "8", "ASSISTANT_STORE_BATCH_SIZE": "8"}
     assert _cli("ingest", str(papers), env=env).returncode == 0
-    committed = json.loads((index / "manifest.json").read_text())["files"]
+    committed = FileManifest(index).entries()
 
     shutil.copy(corpus_file("north-somerset"), papers)  # ~380 passages: ~15 s of writing
     child = subprocess.Popen([str(BIN / "assistant"), "ingest", str(papers)], env={**os.environ, **env},
@@ -153,7 +154,7 @@ def test_an_ingest_killed_mid_write_leaves_the_index_as_it_was(tmp_path):
     child.send_signal(signal.SIGKILL)
     child.wait()
 
-    assert json.loads((index / "manifest.json").read_text())["files"] == committed  # nothing half-committed
+    assert FileManifest(index).entries() == committed  # nothing half-committed
     check = _cli("index", "check", env=env)
     assert check.returncode == 1 and "belong to no committed document" in check.stdout  # it died mid-write
     asked = _cli("ask", "--json", RE_REFERRALS, env=env)
@@ -170,7 +171,7 @@ def test_an_ingest_killed_mid_write_leaves_the_index_as_it_was(tmp_path):
 def _wait_for_writes(index: Path, child: subprocess.Popen, timeout: float = 180) -> None:
     """Until the store's files grow (the child has loaded the model, read the pack and
     begun writing its passages), rather than guessing how long that takes."""
-    size = lambda: sum(f.stat().st_size for f in index.rglob("*") if f.is_file() and f.name != "manifest.json")  # noqa: E731
+    size = lambda: sum(f.stat().st_size for f in index.rglob("*") if f.is_file() and not f.name.startswith("manifest"))  # noqa: E731
     before, deadline = size(), time.monotonic() + timeout
     while size() < before + 50_000:
         assert child.poll() is None, "the ingest finished before it could be interrupted"
@@ -194,6 +195,7 @@ def test_a_library_too_large_for_one_read_or_one_filter_is_read_in_parts(corpus_
     many papers; the index reads in pages and filters in slices. Here both limits are
     made small enough for the five seed papers to cross them."""
     import assistant.index
+    import assistant.manifest
     import assistant.retrieve.hybrid
     from assistant.pipeline import Assistant
     from assistant.retrieve import LexicalIndex
@@ -202,7 +204,7 @@ def test_a_library_too_large_for_one_read_or_one_filter_is_read_in_parts(corpus_
     whole = corpus_assistant
     questions = [(RE_REFERRALS, Filters()), ("What is the re-referral rate?", Filters(council="North Somerset Council"))]
     expected = [[h.passage.passage_id for h in whole.retriever.search(q, f, 5)] for q, f in questions]
-    monkeypatch.setattr(assistant.index, "PAGE", 50)
+    monkeypatch.setattr(assistant.manifest, "PAGE", 50)
     monkeypatch.setattr(assistant.index, "SLICE", 2)
     monkeypatch.setattr(assistant.retrieve.hybrid, "SLICE", 2)
     parts = Assistant(whole.settings, embedder=whole.index.embedder)
@@ -211,3 +213,44 @@ def test_a_library_too_large_for_one_read_or_one_filter_is_read_in_parts(corpus_
     assert len([d for d in parts.snapshot.documents.values() if d.council == "North Somerset Council"]) > 2
     assert [[h.passage.passage_id for h in parts.retriever.search(q, f, 5)] for q, f in questions] == expected
     assert parts.check().ok
+
+
+def _written_before_per_file_records(index) -> dict:
+    """The manifest as indexes written before it was kept per file held it: one record."""
+    entries = index._manifest.entries()
+    return {"files": entries, "corrections": {s: index.corrections(s) for s in entries if index.corrections(s)}}
+
+
+def _corrected_bury(app) -> str:
+    app.ingest([corpus_file("bury")])
+    bury = app.documents()[0]
+    app.correct(bury.doc_id, title="Bury children's services update")
+    return bury.doc_id
+
+
+def test_an_embedded_index_with_a_whole_file_manifest_opens_with_its_papers_and_corrections(make_assistant):
+    app = make_assistant()
+    doc_id = _corrected_bury(app)
+    folder = app.settings.index_dir
+    (folder / "manifest.json").write_text(json.dumps(_written_before_per_file_records(app.index)))
+    for old in folder.glob("manifest.sqlite3*"):
+        old.unlink()
+
+    reopened = make_assistant()
+    assert [d.title for d in reopened.documents() if d.doc_id == doc_id] == ["Bury children's services update"]
+    assert reopened.index.corrections(corpus_file("bury").name)  # kept through the next re-ingest
+    assert not (folder / "manifest.json").exists() and reopened.check().ok
+
+
+def test_a_server_index_with_a_whole_manifest_record_opens_with_its_papers_and_corrections(chroma_server, tmp_path, embedder):
+    app = _on_server(chroma_server, tmp_path / "a", embedder, "council-old")
+    doc_id = _corrected_bury(app)
+    old = _written_before_per_file_records(app.index)
+    records = app.index._manifest.records
+    records.delete(ids=records.get()["ids"])
+    records.upsert(ids=["manifest"], documents=[json.dumps({**old, "version": "1"})], embeddings=[[0.0]])
+
+    reopened = _on_server(chroma_server, tmp_path / "b", embedder, "council-old")
+    assert [d.title for d in reopened.documents() if d.doc_id == doc_id] == ["Bury children's services update"]
+    assert reopened.index.corrections(corpus_file("bury").name)
+    assert "manifest" not in records.get()["ids"] and reopened.check().ok

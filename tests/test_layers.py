@@ -17,7 +17,7 @@ from files import ROOT
 
 PACKAGE = ROOT / "assistant"
 STAGES = [
-    {"types", "config", "errors", "_offline"},
+    {"types", "config", "errors", "_offline", "local_db"},
     {"language"},
     {"access", "corrections"},  # officers' decisions about a paper: who may see it, what it is
     {"ingest"},

@@ -23,7 +23,6 @@ import fcntl
 import hashlib
 import json
 import sqlite3
-import threading
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -35,6 +34,7 @@ import Stemmer
 
 from assistant.index import passage_from_node, stored_node
 from assistant.language.scoring import passages_with
+from assistant.local_db import LocalDB
 from assistant.manifest import FileEntry
 from assistant.types import Passage, SourceDocument
 
@@ -67,15 +67,13 @@ CREATE TABLE IF NOT EXISTS access_sizes (access TEXT PRIMARY KEY, passages INTEG
 
 class LexicalIndex:
     def __init__(self, path: Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()  # one connection per thread (sqlite3's rule)
+        self.db = LocalDB(path)
+        self.path = self.db.path
         self._stemmer = Stemmer.Stemmer("english")
         with self._sync_lock():
-            if self.path.exists() and self._state("schema") != SCHEMA_VERSION:
-                self.path.unlink()
-                self._local = threading.local()
-            with self._connection() as db:
+            if self.path.exists() and self.db.state("schema") != SCHEMA_VERSION:
+                self.db.delete()
+            with self.db.transaction() as db:
                 db.executescript(_SCHEMA)
                 db.execute("INSERT OR REPLACE INTO state VALUES ('schema', ?)", (SCHEMA_VERSION,))
 
@@ -90,27 +88,27 @@ class LexicalIndex:
     def sync(self, index) -> int:
         """Make the mirror hold what `index` commits now; returns the files fetched."""
         version = index.version()
-        if self._state("version") == version:
+        if self.db.state("version") == version:
             return 0
         with self._sync_lock():
             version = index.version()  # another process may have synced while we waited
-            if self._state("version") == version:
+            if self.db.state("version") == version:
                 return 0
             committed = index.files()
-            held = dict(self._read("SELECT source, fingerprint FROM files"))
+            held = dict(self.db.read("SELECT source, fingerprint FROM files"))
             stale = [s for s, entry in committed.items() if held.get(s) != _fingerprint(entry)]
             gone = [s for s in held if s not in committed]
-            with self._connection() as db:
+            with self.db.transaction() as db:
                 for source in gone:
                     _drop(db, source)
             for start in range(0, len(stale), FILES_PER_WRITE):
                 some = {s: committed[s] for s in stale[start : start + FILES_PER_WRITE]}
                 records = index.stored_records([e.file_hash for e in some.values()])
-                with self._connection() as db:
+                with self.db.transaction() as db:
                     for source, entry in some.items():
                         _drop(db, source)
                         self._insert(db, entry, [r for r in records if r[2].get("file_hash") == entry.file_hash])
-            with self._connection() as db:
+            with self.db.transaction() as db:
                 db.execute("INSERT OR REPLACE INTO state VALUES ('version', ?)", (version,))
             return len(stale)
 
@@ -146,7 +144,7 @@ class LexicalIndex:
         only = "" if doc_ids is None else "AND doc_id IN (SELECT value FROM json_each(?))"
         # the best rows found by the FTS index alone, then their passages: joining first
         # would carry every match's text through the sort
-        rows = self._read(
+        rows = self.db.read(
             "SELECT p.passage_id, p.text, p.metadata, best.score FROM (SELECT rowid, -bm25(tokens) AS score "
             f"FROM tokens WHERE tokens MATCH ? {only} ORDER BY score DESC LIMIT ?) AS best "
             "JOIN passages p ON p.id = best.rowid ORDER BY best.score DESC",
@@ -158,9 +156,9 @@ class LexicalIndex:
         """The query's BM25 tokens, without those too common in a large archive to tell
         passages apart (see COMMON_SHARE); the rarest two are kept whatever they are."""
         words = sorted(set(self._tokens([query])[0]))
-        held = dict(self._read("SELECT term, doc FROM vocabulary WHERE term IN (SELECT value FROM json_each(?))",
+        held = dict(self.db.read("SELECT term, doc FROM vocabulary WHERE term IN (SELECT value FROM json_each(?))",
                                (json.dumps(words),)))
-        passages = self._read("SELECT COALESCE(SUM(passages), 0) FROM access_sizes")[0][0]
+        passages = self.db.read("SELECT COALESCE(SUM(passages), 0) FROM access_sizes")[0][0]
         limit = max(COMMON_SHARE * passages, COMMON_FLOOR)
         by_rarity = sorted(words, key=lambda w: held.get(w, 0))
         return [w for i, w in enumerate(by_rarity) if i < 2 or held.get(w, 0) <= limit]
@@ -168,50 +166,30 @@ class LexicalIndex:
     # --- passages and term statistics -----------------------------------------------
 
     def passages_of(self, doc_ids: Iterable[str]) -> list[Passage]:
-        rows = self._read("SELECT passage_id, text, metadata FROM passages WHERE doc_id IN "
+        rows = self.db.read("SELECT passage_id, text, metadata FROM passages WHERE doc_id IN "
                           "(SELECT value FROM json_each(?)) ORDER BY doc_id, ord", (json.dumps(list(doc_ids)),))
         return [passage_from_node(stored_node(pid, text, json.loads(meta))) for pid, text, meta in rows]
 
     def passage(self, passage_id: str) -> Passage | None:
-        rows = self._read("SELECT passage_id, text, metadata FROM passages WHERE passage_id = ?", (passage_id,))
+        rows = self.db.read("SELECT passage_id, text, metadata FROM passages WHERE passage_id = ?", (passage_id,))
         return passage_from_node(stored_node(rows[0][0], rows[0][1], json.loads(rows[0][2]))) if rows else None
 
     def passage_counts(self) -> Counter:
-        return Counter(dict(self._read("SELECT doc_id, COUNT(*) FROM passages GROUP BY doc_id")))
+        return Counter(dict(self.db.read("SELECT doc_id, COUNT(*) FROM passages GROUP BY doc_id")))
 
     def term_counts(self, groups: tuple[str, ...]) -> tuple[Counter, int]:
         """How many passages a viewer in `groups` may see hold each term, and how many
         passages they may see."""
-        classes = [a for (a,) in self._read("SELECT access FROM access_sizes") if _may_see(a, groups)]
+        classes = [a for (a,) in self.db.read("SELECT access FROM access_sizes") if _may_see(a, groups)]
         chosen = json.dumps(classes)
-        counts = Counter(dict(self._read(
+        counts = Counter(dict(self.db.read(
             "SELECT term, SUM(passages) FROM term_totals WHERE access IN (SELECT value FROM json_each(?)) "
             "GROUP BY term", (chosen,))))
-        total = self._read("SELECT COALESCE(SUM(passages), 0) FROM access_sizes WHERE access IN "
+        total = self.db.read("SELECT COALESCE(SUM(passages), 0) FROM access_sizes WHERE access IN "
                            "(SELECT value FROM json_each(?))", (chosen,))[0][0]
         return counts, total
 
     # --- plumbing -----------------------------------------------------------------------
-
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        """This thread's connection, inside one transaction."""
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=60)
-            db.execute("PRAGMA journal_mode=WAL")  # readers go on while a sync writes
-            db.execute("PRAGMA synchronous=NORMAL")
-            self._local.db = db
-        with db:
-            yield db
-
-    def _read(self, sql: str, parameters: tuple = ()) -> list[tuple]:
-        with self._connection() as db:
-            return db.execute(sql, parameters).fetchall()
-
-    def _state(self, key: str) -> str | None:
-        rows = self._read("SELECT value FROM state WHERE key = ?", (key,))
-        return rows[0][0] if rows else None
 
     @contextmanager
     def _sync_lock(self) -> Iterator[None]:

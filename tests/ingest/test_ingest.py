@@ -48,21 +48,21 @@ def test_uncommitted_passages_are_invisible_and_swept(make_assistant, copy_corpu
     assistant = make_assistant()
     bury = next(p for p in corpus.iterdir() if p.name.startswith("bury"))
     assistant.ingest([bury])
-    committed = assistant.index.manifest()
+    committed = assistant.index.files()
 
-    # Simulate the crash: write West Sussex's vectors, then die before the manifest swap.
+    # Simulate the crash: write West Sussex's vectors, then die before its commit.
     west = next(p for p in corpus.iterdir() if p.name.startswith("west"))
     parsed = parse_file(west, assistant.index.embedder.count_tokens, 180)
     index = assistant.index
-    real_write = index._write_manifest
-    index._write_manifest = lambda manifest: (_ for _ in ()).throw(KeyboardInterrupt())
+    real_commit = index._commit
+    index._commit = lambda *args, **kwargs: (_ for _ in ()).throw(KeyboardInterrupt())
     try:
         index.add_file(west.name, file_hash(west), parsed)
     except KeyboardInterrupt:
         pass
-    index._write_manifest = real_write
+    index._commit = real_commit
 
-    assert index.manifest() == committed
+    assert index.files() == committed
     assistant.reload()  # read the store again, orphans and all
     answer = assistant.ask("Who is the Director of Children's Services, John Readman?")
     assert all(c.source.startswith("bury") for c in answer.citations)
