@@ -147,6 +147,9 @@ def ingest_synthetic(index: Index, base: list[BaseFile], first: int, councils: l
                 derived.give(vectors)
                 added += index.add_file(source, digest, parsed)
                 made += 1
+                if made % 500 == 0:  # the rate as the archive grows, not only on average
+                    now = time.perf_counter()
+                    print(f"  {added:,} passages in, {added / (now - started):,.0f}/s so far", file=sys.stderr, flush=True)
                 if added >= passages or made >= files:
                     break
             k += 1
