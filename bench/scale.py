@@ -164,14 +164,17 @@ def probe(args) -> None:
     questions = [q["question"] for q in load_dataset(ROOT / "eval" / "known_facts.jsonl")][:60]
     assistant.ask(questions[0])
     cold = time.perf_counter() - started
-    times = []
+    times, stages = [], {}
     for question in questions[1:]:
         t = time.perf_counter()
-        assistant.ask(question)
+        answer = assistant.ask(question)
         times.append((time.perf_counter() - t) * 1000)
+        for stage, ms in answer.timings_ms.items():
+            stages.setdefault(stage, []).append(ms)
     times.sort()
     print(json.dumps({"cold_start_s": cold, "p50_ms": statistics.median(times),
                       "p95_ms": times[int(0.95 * (len(times) - 1))],
+                      "stage_p50_ms": {stage: statistics.median(ms) for stage, ms in stages.items()},
                       "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       "documents": len(assistant.documents())}), flush=True)
     known = len(assistant.snapshot.documents)

@@ -69,17 +69,22 @@ def test_the_mirror_is_derived_data(make_assistant, tmp_path):
     assert app.snapshot.idf(()) == idf
 
 
-def test_words_common_in_a_large_archive_are_left_out_of_the_lexical_query(make_assistant, monkeypatch):
+def test_a_lexical_search_reads_its_rarest_words_within_a_budget_of_postings(make_assistant, monkeypatch):
     import assistant.retrieve.lexical as lexical
 
     app = make_assistant()
     app.ingest([corpus_file("barnsley-osc-2024"), corpus_file("bury")])
     question = "How many children had a re-referral?"
-    assert "children" in app.lexical._telling_words(question)  # a small archive is searched whole
-    monkeypatch.setattr(lexical, "COMMON_FLOOR", 0)  # as if it were large
+    words = app.lexical._telling_words(question)
+    assert "children" in words and "referr" in words  # a small archive is searched whole
+    held = app.lexical._postings(set(words))
+    assert max(held, key=held.get) == "children"
+    monkeypatch.setattr(lexical, "POSTINGS_BUDGET", sum(held.values()) - 1)  # as if it were large
     words = app.lexical._telling_words(question)
     assert "children" not in words and "referr" in words
     assert app.lexical.search(question, None, 5)
+    monkeypatch.setattr(lexical, "POSTINGS_BUDGET", min(held.values()) - 1)
+    assert app.lexical.search(question, None, 5) == []  # every word too common: dense search alone
 
 
 def test_a_mirror_from_another_version_of_the_code_is_built_again(make_assistant, monkeypatch):

@@ -40,10 +40,14 @@ from assistant.types import Passage, SourceDocument
 
 FILES_PER_WRITE = 20  # files synced per transaction: readers see each file whole or not at all
 SCHEMA_VERSION = "2"  # a mirror written by another version of this code is built again
-# A word held by more than this share of a large archive's passages (a year, 'children',
-# 'care') is left out of the lexical query: it costs most of the search (every passage
-# holding it is scored) and moves BM25's ranking little. Small archives are searched whole.
-COMMON_SHARE, COMMON_FLOOR = 0.10, 10_000
+# SQLite's bm25() scores every passage holding any word of the query, so a search costs in
+# proportion to its words' postings (~1.7 ms per thousand here, whatever the archive's size).
+# Words are taken rarest first while their postings fit this budget: the words that tell
+# passages apart come first, and the commonest (a year, 'children', 'care'), which move
+# BM25's ranking least, are left out once it is spent (the rerank still counts them). So a
+# search costs the same at 1M passages as at 10k, and an archive small enough that no
+# question reaches the budget is searched whole.
+POSTINGS_BUDGET = 15_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -70,6 +74,7 @@ class LexicalIndex:
         self.db = LocalDB(path)
         self.path = self.db.path
         self._stemmer = Stemmer.Stemmer("english")
+        self._counted: tuple[str | None, dict[str, int]] = (None, {})  # (mirror version, postings per word)
         with self._sync_lock():
             if self.path.exists() and self.db.state("schema") != SCHEMA_VERSION:
                 self.db.delete()
@@ -153,15 +158,31 @@ class LexicalIndex:
         return [((pid, text, json.loads(meta)), score) for pid, text, meta, score in rows if score > 0]
 
     def _telling_words(self, query: str) -> list[str]:
-        """The query's BM25 tokens, without those too common in a large archive to tell
-        passages apart (see COMMON_SHARE); the rarest two are kept whatever they are."""
-        words = sorted(set(self._tokens([query])[0]))
-        held = dict(self.db.read("SELECT term, doc FROM vocabulary WHERE term IN (SELECT value FROM json_each(?))",
-                               (json.dumps(words),)))
-        passages = self.db.read("SELECT COALESCE(SUM(passages), 0) FROM access_sizes")[0][0]
-        limit = max(COMMON_SHARE * passages, COMMON_FLOOR)
-        by_rarity = sorted(words, key=lambda w: held.get(w, 0))
-        return [w for i, w in enumerate(by_rarity) if i < 2 or held.get(w, 0) <= limit]
+        """The query's BM25 tokens, rarest first while their postings fit POSTINGS_BUDGET
+        (none if even the rarest is too common to search for)."""
+        words = set(self._tokens([query])[0])
+        held = self._postings(words)
+        kept, spent = [], 0
+        for word in sorted(words, key=lambda w: (held[w], w)):
+            spent += held[word]
+            if spent > POSTINGS_BUDGET:
+                break
+            kept.append(word)
+        return sorted(kept)
+
+    def _postings(self, words: set[str]) -> dict[str, int]:
+        """How many passages hold each word. SQLite counts them by reading the word's
+        postings, so counts are kept until the mirror changes."""
+        version = self.db.state("version")
+        if version != self._counted[0] or len(self._counted[1]) > 100_000:
+            self._counted = (version, {})
+        known = self._counted[1]
+        missing = [w for w in words if w not in known]
+        if missing:
+            found = dict(self.db.read("SELECT term, doc FROM vocabulary WHERE term IN (SELECT value FROM json_each(?))",
+                                      (json.dumps(missing),)))
+            known.update({w: found.get(w, 0) for w in missing})
+        return {w: known[w] for w in words}
 
     # --- passages and term statistics -----------------------------------------------
 
