@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from threading import Lock
 
 from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
@@ -10,6 +11,7 @@ from assistant.config import Settings
 
 
 QUOTE_CACHE = 20_000  # quotes' vectors kept (384 floats each)
+QUERY_CACHE = 256  # questions' vectors kept
 
 
 class Embedder:
@@ -18,6 +20,9 @@ class Embedder:
     def __init__(self, settings: Settings):
         self.model_path = settings.resolved_embed_model()
         self.batch_size = settings.embed_batch_size
+        self._caching = Lock()
+        self._quote_vectors: dict[str, list[float]] = {}
+        self._query_vectors: dict[str, list[float]] = {}
 
     @cached_property
     def llama(self):
@@ -41,19 +46,30 @@ class Embedder:
         return self.llama.get_text_embedding_batch(texts)
 
     def embed_query(self, text: str) -> list[float]:
-        return self.llama.get_query_embedding(text)
+        """Kept for the next few questions: retrieval and the choice of quote both want the
+        question's vector (a sixth of a warm answer is the model's passes)."""
+        vector = self._query_vectors.get(text)
+        if vector is None:
+            vector = self.llama.get_query_embedding(text)
+            self._remember(self._query_vectors, {text: vector}, QUERY_CACHE)
+        return vector
 
     def similarities(self, question: str, texts: list[str]) -> list[float]:
         """Cosine similarity of the question with each text (vectors are normalised).
         Quotes recur from question to question, so each text is embedded once."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._quote_vectors]
+        known = {t: self._quote_vectors.get(t) for t in dict.fromkeys(texts)}
+        missing = [t for t, vector in known.items() if vector is None]
         if missing:
-            self._quote_vectors.update(zip(missing, self.embed_texts(missing)))
-            while len(self._quote_vectors) > QUOTE_CACHE:
-                self._quote_vectors.pop(next(iter(self._quote_vectors)))
+            known.update(zip(missing, self.embed_texts(missing)))
+            self._remember(self._quote_vectors, {t: known[t] for t in missing}, QUOTE_CACHE)
         q = self.embed_query(question)
-        return [sum(a * b for a, b in zip(q, self._quote_vectors[t])) for t in texts]
+        return [sum(a * b for a, b in zip(q, known[t])) for t in texts]
 
-    @cached_property
-    def _quote_vectors(self) -> dict[str, list[float]]:
-        return {}
+    def _remember(self, cache: dict, vectors: dict, size: int) -> None:
+        """Add to a cache, forgetting its oldest entries beyond `size`."""
+        with self._caching:  # web requests share the caches
+            cache.update(vectors)
+            while len(cache) > size:
+                cache.pop(next(iter(cache)))
+
+
