@@ -189,11 +189,11 @@ class LexicalIndex:
     def passages_of(self, doc_ids: Iterable[str]) -> list[Passage]:
         rows = self.db.read("SELECT passage_id, text, metadata FROM passages WHERE doc_id IN "
                           "(SELECT value FROM json_each(?)) ORDER BY doc_id, ord", (json.dumps(list(doc_ids)),))
-        return [passage_from_node(stored_node(pid, text, json.loads(meta))) for pid, text, meta in rows]
+        return [_passage(row) for row in rows]
 
     def passage(self, passage_id: str) -> Passage | None:
         rows = self.db.read("SELECT passage_id, text, metadata FROM passages WHERE passage_id = ?", (passage_id,))
-        return passage_from_node(stored_node(rows[0][0], rows[0][1], json.loads(rows[0][2]))) if rows else None
+        return _passage(rows[0]) if rows else None
 
     def passage_counts(self) -> Counter:
         return Counter(dict(self.db.read("SELECT doc_id, COUNT(*) FROM passages GROUP BY doc_id")))
@@ -222,13 +222,20 @@ class LexicalIndex:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _passage(row: tuple[str, str, str]) -> Passage:
+    """A (passage id, text, metadata JSON) row as a Passage."""
+    passage_id, text, metadata = row
+    return passage_from_node(stored_node(passage_id, text, json.loads(metadata)))
+
+
 def _drop(db: sqlite3.Connection, source: str) -> None:
-    for access, term, n in db.execute("SELECT access, term, passages FROM doc_terms WHERE source = ?", (source,)).fetchall():
-        db.execute("UPDATE term_totals SET passages = passages - ? WHERE access = ? AND term = ?", (n, access, term))
+    # a file's papers of one access class each added their counts (summed here)
+    held = "(SELECT access, term, SUM(passages) AS n FROM doc_terms WHERE source = ? GROUP BY access, term) AS d"
+    db.execute(f"UPDATE term_totals SET passages = passages - d.n FROM {held} "
+               "WHERE term_totals.access = d.access AND term_totals.term = d.term", (source,))
     db.execute("DELETE FROM term_totals WHERE passages <= 0")
-    for access, n in db.execute("SELECT access, passages FROM doc_terms WHERE source = ? AND term = ''",
-                                (source,)).fetchall():
-        db.execute("UPDATE access_sizes SET passages = passages - ? WHERE access = ?", (n, access))
+    db.execute(f"UPDATE access_sizes SET passages = passages - d.n FROM {held} "
+               "WHERE d.term = '' AND access_sizes.access = d.access", (source,))
     db.execute("DELETE FROM access_sizes WHERE passages <= 0")
     db.execute("DELETE FROM doc_terms WHERE source = ?", (source,))
     db.execute("DELETE FROM tokens WHERE rowid IN (SELECT id FROM passages WHERE source = ?)", (source,))
