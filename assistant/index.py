@@ -299,12 +299,14 @@ class Index:
         nodes.sort(key=lambda n: (n.metadata["doc_id"], n.metadata["order"]))
         return nodes
 
-    def stored_records(self, file_hashes: list[str]) -> list[tuple[str, str, dict]]:
-        """(passage id, text, Chroma metadata) of every stored passage of these file versions."""
+    def stored_records(self, file_hashes: list[str], vectors: bool = False) -> list[tuple]:
+        """(passage id, text, Chroma metadata) of every stored passage of these file
+        versions; with `vectors`, each record ends with the passage's stored vector."""
+        include = ["documents", "metadatas"] + (["embeddings"] if vectors else [])
         records = []
         for some in _slices(file_hashes):
-            stored = self._get_all({"file_hash": {"$in": some}}, include=["documents", "metadatas"])
-            records += zip(stored["ids"], stored["documents"], stored["metadatas"])
+            stored = self._get_all({"file_hash": {"$in": some}}, include=include)
+            records += zip(stored["ids"], *(stored[key] for key in include))
         return records
 
     def _get_all(self, where: dict | None = None, include: list[str] = ()) -> dict[str, list]:

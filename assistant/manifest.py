@@ -44,7 +44,7 @@ def read_all(collection, where: dict | None = None, include: list[str] = ()) -> 
     while True:
         page = collection.get(where=where, include=list(include), limit=PAGE, offset=len(found["ids"]))
         for key in found:
-            found[key] += page[key]
+            found[key].extend(page[key])
         if len(page["ids"]) < PAGE:
             return found
 

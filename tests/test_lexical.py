@@ -3,9 +3,11 @@ shared by a machine's app processes, and is derived data (deleting it loses noth
 
 from __future__ import annotations
 
+import numpy as np
 from files import corpus_file
 
 from assistant.retrieve import LexicalIndex
+from assistant.types import Filters
 
 RE_REFERRALS = "What was Barnsley's re-referral rate in October 2023?"
 
@@ -13,7 +15,7 @@ RE_REFERRALS = "What was Barnsley's re-referral rate in October 2023?"
 def _fetched_files(assistant, monkeypatch) -> list:
     """The file versions the mirror reads from Chroma from now on, one list per read."""
     reads, read = [], assistant.index.stored_records
-    monkeypatch.setattr(assistant.index, "stored_records", lambda hashes: reads.append(sorted(hashes)) or read(hashes))
+    monkeypatch.setattr(assistant.index, "stored_records", lambda hashes, **kw: reads.append(sorted(hashes)) or read(hashes, **kw))
     return reads
 
 
@@ -95,3 +97,53 @@ def test_a_mirror_from_another_version_of_the_code_is_built_again(make_assistant
     monkeypatch.setattr(lexical, "SCHEMA_VERSION", "older")
     again = LexicalIndex.beside(app.index)
     assert again.sync(app.index) == 1 and again.search("Bury", None, 1)
+
+
+def _searches_chroma_with(index, monkeypatch) -> list:
+    """The papers each of Chroma's dense searches from now on was filtered by (() for none)."""
+    calls, make = [], index.dense_retrievers
+    monkeypatch.setattr(index, "dense_retrievers",
+                        lambda doc_ids, *a, **kw: calls.append(tuple(doc_ids)) or make(doc_ids, *a, **kw))
+    return calls
+
+
+def test_a_few_papers_are_searched_exactly_over_their_vectors_in_the_mirror(make_assistant, monkeypatch):
+    """Chroma evaluates any filter over its whole collection (slow in a large archive), so
+    a question within one council's papers compares their vectors, kept in the mirror."""
+    app = make_assistant()
+    app.ingest([corpus_file("barnsley-osc-2024"), corpus_file("bury")])
+    barnsley = tuple(d.doc_id for d in app.documents() if "Barnsley" in (d.council or ""))
+    ids = [p.passage_id for p in app.snapshot.passages_of(barnsley)]
+    stored = app.index.vectors(ids)  # as Chroma holds them
+    query = app.index.embedder.embed_query(RE_REFERRALS)
+    cosine = {pid: float(np.dot(query, v) / np.linalg.norm(v) / np.linalg.norm(query)) for pid, v in stored.items()}
+    nearest = app.lexical.nearest(query, barnsley, 10)
+    assert [record[0] for record, _ in nearest] == sorted(cosine, key=cosine.get, reverse=True)[:10]
+    assert [round(s, 5) for _, s in nearest] == [round(cosine[r[0]], 5) for r, _ in nearest]
+
+    searches = _searches_chroma_with(app.index, monkeypatch)
+    app.reload()
+    hits = app.retriever.retrieve(RE_REFERRALS, Filters(), 5).hits  # scoped to Barnsley by its name
+    assert hits and all(h.document.doc_id in barnsley for h in hits)
+    assert searches == []  # Chroma was not asked
+    app.retriever.search("re-referrals", Filters(), 5)
+    assert searches == [()]  # every paper allowed: Chroma's own index, unfiltered
+
+
+def test_a_search_leaving_out_a_few_passages_asks_chroma_unfiltered_for_more(make_assistant, monkeypatch):
+    import assistant.retrieve.hybrid as hybrid
+
+    app = make_assistant()
+    app.ingest([corpus_file("barnsley-osc-2024"), corpus_file("bury")])
+    bury = next(f for f in app.index.files() if f.startswith("bury"))
+    app.set_access(bury, restricted=True, groups=("cabinet",))
+    monkeypatch.setattr(hybrid, "FLAT_LIMIT", 0)  # as if the papers allowed were many
+    monkeypatch.setattr(hybrid, "MORE_LIMIT", app.index.files()[bury].passages)
+    searches = _searches_chroma_with(app.index, monkeypatch)
+    hits = app.retriever.search("How is Bury doing on children in care?", Filters(), 10)
+    assert searches == [()]  # unfiltered, the restricted file's passages asked past
+    assert hits and all(not h.document.restricted for h in hits)
+    monkeypatch.setattr(hybrid, "MORE_LIMIT", 0)
+    app.reload()
+    app.retriever.search("How is Bury doing on children in care?", Filters(), 10)
+    assert len(searches) == 2 and searches[1] != ()  # too many to ask past: filtered

@@ -15,6 +15,9 @@ they may see, without reading any passage.
 
 Tokens are BM25's own (bm25s with the English stemmer and stop words, as LlamaIndex's
 BM25Retriever used), stored space-separated, so SQLite's bm25() ranks the same words.
+
+Each passage's stored vector is kept too, as Chroma holds it: for an exact search over a
+few papers' passages (`nearest`; why, in hybrid.py's `_dense`), and for the rerank.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 import bm25s
+import numpy as np
 import Stemmer
 
 from assistant.index import passage_from_node, stored_node
@@ -39,7 +43,7 @@ from assistant.manifest import FileEntry
 from assistant.types import Passage, SourceDocument
 
 FILES_PER_WRITE = 20  # files synced per transaction: readers see each file whole or not at all
-SCHEMA_VERSION = "2"  # a mirror written by another version of this code is built again
+SCHEMA_VERSION = "3"  # a mirror written by another version of this code is built again
 # SQLite's bm25() scores every passage holding any word of the query, so a search costs in
 # proportion to its words' postings (~1.7 ms per thousand here, whatever the archive's size).
 # Words are taken rarest first while their postings fit this budget: the words that tell
@@ -54,7 +58,7 @@ CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS passages (
     id INTEGER PRIMARY KEY, passage_id TEXT NOT NULL, source TEXT NOT NULL, doc_id TEXT NOT NULL,
-    ord INTEGER NOT NULL, text TEXT NOT NULL, metadata TEXT NOT NULL);
+    ord INTEGER NOT NULL, text TEXT NOT NULL, metadata TEXT NOT NULL, vector BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_by_doc ON passages (doc_id, ord);
 CREATE INDEX IF NOT EXISTS passages_by_source ON passages (source);
 CREATE INDEX IF NOT EXISTS passages_by_id ON passages (passage_id);
@@ -108,7 +112,7 @@ class LexicalIndex:
                     _drop(db, source)
             for start in range(0, len(stale), FILES_PER_WRITE):
                 some = {s: committed[s] for s in stale[start : start + FILES_PER_WRITE]}
-                records = index.stored_records([e.file_hash for e in some.values()])
+                records = index.stored_records([e.file_hash for e in some.values()], vectors=True)
                 with self.db.transaction() as db:
                     for source, entry in some.items():
                         _drop(db, source)
@@ -119,12 +123,13 @@ class LexicalIndex:
 
     def _insert(self, db: sqlite3.Connection, entry: FileEntry, records: list[tuple]) -> None:
         documents = {d.doc_id: d for d in entry.documents}
-        nodes = [stored_node(*record) for record in records]
+        nodes = [stored_node(pid, text, metadata) for pid, text, metadata, _ in records]
         indexed = [n.get_content(metadata_mode="embed") for n in nodes]
-        for node, (pid, text, metadata), tokens in zip(nodes, records, self._tokens(indexed)):
+        for node, (pid, text, metadata, vector), tokens in zip(nodes, records, self._tokens(indexed)):
             cursor = db.execute(
-                "INSERT INTO passages (passage_id, source, doc_id, ord, text, metadata) VALUES (?, ?, ?, ?, ?, ?)",
-                (pid, entry.source, node.metadata["doc_id"], node.metadata.get("order", 0), text, json.dumps(metadata)),
+                "INSERT INTO passages (passage_id, source, doc_id, ord, text, metadata, vector) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (pid, entry.source, node.metadata["doc_id"], node.metadata.get("order", 0), text, json.dumps(metadata),
+                 np.asarray(vector, dtype=np.float32).tobytes()),
             )
             db.execute("INSERT INTO tokens (rowid, words, doc_id) VALUES (?, ?, ?)",
                        (cursor.lastrowid, " ".join(tokens), node.metadata["doc_id"]))
@@ -183,6 +188,32 @@ class LexicalIndex:
                                       (json.dumps(missing),)))
             known.update({w: found.get(w, 0) for w in missing})
         return {w: known[w] for w in words}
+
+    # --- vectors ----------------------------------------------------------------------
+
+    def nearest(self, query_vector: list[float], doc_ids: tuple[str, ...], top_k: int) -> list[tuple[tuple, float]]:
+        """Exact search: the `top_k` passages of `doc_ids` whose vectors are nearest the
+        query's (cosine similarity, every passage of theirs compared), as `search` gives them."""
+        rows = self.db.read("SELECT id, vector FROM passages WHERE doc_id IN (SELECT value FROM json_each(?))",
+                            (json.dumps(doc_ids),))
+        if not rows:
+            return []
+        matrix = np.frombuffer(b"".join(vector for _, vector in rows), dtype=np.float32).reshape(len(rows), -1)
+        query = np.asarray(query_vector, dtype=np.float32)
+        similarity = matrix @ query / np.maximum(np.linalg.norm(matrix, axis=1) * np.linalg.norm(query), 1e-12)
+        best = np.argsort(-similarity, kind="stable")[:top_k]
+        wanted = [rows[i][0] for i in best]
+        found = {row[0]: row[1:] for row in self.db.read(
+            "SELECT id, passage_id, text, metadata FROM passages WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(wanted),))}
+        return [((found[row][0], found[row][1], json.loads(found[row][2])), float(similarity[i]))
+                for row, i in zip(wanted, best)]
+
+    def vectors(self, passage_ids: list[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of these passages (those the mirror holds)."""
+        rows = self.db.read("SELECT passage_id, vector FROM passages WHERE passage_id IN (SELECT value FROM json_each(?))",
+                            (json.dumps(passage_ids),))
+        return {pid: np.frombuffer(vector, dtype=np.float32) for pid, vector in rows}
 
     # --- passages and term statistics -----------------------------------------------
 

@@ -26,6 +26,7 @@ class Snapshot:
     documents: Mapping[str, SourceDocument]  # doc_id -> document
     lexical: LexicalIndex = field(compare=False, repr=False)  # passages, by document and reading order
     _idf: dict = field(default_factory=dict, compare=False, repr=False)
+    _councils: dict = field(default_factory=dict, compare=False, repr=False)
 
     def idf(self, groups: tuple[str, ...]) -> Mapping[str, float]:
         """Inverse document frequency of each term over the passages a viewer in `groups`
@@ -54,5 +55,8 @@ class Snapshot:
     def passage_counts(self) -> Counter:
         return Counter({d: n for d, n in self.lexical.passage_counts().items() if d in self.documents})
 
-    def councils(self, groups: tuple[str, ...]) -> set[str]:
-        return {d.council for d in self.visible(groups) if d.council}
+    def councils(self, groups: tuple[str, ...]) -> frozenset[str]:
+        """The councils whose papers a viewer in `groups` may see (asked of every question)."""
+        if groups not in self._councils:
+            self._councils[groups] = frozenset(d.council for d in self.visible(groups) if d.council)
+        return self._councils[groups]
