@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +58,7 @@ from chroma_server import running_chroma  # noqa: E402  (the same server the tes
 NOISE = 0.02  # of a unit vector: near the original passage, never the same
 YEARS = re.compile(r"\b(?:19|20)\d\d\b")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
+COPY = re.compile(r"v\d{7}-")  # a synthetic file's name begins with its copy's number
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def variant(base: BaseFile, k: int, councils: list[str]) -> tuple[str, str, list
     year changed, vectors nudged."""
     rng = random.Random(k)
     council = councils[k % len(councils)]
-    source = f"v{k:07d}-{base.source}"
+    source = f"v{k:07d}-{base.source}"  # see COPY
     digest = hashlib.sha1(source.encode()).hexdigest()
     factor = 1 + rng.uniform(-0.3, 0.3)
 
@@ -211,24 +213,31 @@ def disk_mb(folder: Path) -> float:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
 
 
-def run_store(store: str, sizes: list[int], workdir: Path, base: list[BaseFile], embedder) -> list[dict]:
+def run_store(store: str, sizes: list[int], workdir: Path, base: list[BaseFile], embedder,
+              again: bool = False) -> list[dict]:
+    """`again`: measure the app on the archives an earlier run left in `workdir` (after a
+    change to the app; the ingest figures are that run's)."""
     councils = official_names()
     rows = []
     for size in sizes:
         folder = workdir / f"{store}-{size}"
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-        collection = f"scale-{size}"
+        if not again:
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+        measure = partial(_measure_again if again else _one_size, store, size, base=base, embedder=embedder,
+                          councils=councils, collection=f"scale-{size}")
         if store == "server":
             with running_chroma(folder) as port:
-                rows.append(_one_size(store, size, folder, port, collection, base, embedder, councils,
-                                      data=folder / "db"))
+                rows.append(measure(store_dir=folder, port=port, data=folder / "db"))
         else:
-            rows.append(_one_size(store, size, folder / "index", None, collection, base, embedder, councils,
-                                  data=folder / "index"))
+            rows.append(measure(store_dir=folder / "index", port=None, data=folder / "index"))
         print(_markdown_row(rows[-1]), flush=True)
         _record(rows[-1])  # as measured: a long run cut short keeps what it found
     return rows
+
+
+def _recorded() -> list[dict]:
+    return [json.loads(line) for line in (RESULTS / "scale.json").read_text().splitlines()]
 
 
 def _record(row: dict) -> None:
@@ -237,15 +246,29 @@ def _record(row: dict) -> None:
         out.write(json.dumps({**row, "measured": time.strftime("%Y-%m-%d %H:%M")}) + "\n")
 
 
-def _one_size(store, size, store_dir, port, collection, base, embedder, councils, data: Path) -> dict:
+def _one_size(store, size, *, store_dir, port, collection, base, embedder, councils, data: Path) -> dict:
     index = Index(_settings(store_dir, port, collection), embedder=DerivedVectors(embedder))
     next_copy, passages, seconds = ingest_synthetic(index, base, 0, councils, passages=size)
+    row = {"store": store, "passages": passages, "ingest_per_s": passages / seconds, "ingest_s": seconds}
+    return _measured(row, index, store_dir, port, collection, base, next_copy, councils, data)
+
+
+def _measure_again(store, size, *, store_dir, port, collection, base, embedder, councils, data: Path) -> dict:
+    index = Index(_settings(store_dir, port, collection), embedder=DerivedVectors(embedder))
+    earlier = [r for r in _recorded() if r["store"] == store and round(r["passages"], -3) == round(size, -3)
+               and "mirror_build_s" in r][-1]
+    copies = [int(source[1:8]) for source in index.files() if COPY.match(source)]
+    row = {**{k: earlier[k] for k in ("store", "passages", "ingest_per_s", "ingest_s")}, "measured_again": True}
+    return _measured(row, index, store_dir, port, collection, base, max(copies) + 1, councils, data)
+
+
+def _measured(row: dict, index: Index, store_dir, port, collection, base, next_copy, councils, data: Path) -> dict:
+    """`row` with the mirror's build (from nothing, or bringing it up to date) and a
+    fresh app process's figures."""
     started = time.perf_counter()
     LexicalIndex.beside(index).sync(index)  # as `assistant ingest` does after its commits
-    mirror_s = time.perf_counter() - started
-    row = {"store": store, "passages": passages, "files": len(index.files()), "ingest_per_s": passages / seconds,
-           "ingest_s": seconds, "mirror_build_s": mirror_s, "disk_mb": disk_mb(data),
-           "mirror_mb": LexicalIndex.beside(index).path.stat().st_size / 1e6}
+    row.update(files=len(index.files()), mirror_build_s=time.perf_counter() - started, disk_mb=disk_mb(data),
+               mirror_mb=LexicalIndex.beside(index).path.stat().st_size / 1e6)
     row.update(measure_app(store_dir, port, collection, index, base, next_copy, councils))
     return row
 
@@ -258,6 +281,8 @@ HEADER = ("| store | passages | files | ingest passages/s | lexical mirror: firs
 def _markdown_row(r: dict) -> str:
     built = (f"{r['mirror_build_s']:,.0f} s, {r['mirror_mb']:,.0f} MB" if "mirror_build_s" in r
              else "none (BM25 in each process's memory)")
+    if r.get("measured_again"):
+        built = f"built before, {r['mirror_mb']:,.0f} MB"
     return (f"| {r['store']} | {r['passages']:,} | {r['files']:,} | {r['ingest_per_s']:,.0f} | {built} | {r['disk_mb']:,.0f} "
             f"| {r['rss_mb']:,.0f} | {r['cold_start_s']:.1f} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} "
             f"| {r['visible_after_s']:.1f} | {r['rss_after_mb']:,.0f} |")
@@ -269,6 +294,8 @@ def main() -> None:
     parser.add_argument("--store", choices=["embedded", "server", "both"], default="both")
     parser.add_argument("--workdir", type=Path, default=None, help="Default: a temporary folder.")
     parser.add_argument("--report", action="store_true", help="Only rewrite scale.md from scale.json.")
+    parser.add_argument("--again", action="store_true",
+                        help="Measure the app again on the archives an earlier run left in --workdir.")
     parser.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--store-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -284,15 +311,14 @@ def main() -> None:
     print(f"base: {sum(len(d.passages) for f in base for d in f.parsed)} passages in {len(base)} files; "
           f"work in {workdir}\n{HEADER}", flush=True)
     for store in (["embedded", "server"] if args.store == "both" else [args.store]):
-        run_store(store, [int(s) for s in args.sizes.split(",")], workdir, base, embedder)
+        run_store(store, [int(s) for s in args.sizes.split(",")], workdir, base, embedder, again=args.again)
     write_report()
 
 
 def write_report() -> None:
     """bench/results/scale.md: the latest measurement of each store and size."""
     latest = {}
-    for line in (RESULTS / "scale.json").read_text().splitlines():
-        row = json.loads(line)
+    for row in _recorded():
         latest[(row["store"], round(row["passages"], -3), "mirror_build_s" in row)] = row
     rows = [latest[key] for key in sorted(latest)]  # per store and size: before the mirror, then with it
     (RESULTS / "scale.md").write_text(

@@ -147,3 +147,15 @@ def test_a_search_leaving_out_a_few_passages_asks_chroma_unfiltered_for_more(mak
     app.reload()
     app.retriever.search("How is Bury doing on children in care?", Filters(), 10)
     assert len(searches) == 2 and searches[1] != ()  # too many to ask past: filtered
+
+
+def test_bringing_the_mirror_up_to_date_reads_the_file_list_once(make_assistant, monkeypatch, tmp_path):
+    """A large archive's file list takes a while to read: the snapshot's is reused."""
+    app = make_assistant()
+    app.ingest([corpus_file("bury")])
+    app.lexical = LexicalIndex(tmp_path / "another-machine.sqlite3")  # one that has not seen the ingest
+    reads, read = [], app.index.files
+    monkeypatch.setattr(app.index, "files", lambda: reads.append(1) or read())
+    app.reload()
+    app.snapshot  # the reload
+    assert app.lexical.search("Bury", None, 1) and len(reads) == 1

@@ -55,7 +55,7 @@ class Retriever:
         self.candidates = candidates
         version = index.version()  # read first: a commit after this makes the snapshot stale
         files = index.files()
-        lexical.sync(index)  # holds at least what `files` commits
+        lexical.sync(index, (version, files))  # holds at least what `files` commits
         self.snapshot = Snapshot(
             version=version,
             files=files,
