@@ -159,3 +159,18 @@ def test_bringing_the_mirror_up_to_date_reads_the_file_list_once(make_assistant,
     app.reload()
     app.snapshot  # the reload
     assert app.lexical.search("Bury", None, 1) and len(reads) == 1
+
+
+def test_the_mirror_keeps_each_words_count_of_passages_as_sqlite_would_count_them(make_assistant):
+    app = make_assistant()
+    app.ingest([corpus_file("barnsley-osc-2024"), corpus_file("bury")])
+    app.remove(corpus_file("bury").name)
+    app.ingest([corpus_file("west-sussex")])
+
+    def counted_by_sqlite() -> dict:
+        with app.lexical.db.transaction() as db:
+            db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocabulary USING fts5vocab(main, tokens, 'row')")
+            return dict(db.execute("SELECT term, doc FROM temp.vocabulary").fetchall())
+
+    kept = dict(app.lexical.db.read("SELECT term, passages FROM token_totals"))
+    assert kept == counted_by_sqlite() and "bury" not in kept and "sussex" in kept
