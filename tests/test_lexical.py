@@ -174,3 +174,4 @@ def test_the_mirror_keeps_each_words_count_of_passages_as_sqlite_would_count_the
 
     kept = dict(app.lexical.db.read("SELECT term, passages FROM token_totals"))
     assert kept == counted_by_sqlite() and "bury" not in kept and "sussex" in kept
+    assert app.lexical.db.read("SELECT COUNT(*) FROM vectors WHERE doc_id NOT IN (SELECT doc_id FROM passages)") == [(0,)]

@@ -16,8 +16,8 @@ they may see, without reading any passage.
 Tokens are BM25's own (bm25s with the English stemmer and stop words, as LlamaIndex's
 BM25Retriever used), stored space-separated, so SQLite's bm25() ranks the same words.
 
-Each passage's stored vector is kept too, as Chroma holds it: for an exact search over a
-few papers' passages (`nearest`; why, in hybrid.py's `_dense`), and for the rerank.
+Each passage's stored vector is kept too, as Chroma holds it, in a table ordered by paper: for an
+exact search over a few papers' passages (`nearest`; why, in hybrid.py's `_dense`), and for the rerank.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from assistant.manifest import FileEntry
 from assistant.types import Passage, SourceDocument
 
 FILES_PER_WRITE = 20  # files synced per transaction: readers see each file whole or not at all
-SCHEMA_VERSION = "4"  # a mirror written by another version of this code is built again
+SCHEMA_VERSION = "5"  # a mirror written by another version of this code is built again
 # SQLite's bm25() scores every passage holding any word of the query, so a search costs in
 # proportion to its words' postings (~1.7 ms per thousand here, whatever the archive's size).
 # Words are taken rarest first while their postings fit this budget: the words that tell
@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS passages (
     id INTEGER PRIMARY KEY, passage_id TEXT NOT NULL, source TEXT NOT NULL, doc_id TEXT NOT NULL,
-    ord INTEGER NOT NULL, text TEXT NOT NULL, metadata TEXT NOT NULL, vector BLOB NOT NULL);
+    ord INTEGER NOT NULL, text TEXT NOT NULL, metadata TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_by_doc ON passages (doc_id, ord);
 CREATE INDEX IF NOT EXISTS passages_by_source ON passages (source);
 CREATE INDEX IF NOT EXISTS passages_by_id ON passages (passage_id);
@@ -68,6 +68,9 @@ CREATE INDEX IF NOT EXISTS doc_terms_by_source ON doc_terms (source);
 CREATE TABLE IF NOT EXISTS term_totals (access TEXT NOT NULL, term TEXT NOT NULL, passages INTEGER NOT NULL,
     PRIMARY KEY (access, term)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS access_sizes (access TEXT PRIMARY KEY, passages INTEGER NOT NULL);
+-- apart from the passages, and by paper: an exact search reads a few papers' vectors only
+CREATE TABLE IF NOT EXISTS vectors (doc_id TEXT NOT NULL, id INTEGER NOT NULL, vector BLOB NOT NULL,
+    PRIMARY KEY (doc_id, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS token_totals (term TEXT PRIMARY KEY, passages INTEGER NOT NULL) WITHOUT ROWID;
 """
 
@@ -138,10 +141,11 @@ class LexicalIndex:
         tokenised = self._tokens(indexed)
         for node, (pid, text, metadata, vector), tokens in zip(nodes, records, tokenised):
             cursor = db.execute(
-                "INSERT INTO passages (passage_id, source, doc_id, ord, text, metadata, vector) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (pid, entry.source, node.metadata["doc_id"], node.metadata.get("order", 0), text, json.dumps(metadata),
-                 np.asarray(vector, dtype=np.float32).tobytes()),
+                "INSERT INTO passages (passage_id, source, doc_id, ord, text, metadata) VALUES (?, ?, ?, ?, ?, ?)",
+                (pid, entry.source, node.metadata["doc_id"], node.metadata.get("order", 0), text, json.dumps(metadata)),
             )
+            db.execute("INSERT INTO vectors VALUES (?, ?, ?)", (node.metadata["doc_id"], cursor.lastrowid,
+                                                                np.asarray(vector, dtype=np.float32).tobytes()))
             db.execute("INSERT INTO tokens (rowid, words, doc_id) VALUES (?, ?, ?)",
                        (cursor.lastrowid, " ".join(tokens), node.metadata["doc_id"]))
         _count_tokens(db, Counter(word for tokens in tokenised for word in set(tokens)), +1)
@@ -199,7 +203,7 @@ class LexicalIndex:
     def nearest(self, query_vector: list[float], doc_ids: tuple[str, ...], top_k: int) -> list[tuple[tuple, float]]:
         """Exact search: the `top_k` passages of `doc_ids` whose vectors are nearest the
         query's (cosine similarity, every passage of theirs compared), as `search` gives them."""
-        rows = self.db.read("SELECT id, vector FROM passages WHERE doc_id IN (SELECT value FROM json_each(?))",
+        rows = self.db.read("SELECT id, vector FROM vectors WHERE doc_id IN (SELECT value FROM json_each(?))",
                             (json.dumps(doc_ids),))
         if not rows:
             return []
@@ -216,7 +220,8 @@ class LexicalIndex:
 
     def vectors(self, passage_ids: list[str]) -> dict[str, np.ndarray]:
         """The stored vectors of these passages (those the mirror holds)."""
-        rows = self.db.read("SELECT passage_id, vector FROM passages WHERE passage_id IN (SELECT value FROM json_each(?))",
+        rows = self.db.read("SELECT p.passage_id, v.vector FROM passages p JOIN vectors v ON v.doc_id = p.doc_id "
+                            "AND v.id = p.id WHERE p.passage_id IN (SELECT value FROM json_each(?))",
                             (json.dumps(passage_ids),))
         return {pid: np.frombuffer(vector, dtype=np.float32) for pid, vector in rows}
 
@@ -276,6 +281,7 @@ def _drop(db: sqlite3.Connection, source: str) -> None:
     db.execute("DELETE FROM doc_terms WHERE source = ?", (source,))
     dropped = db.execute("SELECT words FROM tokens WHERE rowid IN (SELECT id FROM passages WHERE source = ?)", (source,))
     _count_tokens(db, Counter(word for (words,) in dropped for word in set(words.split())), -1)
+    db.execute("DELETE FROM vectors WHERE doc_id IN (SELECT DISTINCT doc_id FROM passages WHERE source = ?)", (source,))
     db.execute("DELETE FROM tokens WHERE rowid IN (SELECT id FROM passages WHERE source = ?)", (source,))
     db.execute("DELETE FROM passages WHERE source = ?", (source,))
     db.execute("DELETE FROM files WHERE source = ?", (source,))
