@@ -100,12 +100,13 @@ class Retriever:
         """The papers a search with these filters may return. Kept for the snapshot's
         life: members ask about the same councils again and again, and working it out
         reads every paper of the archive (~20 ms at 16,000 papers)."""
-        if filters not in self._allowed_by_filters:
+        allowed = self._allowed_by_filters.get(filters)
+        if allowed is None:
             if len(self._allowed_by_filters) >= 256:
-                self._allowed_by_filters.clear()
-            documents = list(self.snapshot.documents.values())
-            self._allowed_by_filters[filters] = tuple(sorted(allowed_doc_ids(filters, documents)))
-        return self._allowed_by_filters[filters]
+                self._allowed_by_filters.clear()  # web requests share it: read into `allowed` first
+            allowed = tuple(sorted(allowed_doc_ids(filters, list(self.snapshot.documents.values()))))
+            self._allowed_by_filters[filters] = allowed
+        return allowed
 
     # --- step 1: hybrid retrieval ------------------------------------------------------
 
