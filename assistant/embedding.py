@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from threading import Lock
+from typing import Callable, Mapping, Sequence
 
 from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
@@ -12,6 +13,8 @@ from assistant.config import Settings
 
 QUOTE_CACHE = 20_000  # quotes' vectors kept (384 floats each)
 QUERY_CACHE = 256  # questions' vectors kept
+
+Stored = Callable[[list[str]], Mapping[str, Sequence[float]]]  # texts -> the vectors kept of them
 
 
 class Embedder:
@@ -54,11 +57,15 @@ class Embedder:
             self._remember(self._query_vectors, {text: vector}, QUERY_CACHE)
         return vector
 
-    def similarities(self, question: str, texts: list[str]) -> list[float]:
+    def similarities(self, question: str, texts: list[str], stored: Stored | None = None) -> list[float]:
         """Cosine similarity of the question with each text (vectors are normalised).
-        Quotes recur from question to question, so each text is embedded once."""
+        Quotes recur from question to question, so each text is embedded once: `stored`
+        gives those an ingest embedded already (see `quotable`)."""
         known = {t: self._quote_vectors.get(t) for t in dict.fromkeys(texts)}
         missing = [t for t, vector in known.items() if vector is None]
+        if missing and stored is not None:
+            known.update(stored(missing))
+            missing = [t for t in missing if known.get(t) is None]
         if missing:
             known.update(zip(missing, self.embed_texts(missing)))
             self._remember(self._quote_vectors, {t: known[t] for t in missing}, QUOTE_CACHE)

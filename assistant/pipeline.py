@@ -22,6 +22,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from assistant.access import DEFAULT_GROUPS, declare, sidecar_of, visible, with_access
 from assistant.answer.extractive import compose
+from assistant.answer.quotes import embed_quotes, quotes_to_embed
 from assistant.answer.generative import write_answer
 from assistant.chroma_server import answering
 from assistant.config import Settings
@@ -32,7 +33,7 @@ from assistant.errors import AssistantError, UnreadableFile
 from assistant.examples import candidate_questions
 from assistant.index import Index
 from assistant.language.remits import remit_named
-from assistant.ingest import SUPPORTED_SUFFIXES, expand_paths, file_hash, read_file
+from assistant.ingest import SUPPORTED_SUFFIXES, expand_paths, file_hash, read_file, same_name_as_an_earlier_file
 from assistant.ingest.cards import is_card
 from assistant.ingest.results import FileResult, Progress
 from assistant.llm import describe, make_llm
@@ -117,7 +118,7 @@ class Assistant:
             if rebuild:
                 self.index.reset()
             self.index.sweep_orphans()
-            namesakes = _same_name_as_an_earlier_file(files)
+            namesakes = same_name_as_an_earlier_file(files)
             for number, path in enumerate(files, 1):
                 if path in namesakes:
                     report(FileResult(str(path), "skipped", reason=(
@@ -162,7 +163,8 @@ class Assistant:
             if not read.papers:
                 raise UnreadableFile(path.name, "no passages could be made from the text")
             papers = with_corrections(with_access(path, read.papers), self.index.corrections(path.name))
-            total, done = sum(len(p.passages) for p in papers), 0
+            quotes = quotes_to_embed(papers, self.lexical)
+            total, done = sum(len(p.passages) for p in papers) + len(quotes), 0
             tell(stage="embedding", total=total)
 
             def embedded(batch: int) -> None:
@@ -171,6 +173,7 @@ class Assistant:
                 tell(stage="embedding", done=done, total=total)
 
             count = self.index.add_file(path.name, digest, papers, on_batch=embedded, path=path)
+            embed_quotes(path.name, quotes, self.index.embedder, self.lexical, on_batch=embedded)
             rows = [p for p in read.passages if p.kind == "table_row"]
             return FileResult(str(path), "updated" if previous else "added", len(read.papers), count,
                               pages=read.pages, pages_without_text=read.pages_without_text, tables=read.tables,
@@ -352,7 +355,8 @@ class Assistant:
         clock.lap("retrieve")
         answer = compose(searched_for, found.hits, retriever.snapshot.idf(filters.groups), top_k,
                          self.settings.abstain_below,
-                         compare=found.compared, similarity=self.index.embedder.similarities)
+                         compare=found.compared,
+                         similarity=partial(self.index.embedder.similarities, stored=self.lexical.quote_vectors))
         clock.lap("answer")
         asked = {"question": question, "searched_for": searched_for if searched_for != question else None}
         if llm is not None and not answer.abstained:
@@ -374,13 +378,6 @@ def _noting(answer: Answer, note: str | None) -> Answer:
     """The answer with what retrieval's scope left out said first (a filter on another
     council, a council with no papers here)."""
     return replace(answer, notice=" ".join(n for n in (note, answer.notice) if n) or None) if note else answer
-
-
-def _same_name_as_an_earlier_file(files: list[Path]) -> dict[Path, Path]:
-    """Each file whose name an earlier file of the same ingest already has (two folders'
-    'minutes.pdf'), with that earlier file: the second would silently replace the first."""
-    first: dict[str, Path] = {}
-    return {path: first[path.name] for path in files if first.setdefault(path.name, path) != path}
 
 
 class _Stopwatch:

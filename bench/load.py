@@ -1,6 +1,7 @@
 """Load test: N members asking at once through the web app, for a bounded time.
 
-Starts the real app (`assistant serve`) on 127.0.0.1 over the bundled corpus, with the
+Starts the real app (`assistant serve`, --apps N processes on the same index, each member
+kept on one as a sticky proxy keeps them) on 127.0.0.1 over the bundled corpus, with the
 embedded store or with a Chroma server (`chroma run`, which it also starts), then runs
 N client threads that each ask the known-facts questions in turn through Gradio's own
 client (the same queue and event stream a browser uses) for D seconds. Reports requests
@@ -11,7 +12,7 @@ started again (server store), and two thirds of the way in another process inges
 real council paper. Members should get answers, or a plain "try again" while the server
 is down; afterwards every committed paper must still be there, the new one too.
 
-    .venv/bin/python bench/load.py [--clients 20] [--seconds 60] [--store embedded|server|both] [--faults]
+    .venv/bin/python bench/load.py [--clients 20] [--seconds 60] [--store embedded|server|both] [--faults] [--apps 1]
 
 A benchmark, not a test: the figures depend on the machine. No language model is used.
 """
@@ -31,9 +32,10 @@ import threading
 import time
 import uuid
 from collections import Counter
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -62,17 +64,19 @@ def main() -> None:
                         help="http: Gradio's REST route with httpx (light); gradio: gradio_client")
     parser.add_argument("--faults", action="store_true",
                         help="restart the Chroma server and ingest a paper during the run")
+    parser.add_argument("--apps", type=int, default=1,
+                        help="app processes on the same index, each member kept on one (as a sticky proxy does)")
     args = parser.parse_args()
     os.environ.update(QUIET)
     stores = ["embedded", "server"] if args.store == "both" else [args.store]
-    results = [run_one(store, args.clients, args.seconds, args.client, args.faults) for store in stores]
+    results = [run_one(store, args.clients, args.seconds, args.client, args.faults, args.apps) for store in stores]
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "load.json").write_text(json.dumps(results, indent=1), "utf-8")
     (OUT / "load.md").write_text(as_markdown(results, args), "utf-8")
     print(as_markdown(results, args))
 
 
-def run_one(store: str, clients: int, seconds: float, client_kind: str, faults: bool) -> dict:
+def run_one(store: str, clients: int, seconds: float, client_kind: str, faults: bool, apps: int = 1) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"load-{store}-"))
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(work / "index")}
     with ExitStack() as stack:
@@ -82,18 +86,27 @@ def run_one(store: str, clients: int, seconds: float, client_kind: str, faults: 
             env |= {"ASSISTANT_CHROMA_HOST": "127.0.0.1", "ASSISTANT_CHROMA_PORT": str(server.port)}
         subprocess.run([str(BIN / "assistant"), "ingest", str(ROOT / "corpus")], env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        app_port = free_port()
-        app = subprocess.Popen([str(BIN / "assistant"), "serve", "--port", str(app_port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        stack.callback(lambda: (app.terminate(), app.wait(timeout=30)))
-        url = f"http://127.0.0.1:{app_port}/"
-        wait_for(lambda: socket.create_connection(("127.0.0.1", app_port), timeout=1).close(), timeout=180)
+        urls = [stack.enter_context(serving(env)) for _ in range(apps)]
         plan = Faults(server, env, work, seconds) if faults else None
         result = {"store": store, "clients": clients, "seconds": seconds, "client": client_kind, "faults": faults,
-                  **hammer(url, clients, seconds, client_kind, plan)}
+                  "apps": apps, **hammer(urls, clients, seconds, client_kind, plan)}
         if plan:
             result |= plan.outcome()
         return result
+
+
+@contextmanager
+def serving(env: dict) -> Iterator[str]:
+    """An app process (`assistant serve`) on a free port, until the block ends: its address."""
+    port = free_port()
+    app = subprocess.Popen([str(BIN / "assistant"), "serve", "--port", str(port)], env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: socket.create_connection(("127.0.0.1", port), timeout=1).close(), timeout=180)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        app.terminate()
+        app.wait(timeout=30)
 
 
 class Faults:
@@ -176,7 +189,8 @@ def _http_ask(url: str):
     return ask
 
 
-def hammer(url: str, clients: int, seconds: float, client_kind: str, faults: Faults | None = None) -> dict:
+def hammer(urls: list[str], clients: int, seconds: float, client_kind: str, faults: Faults | None = None) -> dict:
+    """Member n asks through app n mod len(urls) throughout (a sticky proxy's spread)."""
     questions = [json.loads(line)["question"] for line in (ROOT / "eval" / "known_facts.jsonl").read_text().splitlines() if line.strip()]
     replies: list[tuple[float, float, str]] = []  # (asked at, seconds taken, kind)
     samples: dict[str, str] = {}
@@ -185,6 +199,7 @@ def hammer(url: str, clients: int, seconds: float, client_kind: str, faults: Fau
     stop = start + seconds
 
     def member(n: int) -> None:
+        url = urls[n % len(urls)]
         ask = _gradio_client_ask(url) if client_kind == "gradio" else _http_ask(url)
         i = n
         while time.monotonic() < stop:
@@ -250,19 +265,20 @@ def as_markdown(results: list[dict], args) -> str:
         "# Load test: members asking at once through the web app",
         "",
         f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {machine}; no language model.",
+        f"{args.apps} app process{'es' if args.apps > 1 else ''} on one index, each member kept on one. "
         f"Each of {args.clients} clients asks the known-facts questions in turn, without pause, for {args.seconds:g} s "
         f"through Gradio's queue and event stream ({'its REST route, with httpx' if args.client == 'http' else 'gradio_client'}; "
         "the clients run on the same 2 cores as the app). Target: no lost answers, \"try again\" only while the "
         "Chroma server is down, p95 under 2 s outside that window.",
         "",
-        "| store | faults | clients | asked | answered | try again (outage / other times) | failed | answers/s "
+        "| store | faults | app processes | clients | asked | answered | try again (outage / other times) | failed | answers/s "
         "| p50 ms | p95 ms | p95 outside outage ms | p99 ms | max ms |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         try_again = r["kinds"].get("try again", 0)
         failed = r["errors"] - try_again
-        lines.append(f"| {r['store']} | {'yes' if r['faults'] else 'no'} | {r['clients']} | {r['requests']} | {r['answered']} "
+        lines.append(f"| {r['store']} | {'yes' if r['faults'] else 'no'} | {r.get('apps', 1)} | {r['clients']} | {r['requests']} | {r['answered']} "
                      f"| {try_again - r['try_again_outside_outage']} / {r['try_again_outside_outage']} | {failed} "
                      f"| {r['throughput_per_s']} | {r['p50_ms']} | {r['p95_ms']} | {r['p95_outside_outage_ms']} "
                      f"| {r['p99_ms']} | {r['max_ms']} |")
@@ -277,7 +293,9 @@ def as_markdown(results: list[dict], args) -> str:
                          f"{'yes' if r['new_paper_committed'] else 'NO'}; `assistant index check` exit {r['index_check_exit']}.")
         for kind, said in r["samples"].items():
             lines.append(f"\n{r['store']}, {kind}: {said!r}")
-    lines += ["", "Rerun: `make load` (or `.venv/bin/python bench/load.py --clients 20 --seconds 60 --store both --faults`)."]
+    command = (f"--clients {args.clients} --seconds {args.seconds:g} --store {args.store}"
+               f"{' --faults' if args.faults else ''} --apps {args.apps}")
+    lines += ["", f"Rerun: `.venv/bin/python bench/load.py {command}` (`make load` runs the faults run)."]
     return "\n".join(lines) + "\n"
 
 

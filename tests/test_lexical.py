@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from files import corpus_file
 
+from assistant.answer.extractive import quotable
 from assistant.retrieve import LexicalIndex
 from assistant.types import Filters
 
@@ -175,3 +176,28 @@ def test_the_mirror_keeps_each_words_count_of_passages_as_sqlite_would_count_the
     kept = dict(app.lexical.db.read("SELECT term, passages FROM token_totals"))
     assert kept == counted_by_sqlite() and "bury" not in kept and "sussex" in kept
     assert app.lexical.db.read("SELECT COUNT(*) FROM vectors WHERE doc_id NOT IN (SELECT doc_id FROM passages)") == [(0,)]
+
+
+def test_an_ingest_embeds_what_answers_may_quote_so_that_questions_need_not(make_assistant, monkeypatch, tmp_path):
+    """Comparing quotes' meaning with the question was most of an answer's time."""
+    app = make_assistant()
+    app.ingest([corpus_file("barnsley-osc-2024")])
+    embedder = app.index.embedder
+    monkeypatch.setattr(embedder, "_quote_vectors", {})  # the shared model's memory of quotes: none yet
+    embedded, embed = [], embedder.embed_texts
+    monkeypatch.setattr(embedder, "embed_texts", lambda texts: embedded.extend(texts) or embed(texts))
+    answer = app.ask(RE_REFERRALS)
+    assert "28.4%" in answer.text and embedded == []
+
+    passage = next(p for p in app.snapshot.passages if len(quotable(p)) > 2)
+    texts = quotable(passage)
+    kept = app.lexical.quote_vectors(texts)
+    assert set(kept) == set(texts) and np.allclose([kept[t] for t in texts], embed(texts), atol=1e-5)
+
+    elsewhere = make_assistant()  # a machine whose mirror lacks them: embedded at the question
+    elsewhere.lexical = LexicalIndex(tmp_path / "another-machine.sqlite3")
+    assert elsewhere.ask(RE_REFERRALS).text == answer.text and embedded
+
+    app.remove(corpus_file("barnsley-osc-2024").name)
+    app.snapshot  # the mirror follows the removal
+    assert app.lexical.quote_vectors(texts) == {}

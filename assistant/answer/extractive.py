@@ -42,7 +42,7 @@ from assistant.language.vocabulary import (
     terms_named,
     terms_required,
 )
-from assistant.types import Answer, Citation, Grounding, Hit
+from assistant.types import Answer, Citation, Grounding, Hit, Passage
 
 ABSTAIN_TEXT = (
     "The papers provided do not say. None of the passages found answers this question; "
@@ -75,8 +75,17 @@ class Unit:
 def units(hit: Hit) -> list[Unit]:
     """Sentences (and pairs of sentences), list items (read with their lead-in), or the
     whole table row (read with its label and caption: a row's figures mean nothing alone)."""
-    passage = hit.passage
-    frame = " ".join(filter(None, [hit.document.title, passage.heading, passage.caption]))
+    return _units(hit.passage, hit.document.title)
+
+
+def quotable(passage: Passage) -> list[str]:
+    """What an answer may quote from a passage: the texts whose meaning is compared with a
+    question's, so an ingest can embed them once rather than each question doing it."""
+    return list(dict.fromkeys(unit.text for unit in _units(passage, None)))
+
+
+def _units(passage: Passage, title: str | None) -> list[Unit]:
+    frame = " ".join(filter(None, [title, passage.heading, passage.caption]))
     if passage.kind == "table_row":
         label = passage.text.split(" — ")[0]
         return [Unit(passage.text, frame, f"{label} {frame}")]

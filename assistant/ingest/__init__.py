@@ -13,7 +13,8 @@ from assistant.ingest.passages import TokenCounter, build_passages
 from assistant.ingest.read import SUPPORTED_SUFFIXES, read_pages
 from assistant.types import Passage, SourceDocument
 
-__all__ = ["ParsedDocument", "ParsedFile", "SUPPORTED_SUFFIXES", "expand_paths", "file_hash", "parse_file", "read_file"]
+__all__ = ["ParsedDocument", "ParsedFile", "SUPPORTED_SUFFIXES", "expand_paths", "file_hash", "parse_file", "read_file",
+           "same_name_as_an_earlier_file"]
 
 
 @dataclass(frozen=True)
@@ -110,3 +111,10 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
         else:
             found.append(path)
     return found
+
+
+def same_name_as_an_earlier_file(files: list[Path]) -> dict[Path, Path]:
+    """Each file whose name an earlier file of the same ingest already has (two folders'
+    'minutes.pdf'), with that earlier file: the second would silently replace the first."""
+    first: dict[str, Path] = {}
+    return {path: first[path.name] for path in files if first.setdefault(path.name, path) != path}

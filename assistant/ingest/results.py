@@ -38,7 +38,7 @@ class FileResult:
 @dataclass(frozen=True)
 class Progress:
     """Where an ingest is: one file's stage ('reading', 'embedding'), and for embedding
-    how many of its passages are done."""
+    how many of its passages and quotable sentences are done."""
 
     file: str
     number: int  # of the file, from 1
@@ -54,5 +54,5 @@ class Progress:
         return (self.number - 1 + within) / self.files
 
     def __str__(self) -> str:
-        what = "reading and finding its passages" if self.stage == "reading" else f"embedding {self.done} of {self.total} passages"
+        what = "reading and finding its passages" if self.stage == "reading" else f"embedding {self.done} of {self.total} passages and quotable sentences"
         return f"File {self.number} of {self.files}, {self.file}: {what}"

@@ -18,6 +18,8 @@ BM25Retriever used), stored space-separated, so SQLite's bm25() ranks the same w
 
 Each passage's stored vector is kept too, as Chroma holds it, in a table ordered by paper: for an
 exact search over a few papers' passages (`nearest`; why, in hybrid.py's `_dense`), and for the rerank.
+So are the vectors of what answers may quote, which the ingest embeds (`keep_quote_vectors`): not
+derived from Chroma, but a cache by text (a machine whose mirror lacks them embeds them at the question).
 """
 
 from __future__ import annotations
@@ -72,12 +74,18 @@ CREATE TABLE IF NOT EXISTS access_sizes (access TEXT PRIMARY KEY, passages INTEG
 CREATE TABLE IF NOT EXISTS vectors (doc_id TEXT NOT NULL, id INTEGER NOT NULL, vector BLOB NOT NULL,
     PRIMARY KEY (doc_id, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS token_totals (term TEXT PRIMARY KEY, passages INTEGER NOT NULL) WITHOUT ROWID;
+-- what answers may quote, embedded by the ingest that added the file (a cache: by text)
+CREATE TABLE IF NOT EXISTS quote_vectors (key TEXT PRIMARY KEY, source TEXT NOT NULL, vector BLOB NOT NULL)
+    WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS quote_vectors_by_source ON quote_vectors (source);
 """
 
 
 class LexicalIndex:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, model: str = ""):
+        """`model`: the embedding model the index uses (quotes' vectors are kept by model)."""
         self.db = LocalDB(path)
+        self.model = model
         self.path = self.db.path
         self._stemmer = Stemmer.Stemmer("english")
         self._fingerprints: dict[FileEntry, str] = {}
@@ -92,7 +100,7 @@ class LexicalIndex:
     def beside(cls, index) -> "LexicalIndex":
         """The mirror of `index`'s collection, in its folder (on a Chroma server's app
         machines: each machine's own `index_dir`)."""
-        return cls(index.dir / f"lexical-{index.settings.collection}.sqlite3")
+        return cls(index.dir / f"lexical-{index.settings.collection}.sqlite3", index.settings.resolved_embed_model())
 
     # --- bringing it up to date -------------------------------------------------------
 
@@ -115,6 +123,7 @@ class LexicalIndex:
             with self.db.transaction() as db:
                 for source in gone:
                     _drop(db, source)
+                    db.execute("DELETE FROM quote_vectors WHERE source = ?", (source,))
             for start in range(0, len(stale), FILES_PER_WRITE):
                 some = {s: committed[s] for s in stale[start : start + FILES_PER_WRITE]}
                 records = index.stored_records([e.file_hash for e in some.values()], vectors=True)
@@ -224,6 +233,23 @@ class LexicalIndex:
                             "AND v.id = p.id WHERE p.passage_id IN (SELECT value FROM json_each(?))",
                             (json.dumps(passage_ids),))
         return {pid: np.frombuffer(vector, dtype=np.float32) for pid, vector in rows}
+
+    def quote_vectors(self, texts: list[str]) -> dict[str, list[float]]:
+        """The vectors kept of these quotable texts (those an ingest on this machine embedded)."""
+        keys = {self._quote_key(t): t for t in texts}
+        rows = self.db.read("SELECT key, vector FROM quote_vectors WHERE key IN (SELECT value FROM json_each(?))",
+                            (json.dumps(list(keys)),))
+        return {keys[key]: np.frombuffer(vector, dtype=np.float32).tolist() for key, vector in rows}
+
+    def keep_quote_vectors(self, source: str, vectors: Mapping[str, list[float]]) -> None:
+        """Keep the vectors of a file's quotable texts until the file leaves the library.
+        Kept whatever the mirror holds yet (they are keyed by text, not by passage)."""
+        with self.db.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO quote_vectors VALUES (?, ?, ?)",
+                           [(self._quote_key(t), source, np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()])
+
+    def _quote_key(self, text: str) -> str:
+        return hashlib.blake2b(f"{self.model}\0{text}".encode(), digest_size=16).hexdigest()
 
     # --- passages and term statistics -----------------------------------------------
 
