@@ -48,7 +48,7 @@ bench-scale: install
 
 # 20 members asking at once for 60 s, embedded store and Chroma server (report in bench/results/)
 load: install
-	$(BIN)/python bench/load.py --clients 20 --seconds 60 --store both --faults
+	$(BIN)/python bench/load.py --clients 20 --seconds 60 --store both --faults --apps 2
 
 clean:
 	rm -rf $(VENV) node_modules index/chroma.sqlite3 index/manifest.* index/lexical-* index/ingest.lock index/*-*-*-*-*/ index/uploads test-artifacts
