@@ -4,7 +4,7 @@ passages, on the embedded store and on a Chroma server (a benchmark, not a test)
 The archive is the seed papers' passages (corpus/) copied again and again, each copy
 another council with its own meeting dates and figures, so no two passages are the same.
 Their vectors are **derived, not embedded**: the original passage's vector with a little
-noise. Embedding costs the same per passage at any size (`make bench` measures its rate:
+noise (and so are those of what answers may quote, which an ingest keeps for each file). Embedding costs the same per passage at any size (`make bench` measures its rate:
 ~34 passages/s here), so at 1M passages it would be 8 hours of one number times a
 million; everything else is the real code path: `Index.add_file` one file at a time,
 committing each as `assistant ingest` does.
@@ -27,7 +27,6 @@ import json
 import os
 import random
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -41,6 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant import _offline  # noqa: F401
+from assistant.answer.extractive import quotable
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.evaluation import load_dataset
@@ -66,6 +66,16 @@ class BaseFile:
     source: str
     parsed: list[ParsedDocument]
     vectors: list[np.ndarray]  # one per passage, in order
+    quotes: dict[str, list[float]]  # what answers may quote, as the ingest embedded it
+
+
+@dataclass(frozen=True)
+class Copy:
+    source: str
+    digest: str
+    parsed: list[ParsedDocument]
+    vectors: list[np.ndarray]
+    quotes: dict[str, np.ndarray]
 
 
 def base_material(workdir: Path, embedder: Embedder) -> list[BaseFile]:
@@ -77,13 +87,15 @@ def base_material(workdir: Path, embedder: Embedder) -> list[BaseFile]:
     files = []
     for source, entry in sorted(snapshot.files.items()):
         parsed = [ParsedDocument(d, snapshot.passages_of([d.doc_id])) for d in entry.documents]
-        files.append(BaseFile(source, parsed, [vectors[p.passage_id] for doc in parsed for p in doc.passages]))
+        quotes = assistant.lexical.quote_vectors([t for doc in parsed for p in doc.passages for t in quotable(p)])
+        files.append(BaseFile(source, parsed, [vectors[p.passage_id] for doc in parsed for p in doc.passages], quotes))
     return files
 
 
-def variant(base: BaseFile, k: int, councils: list[str]) -> tuple[str, str, list[ParsedDocument], list[np.ndarray]]:
+def variant(base: BaseFile, k: int, councils: list[str]) -> Copy:
     """Copy k of a paper: another council, dates moved on by k weeks, every figure but a
-    year changed, vectors nudged."""
+    year changed, vectors nudged (its passages' and, where its quotable texts match the
+    original's one for one, theirs: kept as an ingest keeps them)."""
     rng = random.Random(k)
     council = councils[k % len(councils)]
     source = f"v{k:07d}-{base.source}"  # see COPY
@@ -101,9 +113,19 @@ def variant(base: BaseFile, k: int, councils: list[str]) -> tuple[str, str, list
         passages = [replace(p, passage_id=f"{p.passage_id}-v{k}", doc_id=document.doc_id, text=figures(p.text))
                     for p in doc.passages]
         parsed.append(ParsedDocument(document, passages))
-    noise = np.random.default_rng(k).normal(0, NOISE / np.sqrt(384), (len(base.vectors), 384))
-    vectors = [(v + n) / np.linalg.norm(v + n) for v, n in zip(base.vectors, noise)]
-    return source, digest, parsed, vectors
+    rng = np.random.default_rng(k)
+    vectors = [_nudged(v, rng) for v in base.vectors]
+    quotes = {}
+    for original, copied in zip((p for d in base.parsed for p in d.passages), (p for d in parsed for p in d.passages)):
+        before, after = quotable(original), quotable(copied)
+        if len(before) == len(after):  # else left to be embedded at the question
+            quotes |= {new: _nudged(np.asarray(base.quotes[old]), rng) for old, new in zip(before, after) if old in base.quotes}
+    return Copy(source, digest, parsed, vectors, quotes)
+
+
+def _nudged(vector: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    moved = vector + rng.normal(0, NOISE / np.sqrt(len(vector)), len(vector))
+    return moved / np.linalg.norm(moved)
 
 
 def _scaled(number: str, factor: float) -> str:
@@ -141,13 +163,15 @@ def ingest_synthetic(index: Index, base: list[BaseFile], first: int, councils: l
     """Add copies from number `first` on, one committed file at a time, until `passages`
     passages or `files` files more are in: (the next copy's number, passages, seconds)."""
     derived: DerivedVectors = index.embedder
+    lexical = LexicalIndex.beside(index)
     added, made, k, started = 0, 0, first, time.perf_counter()
     with index.writing():
         while added < passages and made < files:
             for paper in base:
-                source, digest, parsed, vectors = variant(paper, k, councils)
-                derived.give(vectors)
-                added += index.add_file(source, digest, parsed)
+                copy = variant(paper, k, councils)
+                derived.give(copy.vectors)
+                added += index.add_file(copy.source, copy.digest, copy.parsed)
+                lexical.keep_quote_vectors(copy.source, copy.quotes)
                 made += 1
                 if made % 500 == 0:  # the rate as the archive grows, not only on average
                     now = time.perf_counter()
@@ -177,7 +201,7 @@ def probe(args) -> None:
     print(json.dumps({"cold_start_s": cold, "p50_ms": statistics.median(times),
                       "p95_ms": times[int(0.95 * (len(times) - 1))],
                       "stage_p50_ms": {stage: statistics.median(ms) for stage, ms in stages.items()},
-                      "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "rss_mb": peak_memory_mb(),
                       "documents": len(assistant.documents())}), flush=True)
     known = len(assistant.snapshot.documents)
     sys.stdin.readline()  # another process has committed ten papers, then said so
@@ -185,7 +209,14 @@ def probe(args) -> None:
     assistant.ask(questions[0])  # sees the new commit, loads it, then answers
     assert len(assistant.snapshot.documents) > known, "the new papers never reached the app"
     print(json.dumps({"visible_after_s": time.perf_counter() - said,
-                      "rss_after_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
+                      "rss_after_mb": peak_memory_mb()}), flush=True)
+
+
+def peak_memory_mb() -> float:
+    """This process's peak resident memory. Not getrusage's ru_maxrss: Linux carries it over
+    an exec, so a probe started by this bench reported the bench's own peak when larger."""
+    status = Path("/proc/self/status").read_text()
+    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M).group(1)) / 1024
 
 
 def measure_app(store_dir: Path, port: int | None, collection: str, index: Index, base, next_copy, councils):

@@ -16,7 +16,7 @@ they may see, without reading any passage.
 Tokens are BM25's own (bm25s with the English stemmer and stop words, as LlamaIndex's
 BM25Retriever used), stored space-separated, so SQLite's bm25() ranks the same words.
 
-Each passage's stored vector is kept too, as Chroma holds it, in a table ordered by paper: for an
+Each passage's stored vector is kept too, as Chroma holds it, in its own table (a file's together): for an
 exact search over a few papers' passages (`nearest`; why, in hybrid.py's `_dense`), and for the rerank.
 So are the vectors of what answers may quote, which the ingest embeds (`keep_quote_vectors`): not
 derived from Chroma, but a cache by text (a machine whose mirror lacks them embeds them at the question).
@@ -44,7 +44,7 @@ from assistant.manifest import FileEntry
 from assistant.types import Passage, SourceDocument
 
 FILES_PER_WRITE = 20  # files synced per transaction: readers see each file whole or not at all
-SCHEMA_VERSION = "5"  # a mirror written by another version of this code is built again
+SCHEMA_VERSION = "6"  # a mirror written by another version of this code is built again
 # SQLite's bm25() scores every passage holding any word of the query, so a search costs in
 # proportion to its words' postings (~1.7 ms per thousand here, whatever the archive's size).
 # Words are taken rarest first while their postings fit this budget: the words that tell
@@ -70,13 +70,14 @@ CREATE INDEX IF NOT EXISTS doc_terms_by_source ON doc_terms (source);
 CREATE TABLE IF NOT EXISTS term_totals (access TEXT NOT NULL, term TEXT NOT NULL, passages INTEGER NOT NULL,
     PRIMARY KEY (access, term)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS access_sizes (access TEXT PRIMARY KEY, passages INTEGER NOT NULL);
--- apart from the passages, and by paper: an exact search reads a few papers' vectors only
-CREATE TABLE IF NOT EXISTS vectors (doc_id TEXT NOT NULL, id INTEGER NOT NULL, vector BLOB NOT NULL,
-    PRIMARY KEY (doc_id, id)) WITHOUT ROWID;
+-- apart from the passages (an exact search reads a few papers' vectors only), keyed by the
+-- passage's row, so a file's vectors lie together. Not WITHOUT ROWID: such a table keeps
+-- under ~1 kB of a row in its page, and each 1.5 kB vector took a 4 kB overflow page.
+CREATE TABLE IF NOT EXISTS vectors (id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, vector BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS vectors_by_doc ON vectors (doc_id);
 CREATE TABLE IF NOT EXISTS token_totals (term TEXT PRIMARY KEY, passages INTEGER NOT NULL) WITHOUT ROWID;
 -- what answers may quote, embedded by the ingest that added the file (a cache: by text)
-CREATE TABLE IF NOT EXISTS quote_vectors (key TEXT PRIMARY KEY, source TEXT NOT NULL, vector BLOB NOT NULL)
-    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS quote_vectors (key TEXT NOT NULL UNIQUE, source TEXT NOT NULL, vector BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS quote_vectors_by_source ON quote_vectors (source);
 """
 
@@ -153,7 +154,7 @@ class LexicalIndex:
                 "INSERT INTO passages (passage_id, source, doc_id, ord, text, metadata) VALUES (?, ?, ?, ?, ?, ?)",
                 (pid, entry.source, node.metadata["doc_id"], node.metadata.get("order", 0), text, json.dumps(metadata)),
             )
-            db.execute("INSERT INTO vectors VALUES (?, ?, ?)", (node.metadata["doc_id"], cursor.lastrowid,
+            db.execute("INSERT INTO vectors (doc_id, id, vector) VALUES (?, ?, ?)", (node.metadata["doc_id"], cursor.lastrowid,
                                                                 np.asarray(vector, dtype=np.float32).tobytes()))
             db.execute("INSERT INTO tokens (rowid, words, doc_id) VALUES (?, ?, ?)",
                        (cursor.lastrowid, " ".join(tokens), node.metadata["doc_id"]))
@@ -229,8 +230,8 @@ class LexicalIndex:
 
     def vectors(self, passage_ids: list[str]) -> dict[str, np.ndarray]:
         """The stored vectors of these passages (those the mirror holds)."""
-        rows = self.db.read("SELECT p.passage_id, v.vector FROM passages p JOIN vectors v ON v.doc_id = p.doc_id "
-                            "AND v.id = p.id WHERE p.passage_id IN (SELECT value FROM json_each(?))",
+        rows = self.db.read("SELECT p.passage_id, v.vector FROM passages p JOIN vectors v ON v.id = p.id "
+                            "WHERE p.passage_id IN (SELECT value FROM json_each(?))",
                             (json.dumps(passage_ids),))
         return {pid: np.frombuffer(vector, dtype=np.float32) for pid, vector in rows}
 
