@@ -10,7 +10,7 @@ from assistant.language.vocabulary import TOKEN, said_terms, vocabulary
 QUANTITY_WORDS = re.compile(
     r"\b(how many|how much|what share|what proportion|by how much|gap|what (?:is|was|were|are) the (?:number|percentage|rate|proportion|"
     r"average|total|cost|budget|forecast|target|figure|variance|overspend)|percentage|per cent|"
-    r"rate|proportion|number of|target|budget|overspend|forecast|cost|£|average|total|how far|how long|"
+    r"rate|proportion|number of|figures? (?:for|on|of)|target|budget|overspend|forecast|cost|£|average|total|how far|how long|"
     r"allowance|salary|salaries|pay|fees?|^\s*when|"
     # how members ask about performance: 'How are we doing on dental checks?', 'Are reviews on time?'
     r"how (?:is|are|was|were)\b.*\bdoing|how well|how quickly|how timely|on time|in time|enough)\b",
@@ -57,6 +57,11 @@ _KIND_ASKED = {
     "rate": re.compile(r"\brates?\b", re.I),
     "time": re.compile(r"\bhow long\b|\b(?:average|mean|typical)? ?(?:time|wait) (?:from|to|taken|between|for)\b|"
                        r"\blength of\b", re.I),
+    # what is aimed for is not what was achieved, nor an average what one child or team had
+    # (a target's value: 'the target for', 'aiming for'; not 'why is it off target?')
+    "target": re.compile(r"\b(?:targets? (?:for|of|is|was|set)|(?:is|was|the|its|their) targets?\b(?! (?:and|or))|"
+                         r"aim(?:s|ed|ing)? (?:for|at|to)|goal)\b", re.I),
+    "average": re.compile(r"\b(?:average|typical(?:ly)?)\b", re.I),
 }
 _KIND_STATED = {
     "share": re.compile(r"\d\s?(?:%|per ?cent)|\b(?:percentage|proportion)\b", re.I),
@@ -65,6 +70,10 @@ _KIND_STATED = {
     "rate": re.compile(r"\d\s?(?:%|per ?cent)|\bper\s+[\d,]+\b|\b(?:rates?|percentage|proportion)\b", re.I),
     "time": re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|several))\s*"
                        r"(?:working\s+|calendar\s+)?(?:days?|weeks?|months?|years?)\b", re.I),
+    "target": re.compile(r"\b(?:targets?|aim(?:s|ed|ing)?|ambitions?|goals?|expect(?:s|ed|ation)?|standards?|should)\b", re.I),
+    # the England, regional and similar councils' columns are averages too
+    "average": re.compile(r"\b(?:average|mean|avg|typical(?:ly)?|per (?:worker|social worker|head|child|month|week|year)|"
+                          r"england|national|statistical neighbours?|comparators?|regional)\b", re.I),
 }
 
 
