@@ -62,10 +62,16 @@ class Mention:
 
 
 class Vocabulary:
-    def __init__(self, terms: list[Term], words: dict[str, str], sources: dict[str, str]):
+    def __init__(self, terms: list[Term], words: dict[str, str], sources: dict[str, str],
+                 plain: dict[str, list[str]] | None = None):
         self.terms = tuple(terms)
         self.sources = sources
         self._words = words  # 'kids' -> 'child'
+        # a report word's stem -> the stems of the plain words for it ('increas' -> 'rais', ...)
+        self._plain: dict[str, frozenset[str]] = {}
+        for report_word, plain_words in (plain or {}).items():
+            stem = _stemmer().stemWord(report_word)
+            self._plain[stem] = self._plain.get(stem, frozenset()) | frozenset(_stemmer().stemWords(plain_words))
         self._abbreviations = {a: t for t in terms for a in t.abbreviations}
         self._phrases: dict[tuple[str, ...], Term] = {}
         for term in terms:
@@ -111,6 +117,10 @@ class Vocabulary:
                 return n, term
         return 0, None
 
+    def in_plain_words(self, stems: set[str]) -> set[str]:
+        """The stems, with the plain words members use for the report words among them."""
+        return stems.union(*(self._plain[s] for s in stems if s in self._plain))
+
     def glossary(self) -> dict[str, str]:
         """Each abbreviation with its official name."""
         return {a: t.name for t in self.terms for a in t.abbreviations}
@@ -140,12 +150,15 @@ def vocabulary() -> Vocabulary:
     terms: dict[str, Term] = {}
     words: dict[str, str] = {}
     sources: dict[str, str] = {}
+    plain: dict[str, list[str]] = {}
     for name, data in files:
         sources.update(data.get("sources", {}))
         words.update({w: canonical for canonical, ws in data.get("words", {}).items() for w in ws})
+        for report_word, plain_words in data.get("plain", {}).items():
+            plain[report_word] = plain.get(report_word, []) + list(plain_words)
         for n, entry in enumerate(data.get("term", []), start=1):
             terms[entry.get("key", "")] = _merged(terms.get(entry.get("key", "")), entry, f"{name}: term {n}")
-    return Vocabulary(list(terms.values()), words, sources)
+    return Vocabulary(list(terms.values()), words, sources, plain)
 
 
 def _read_council_file(path: Path) -> dict:

@@ -7,6 +7,8 @@ The paper is written here, in the official terms; the questions never use its wo
 
 import pytest
 
+from assistant.answer.extractive import rank_quotes
+from assistant.types import Filters
 from assistant.language.vocabulary import terms_named, vocabulary
 
 PAPER = """Rutland County Council
@@ -28,6 +30,8 @@ Children's Social Care Performance Report – January 2024
 
 4. Early help
 4.1 There were 532 open Team Around the Family plans at the end of January 2024.
+4.2 Foster carer payments were increased by 5% from April 2024.
+4.3 The review of the early help offer was completed in February 2024.
 """
 
 
@@ -72,6 +76,28 @@ def test_everyday_words_are_answered_from_the_official_terms(rutland, question, 
     answer = rutland.ask(question)
     assert not answer.abstained, question
     assert figure in answer.text, (question, answer.text)
+
+
+def test_plain_words_are_answered_from_the_report_words(rutland):
+    # 'raise what it pays' for 'payments were increased': the [plain] table, not a term
+    answer = rutland.ask("By how much did Rutland raise what it pays foster carers?")
+    assert not answer.abstained and "5%" in answer.text, answer.text
+    # by words alone, the plain words are covered as words the quote never uses are not
+    hits = rutland.retriever.retrieve(answer.question, Filters(), 5).hits
+    idf = rutland.retriever.snapshot.idf(Filters().groups)
+    plain, other = (rank_quotes(q, hits, idf)[0] for q in (answer.question, "By how much did Rutland audit what it owes foster carers?"))
+    assert plain.text == other.text and plain.support > other.support
+
+
+def test_a_council_file_adds_plain_words_without_code(rutland, council_terms):
+    question = "When did Rutland wrap up its review of early help?"
+    before = rutland.ask(question)
+
+    council_terms('[plain]\ncomplete = ["wrap", "wrapped"]\n')
+    rutland.reload()
+    after = rutland.ask(question)
+    assert not after.abstained and "February 2024" in after.text, after.text
+    assert after.support > before.support  # 'completed' now covers 'wrap up' too
 
 
 def test_a_term_the_question_requires_is_not_answered_by_a_nearby_figure_about_another(rutland):
