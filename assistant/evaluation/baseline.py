@@ -7,20 +7,22 @@ never abstains. Scored with the same evidence and answer checks as the assistant
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from llama_index.core import Document, VectorStoreIndex
 from llama_index.core.node_parser import SentenceSplitter
 
 from assistant.errors import UnreadableFile
 from assistant.evaluation.checks import check
-from assistant.ingest import expand_paths
 from assistant.ingest.read import read_pages
 
 TOP_K = 2
 
 
-def score_baseline(settings, embedder, items: list[dict]) -> dict:
+def score_baseline(paths: list[Path], embedder, items: list[dict]) -> dict:
+    """`paths`: the files the assistant was scored on (the same files for both)."""
     documents = []
-    for path in expand_paths([settings.corpus_dir]):
+    for path in paths:
         try:
             text = "\n".join(p.text for p in read_pages(path))
         except UnreadableFile:

@@ -15,6 +15,7 @@ from pathlib import Path
 from assistant.evaluation.baseline import score_baseline
 from assistant.evaluation.checks import check, load_dataset
 from assistant.evaluation.suggestions import suggestion_quality
+from assistant.ingest import expand_paths
 from assistant.language.figures import ungrounded
 from assistant.llm import describe
 
@@ -38,8 +39,15 @@ def run(assistant, dataset: Path, baseline: bool = True) -> dict:
     report = {"summary": summary, "items": records, "suggestions": suggestion_coverage(assistant),
               "suggestion_quality": suggestion_quality(assistant)}
     if baseline:
-        report["baseline"] = score_baseline(assistant.settings, assistant.index.embedder, items)
+        report["baseline"] = score_baseline(files_indexed(assistant), assistant.index.embedder, items)
     return report
+
+
+def files_indexed(assistant) -> list[Path]:
+    """The files the index holds, where it recorded them (else the corpus folder's): the
+    baseline must read the papers the questions are about, wherever they were ingested from."""
+    recorded = [Path(entry.path) for entry in assistant.index.files().values() if entry.path]
+    return [p for p in recorded if p.is_file()] or expand_paths([assistant.settings.corpus_dir])
 
 
 def union(reports: list[dict]) -> dict:

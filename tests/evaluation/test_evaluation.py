@@ -10,7 +10,9 @@ import pytest
 from files import ROOT
 
 from assistant import evaluation
+from assistant.evaluation.baseline import score_baseline
 from assistant.evaluation.checks import answer_correct, citations_valid
+from assistant.evaluation.run import files_indexed
 from assistant.evaluation.report import format_suggestion_quality
 from assistant.language.figures import figures, ungrounded
 from assistant.language.sentences import normalise
@@ -116,3 +118,17 @@ def test_eval_reports_each_set_and_their_union(corpus_assistant, corpus_settings
     assert union["not_in_corpus"] == 2 and report["gate_failures"] == []
     correct = sum(s["answer_accuracy"] * s["answerable"] for s in each)
     assert union["answer_accuracy"] == pytest.approx(correct / union["answerable"])
+
+
+def test_the_baseline_reads_the_papers_the_index_holds(make_assistant, tmp_path):
+    """Papers ingested from anywhere (not the corpus folder) are the ones the plain
+    LlamaIndex baseline is scored on: the same files for both."""
+    paper = tmp_path / "elsewhere" / "paper.txt"
+    paper.parent.mkdir()
+    paper.write_text("Report to the Children's Scrutiny Committee\n\n1.1 There were 412 children in care.\n", "utf-8")
+    assistant = make_assistant()
+    assistant.ingest([paper])
+    item = {"id": "x", "question": "How many children were in care?", "answer": "412", "answer_type": "number",
+            "evidence": "There were 412 children in care", "source": "paper.txt"}
+    baseline = score_baseline(files_indexed(assistant), assistant.index.embedder, [item])
+    assert baseline["hit_at_1"] == 1.0
