@@ -137,20 +137,23 @@ def test_an_ingest_killed_mid_write_leaves_the_index_as_it_was(tmp_path):
     papers, index = tmp_path / "papers", tmp_path / "index"
     papers.mkdir()
     shutil.copy(corpus_file("barnsley-osc-2024"), papers)
-    # Small writes, so the kill lands between two of them: at the default 1,000 the pack is one
-    # write and its commit follows within milliseconds (CI caught this test killing too late).
-    env = {"ASSISTANT_INDEX_DIR": str(index), "ASSISTANT_EMBED_BATCH_SIZE": "8", "ASSISTANT_STORE_BATCH_SIZE": "8"}
+    env = {"ASSISTANT_INDEX_DIR": str(index)}
     assert _cli("ingest", str(papers), env=env).returncode == 0
     committed = FileManifest(index).entries()
 
-    shutil.copy(corpus_file("north-somerset"), papers)  # ~380 passages: ~15 s of writing
-    child = subprocess.Popen([str(BIN / "assistant"), "ingest", str(papers)], env={**os.environ, **env},
+    # Tiny writes, so the kill lands between two of them. A file's passages are embedded
+    # first and then written in a burst: in batches of 8 the pack's ~390 took 2 s, and a kill
+    # 1.5 s after the first write sometimes came after its commit (CI caught it twice).
+    # In pairs they take ~8 s; the kill comes a moment after the first.
+    tiny_writes = {**env, "ASSISTANT_STORE_BATCH_SIZE": "2"}
+    shutil.copy(corpus_file("north-somerset"), papers)
+    child = subprocess.Popen([str(BIN / "assistant"), "ingest", str(papers)], env={**os.environ, **tiny_writes},
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     for line in child.stderr:  # wait until it has passed the first paper (already indexed)
         if "unchanged" in line:
             break
-    _wait_for_writes(index, child)  # the pack's first batches are in the store
-    time.sleep(1.5)  # ...and more are on their way: ~50 batches of 8 in all
+    _wait_for_writes(index, child)  # the pack's first pairs are in the store
+    time.sleep(0.3)  # ...and ~190 more are to come
     child.send_signal(signal.SIGKILL)
     child.wait()
 
