@@ -66,7 +66,8 @@ class BaseFile:
     source: str
     parsed: list[ParsedDocument]
     vectors: list[np.ndarray]  # one per passage, in order
-    quotes: dict[str, list[float]]  # what answers may quote, as the ingest embedded it
+    quotable: list[list[str]]  # per passage, in order: what answers may quote from it
+    quotes: dict[str, list[float]]  # those texts' vectors, as the ingest embedded them
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,10 @@ def base_material(workdir: Path, embedder: Embedder) -> list[BaseFile]:
     files = []
     for source, entry in sorted(snapshot.files.items()):
         parsed = [ParsedDocument(d, snapshot.passages_of([d.doc_id])) for d in entry.documents]
-        quotes = assistant.lexical.quote_vectors([t for doc in parsed for p in doc.passages for t in quotable(p)])
-        files.append(BaseFile(source, parsed, [vectors[p.passage_id] for doc in parsed for p in doc.passages], quotes))
+        passages = [p for doc in parsed for p in doc.passages]
+        texts = [quotable(p) for p in passages]
+        quotes = assistant.lexical.quote_vectors([t for each in texts for t in each])
+        files.append(BaseFile(source, parsed, [vectors[p.passage_id] for p in passages], texts, quotes))
     return files
 
 
@@ -113,13 +116,13 @@ def variant(base: BaseFile, k: int, councils: list[str]) -> Copy:
         passages = [replace(p, passage_id=f"{p.passage_id}-v{k}", doc_id=document.doc_id, text=figures(p.text))
                     for p in doc.passages]
         parsed.append(ParsedDocument(document, passages))
-    rng = np.random.default_rng(k)
-    vectors = [_nudged(v, rng) for v in base.vectors]
+    noise = np.random.default_rng(k)
+    vectors = [_nudged(v, noise) for v in base.vectors]
     quotes = {}
-    for original, copied in zip((p for d in base.parsed for p in d.passages), (p for d in parsed for p in d.passages)):
-        before, after = quotable(original), quotable(copied)
+    for before, copied in zip(base.quotable, (p for d in parsed for p in d.passages)):
+        after = quotable(copied)
         if len(before) == len(after):  # else left to be embedded at the question
-            quotes |= {new: _nudged(np.asarray(base.quotes[old]), rng) for old, new in zip(before, after) if old in base.quotes}
+            quotes |= {new: _nudged(np.asarray(base.quotes[old]), noise) for old, new in zip(before, after) if old in base.quotes}
     return Copy(source, digest, parsed, vectors, quotes)
 
 

@@ -10,9 +10,8 @@ answer well enough, it abstains and shows the closest passages instead.
 from __future__ import annotations
 
 import re
-from collections import ChainMap
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, Mapping
 
 from assistant.answer.grounding import check_sentence, evidence
 from assistant.language.councils import councils_named
@@ -57,9 +56,6 @@ class Quote:
     hit_index: int  # position of the passage in the hits list
     text: str
     support: float
-    lexical: float = 0.0  # the question's wording the quote covers (0..1)
-    fit: float = 1.0  # how well it fits what is asked, whatever its words (0..1)
-    cosine: float | None = None  # of its meaning and the question's, when compared
 
 
 @dataclass(frozen=True)
@@ -135,7 +131,7 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarit
     the question's: a member's words are not the report's words.
     """
     ask = _Asked.of(question)
-    idf = ChainMap(idf, dict.fromkeys(said_terms(" ".join(_ABBREVIATION.findall(question))), MAX_IDF))
+    weights = _weights(ask.terms, idf, set(said_terms(" ".join(_ABBREVIATION.findall(question)))))
     top = max((h.score for h in hits), default=1.0) or 1.0
     # the field's terms a passage names, in its text or its frame (a heading, a caption)
     passage_terms = _terms_in_place(hits)
@@ -143,24 +139,29 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarit
     for i, hit in enumerate(hits):
         for unit in units(hit):
             named_apart = ask.named_apart(unit, hit) | ask.implied(unit, hit)
-            own = weighted_coverage(ask.terms, in_plain_words(unit.own_scope) | named_apart, idf, UNSEEN_WEIGHT)
+            own = weighted_coverage(ask.terms, in_plain_words(unit.own_scope) | named_apart, weights)
             in_context = in_plain_words(f"{unit.context} {unit.text}") | named_apart
-            with_context = weighted_coverage(ask.terms, in_context, idf, UNSEEN_WEIGHT)
+            with_context = weighted_coverage(ask.terms, in_context, weights)
             lexical = 0.55 * own + 0.3 * with_context + 0.15 * (hit.score / top)
             fit = ask.fit(unit, in_context, passage_terms[i], hit)
-            scored.append((lexical, fit, Quote(i, unit.text, lexical * fit, lexical, fit)))
+            scored.append((lexical, fit, Quote(i, unit.text, lexical * fit)))
     scored.sort(key=lambda s: s[2].support, reverse=True)
     if similarity is None or not scored:
         return [quote for _, _, quote in scored]
     head = scored[:DENSE_CANDIDATES]
     cosines = similarity(question, [quote.text for _, _, quote in head])
     blended = [
-        replace(quote, support=fit * ((1 - DENSE_WEIGHT) * lexical + DENSE_WEIGHT * _meaning(cosine)),
-                cosine=cosine)
+        replace(quote, support=fit * ((1 - DENSE_WEIGHT) * lexical + DENSE_WEIGHT * _meaning(cosine)))
         for (lexical, fit, quote), cosine in zip(head, cosines)
     ]
     rest = [replace(q, support=q.support * (1 - DENSE_WEIGHT)) for _, _, q in scored[DENSE_CANDIDATES:]]
     return sorted(blended, key=lambda q: q.support, reverse=True) + rest
+
+
+def _weights(terms: list[str], idf: Mapping[str, float], abbreviations: set[str]) -> dict[str, float]:
+    """Each question term's weight: its rarity in the papers; a word no paper uses weighs
+    as a common word, an abbreviation no paper uses as the rarest (see UNSEEN_WEIGHT)."""
+    return {t: idf.get(t, MAX_IDF if t in abbreviations else UNSEEN_WEIGHT) for t in terms}
 
 
 def in_plain_words(text: str) -> set[str]:

@@ -11,16 +11,14 @@ from assistant.language.vocabulary import content_terms
 MAX_IDF = 6.0  # a word no passage holds weighs as much as the rarest
 
 
-def weighted_coverage(question_terms: list[str], passage_terms: Iterable[str], idf: dict[str, float],
-                      unseen: float = MAX_IDF) -> float:
-    """Share of the question's vocabulary (rare words weigh more) found in the passage.
-    `unseen`: the weight of a word no passage holds."""
+def weighted_coverage(question_terms: list[str], passage_terms: Iterable[str], idf: dict[str, float]) -> float:
+    """Share of the question's vocabulary (rare words weigh more) found in the passage."""
     if not question_terms:
         return 0.0
     present = set(passage_terms)
     unique = set(question_terms)
-    total = sum(idf.get(t, unseen) for t in unique)
-    found = sum(idf.get(t, unseen) for t in unique if t in present)
+    total = sum(idf.get(t, MAX_IDF) for t in unique)
+    found = sum(idf.get(t, MAX_IDF) for t in unique if t in present)
     return found / total if total else 0.0
 
 
