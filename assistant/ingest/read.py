@@ -218,7 +218,13 @@ def _edge_positions(lines: list[str]) -> list[int]:
 
 def _edges(text: str) -> list[str]:
     lines = text.splitlines()
-    return [lines[i] for i in _edge_positions(lines)]
+    return [lines[i] for i in _edge_positions(lines) if not _table_row(lines[i])]
+
+
+def _table_row(line: str) -> bool:
+    """A row of two or more cells: a table continued over pages repeats its header row at
+    the top of each, and that row names the columns of the rows under it."""
+    return sum(1 for cell in line.split("\t") if cell.strip()) >= 2
 
 
 def _furniture_key(line: str) -> str:
@@ -228,7 +234,8 @@ def _furniture_key(line: str) -> str:
 def _drop_edges(text: str, furniture: set[str]) -> str:
     lines = text.splitlines()
     edges = set(_edge_positions(lines))
-    return "\n".join(line for i, line in enumerate(lines) if i not in edges or _furniture_key(line) not in furniture)
+    return "\n".join(line for i, line in enumerate(lines)
+                     if i not in edges or _table_row(line) or _furniture_key(line) not in furniture)
 
 
 # --- DOCX ------------------------------------------------------------------------------

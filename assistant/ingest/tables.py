@@ -23,7 +23,7 @@ _PERIOD = re.compile(
     re.I,
 )
 _UNIT = re.compile(r"^(£|£'?000s?|£k|£m|%|number|fte)$", re.I)
-_PAGE_PREFIX = re.compile(r"^Page \d+\s*")
+_PAGE_PREFIX = re.compile(r"^Page \d+(?: of \d+)?\s*", re.I)
 # Column names that add nothing in front of a row's own name.
 GENERIC_LABEL_HEADERS = {"indicator", "measure", "kpi", "item", "description", "name", "topic"}
 _RULE = re.compile(r"^[-–—=_\s]*$")
@@ -94,8 +94,18 @@ def split_header(rows: list[list[str]]) -> tuple[list[list[str]], list[list[str]
     return header, rows[i:]
 
 
+# 'All figures in £m' printed above a finance table's header often lands in its header
+# cells, split mid-word ('All f' | 'igures in £m'): it names no column.
+_UNITS_NOTE = re.compile(r"^(all)?(figures|amounts|values)(are)?(shown)?in(£|\$|pounds|thousands|millions)", re.I)
+
+
+def _units_note(row: list[str]) -> bool:
+    return bool(_UNITS_NOTE.match("".join("".join(row).split())))
+
+
 def column_labels(header_rows: list[list[str]], width: int) -> list[str]:
     """One readable label per column from a possibly multi-row header."""
+    header_rows = [row for row in header_rows if not _units_note(row)] or header_rows
     grid = [row + [""] * (width - len(row)) for row in header_rows]
     spans = _spanning_fill(grid)
     labels = []

@@ -6,7 +6,7 @@ from files import make_pdf
 from assistant.errors import UnreadableFile
 from assistant.ingest import parse_file, read_file
 from assistant.ingest.cards import is_card
-from assistant.ingest.read import read_pages
+from assistant.ingest.read import Page, read_pages, without_furniture
 from assistant.pipeline import FileResult
 
 
@@ -117,3 +117,12 @@ def test_reading_reports_pages_tables_cards_and_pages_without_text(tmp_path):
                         pages_without_text=read.pages_without_text, tables=read.tables, rows=1, cards=1)
     assert "3 pages" in result.found() and "1 KPI cards" in result.found()
     assert "no text on page 2 (scanned? run the file through OCR" in result.found()
+
+
+def test_a_tables_header_repeated_on_every_page_is_not_page_furniture():
+    header = "Key Service\tWorking Budget\tForecast\tVariance"
+    pages = [Page(n, f"{header}\nService {n}\t1.{n}\t2.{n}\t1.0\nCounty Council\nPage {n} of 4") for n in range(1, 5)]
+    kept = without_furniture(pages)
+    for page in kept:
+        assert page.text.splitlines()[0] == header  # it names the columns of the rows under it
+        assert "County Council" not in page.text and "of 4" not in page.text  # running footers go

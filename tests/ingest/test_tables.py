@@ -72,3 +72,17 @@ def test_a_rows_short_period_columns_are_indexed_as_members_say_them():
     assert "December 2023, March 2024, December 2024" in context
     prose = Passage("p", "d", "Dec-24 figures are provisional.", kind="paragraph")
     assert "December 2024" not in context_line(SourceDocument("d", "q3.pdf", "h"), prose)
+
+
+def test_a_units_note_in_the_header_names_no_column():
+    # 'All figures in £m' above a finance table lands in its header cells, split mid-word.
+    reader = TableReader()
+    rows = reader.read([
+        "\t\tAll f\tigures in £m\t",
+        "Key Service\tRevenue Budget\tRevenue Forecast\tRevenue Variance\tSummary",
+        "Care Leavers Service\t5.6\t4.7\t-0.9\tPage 13 of 54 Lower cost of placements",
+    ])
+    assert [r.serialise() for r in rows] == [
+        "Key Service: Care Leavers Service — Revenue Budget: 5.6; Revenue Forecast: 4.7; "
+        "Revenue Variance: -0.9; Summary: Lower cost of placements"
+    ]
