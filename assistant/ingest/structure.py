@@ -133,7 +133,7 @@ def blocks(lines: list[Line]) -> list[Block]:
             out.append(current)
         elif current is not None and current.items and _continues_item(text):
             current.items[-1] += " " + text
-        elif is_heading(text) and not _mid_sentence(current):
+        elif is_heading(text) and (_marked_heading(raw) or not _mid_sentence(current)):
             heading = text.rstrip(":")
             minute = MINUTE_NUMBER.match(text)
             section = minute.group(1) if minute else section
@@ -159,6 +159,12 @@ def _follows_list(previous: list[Block]) -> str | None:
     if last.kind == "paragraph" and last.caption:
         return last.caption
     return None
+
+
+def _marked_heading(raw: str) -> bool:
+    """The PDF reader marks a line set larger than the text ('# Secondary School ...') as a
+    heading: one even after a line left without a full stop (a table's total, a caption)."""
+    return raw.lstrip().startswith("#")
 
 
 def _is_title(text: str) -> bool:

@@ -203,12 +203,19 @@ class TableReader:
         width = max(width, self._header.width)
         if previous is None or self._header.labels != previous.labels:
             self._carried = {}  # a different table: nothing carries over
-        columns = _label_columns(data, width)
+        if _periods_across(self._header.labels):
+            # every column is a period ('By 2025-26', 'Between 2029-32'): no column names the
+            # rows, and a cell's words wrap onto the rows below ('2FE' / '150 Year 7' / 'temp places')
+            data, columns = _cell_stacks_joined(data, width), (None, [])
+        else:
+            columns = _label_columns(data, width)
         return [self._row(r + [""] * (width - len(r)), columns) for r in data if any(r)]
 
-    def _row(self, cells: list[str], columns: tuple[int, list[int]]) -> Row:
+    def _row(self, cells: list[str], columns: tuple[int | None, list[int]]) -> Row:
         labels = self._header.labels
         label_col, group_cols = columns
+        if label_col is None:
+            return Row(label="", fields=tuple((labels[i] if i < len(labels) else "", v) for i, v in enumerate(cells) if v))
         for col in group_cols:
             if cells[col]:
                 self._carried[col] = cells[col]
@@ -224,6 +231,29 @@ class TableReader:
         if label and column and column.lower() not in GENERIC_LABEL_HEADERS:
             label = f"{column}: {label}"  # "Up to Date Plan: Children on a CPP"
         return Row(label=label, fields=fields)
+
+
+_NAMES_PERIOD = re.compile(r"\b(?:(?:19|20)\d\d|Q[1-4])\b", re.I)
+
+
+def _periods_across(labels: list[str]) -> bool:
+    named = [label for label in labels if label]
+    return len(named) >= 2 and len(named) == len(labels) and all(_NAMES_PERIOD.search(label) for label in named)
+
+
+def _cell_stacks_joined(data: list[list[str]], width: int) -> list[list[str]]:
+    """Consecutive rows without a figure of their own are one row's cells wrapped: join them
+    column by column. A row of figures ('45%', '12') stays a row of its own."""
+    joined: list[list[str]] = []
+    wrapping = False
+    for row in data:
+        words_only = not any(is_value(cell) for cell in row)
+        if words_only and wrapping:
+            joined[-1] = [f"{a} {b}".strip() for a, b in zip(joined[-1], row + [""] * (width - len(row)))]
+        else:
+            joined.append(row + [""] * (width - len(row)))
+        wrapping = words_only
+    return joined
 
 
 def _label_columns(data: list[list[str]], width: int) -> tuple[int, list[int]]:

@@ -56,3 +56,17 @@ def test_commentary_after_a_list_is_captioned_with_the_list():
     passages = parse_file(corpus_file("north-somerset"), words, 180)[2].passages
     staffing = next(p for p in passages if p.text.startswith("These measures are indicative of the staffing pressures"))
     assert "Percentage of Child Protection statutory visits within timescales" in staffing.caption
+
+
+def test_a_heading_the_pdf_marks_follows_a_line_without_a_full_stop():
+    from assistant.ingest.structure import Line, blocks
+
+    lines = [Line(t, 3) for t in [
+        "A total of 44.9FE across the Plan period and up to 120 temporary Year R places", "",
+        "# **Secondary School Commissioning Intentions**", "",
+        "**By** **2025-26**\t**By** **2026-27**", "2FE\t0FE",
+    ]]
+    found = blocks(lines)
+    assert [b.kind for b in found] == ["paragraph", "heading", "table"]
+    assert found[0].lines == ["A total of 44.9FE across the Plan period and up to 120 temporary Year R places"]
+    assert found[2].caption == "Secondary School Commissioning Intentions"

@@ -86,3 +86,20 @@ def test_a_units_note_in_the_header_names_no_column():
         "Key Service: Care Leavers Service — Revenue Budget: 5.6; Revenue Forecast: 4.7; "
         "Revenue Variance: -0.9; Summary: Lower cost of placements"
     ]
+
+
+def test_a_table_of_periods_joins_the_cells_wrapped_onto_the_rows_below():
+    rows = TableReader().read([
+        "By 2025-26\tBy 2026-27\tBetween 2029-32",
+        "2FE\t0FE\t",
+        "150 Year 7\t180 Year 7\t7FE",
+        "temp places\ttemp places\t",
+    ])
+    assert [r.serialise() for r in rows] == [
+        "By 2025-26: 2FE 150 Year 7 temp places; By 2026-27: 0FE 180 Year 7 temp places; Between 2029-32: 7FE"
+    ]
+
+
+def test_a_table_of_periods_keeps_rows_of_figures_apart():
+    rows = TableReader().read(["2022\t2023", "45%\t50%", "12\t13"])
+    assert [r.serialise() for r in rows] == ["2022: 45%; 2023: 50%", "2022: 12; 2023: 13"]
