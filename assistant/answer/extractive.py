@@ -15,7 +15,7 @@ from typing import Callable, Mapping
 
 from assistant.answer.grounding import check_sentence, evidence
 from assistant.language.councils import councils_named
-from assistant.language.figures import counts, figures, has_figure
+from assistant.language.figures import counts, figures, has_figure, is_money, without_standards
 from assistant.language.periods import Span, overlaps, period_wording, periods_in, reporting_window, states
 from assistant.language.questions import (
     MEASURE_TERMS,
@@ -23,6 +23,7 @@ from assistant.language.questions import (
     REASON_CUES,
     age_bands,
     age_wording,
+    asks_standard,
     kinds_asked,
     kinds_stated,
     measured_terms,
@@ -219,6 +220,7 @@ class _Asked:
     question: str
     terms: list[str]
     figure: bool
+    standard: bool  # asks what should be (a target, a floor, 'at most'), not what is
     count: bool
     person: bool
     reason: bool
@@ -235,7 +237,7 @@ class _Asked:
     @classmethod
     def of(cls, question: str) -> "_Asked":
         terms = question_terms(subject_of(question))
-        return cls(question, terms, wants_figure(question), wants_count(question), wants_person(question),
+        return cls(question, terms, wants_figure(question), asks_standard(question), wants_count(question), wants_person(question),
                    wants_reason(question), measured_terms(question), terms_required(question), periods_in(question),
                    kinds_asked(question), term_wordings(question), frozenset(said_terms(period_wording(question))),
                    frozenset(terms) & MEASURE_TERMS, age_bands(question), frozenset(said_terms(age_wording(question))))
@@ -276,10 +278,13 @@ class _Asked:
             fit *= 0.4  # care leavers aged 19-21 are not those aged 17 to 18
         if self.figure and not has_figure(unit.text, self.question):
             fit *= 0.5  # a figure question answered without a figure is not answered
+        elif self.figure and not self.standard and not has_figure(without_standards(unit.text), self.question):
+            fit *= 0.5  # a target is not what was done: 'the target of £25,000' says nothing of what was raised
         elif self.kinds - kinds_stated(f"{unit.context} {unit.text}"):
             fit *= 0.6  # a percentage is no answer to 'what is the average salary?'
-        elif self.count and figures(unit.text) and not counts(unit.text):
-            fit *= 0.85  # 'how many' is answered by a number before a rate (or a month's days)
+        elif self.count and (found := figures(unit.text)) and not counts(unit.text):
+            # 'how many' is answered by a number before a rate (or a month's days), never by a sum of money
+            fit *= 0.5 if all(is_money(f, unit.text) for f in found) else 0.85
         if not set(said_terms(unit.text)) - set(self.terms):
             fit *= 0.5  # it only restates the question ('Findings from the inspection.')
         if self.reason and not REASON_CUES.search(unit.text):

@@ -154,10 +154,19 @@ def _label_from_stack(cells: list[str], grid_top_spans: bool) -> str:
         primary = named[0]
     periods = [c for c in named if c != primary and is_period(c) and c not in primary]
     units = [c for c in named if c != primary and _UNIT.match(c)]
-    label = " ".join([_tidy_caps(primary), *dict.fromkeys(periods)])
+    label = " ".join([_tidy_caps(_mend_broken_words(primary)), *dict.fromkeys(periods)])
     if units:
         label += f" ({units[0]})"
     return label
+
+
+# A landscape page's header cells can break a word before its last letter ('Revenu e
+# Budget', 'Forecas t'); a lone lower-case letter other than 'a' is no word of its own.
+_BROKEN_TAIL = re.compile(r"\b([A-Za-z]{3,}) ([b-z])\b")
+
+
+def _mend_broken_words(label: str) -> str:
+    return _BROKEN_TAIL.sub(r"\1\2", label)
 
 
 def _tidy_caps(text: str) -> str:

@@ -75,12 +75,22 @@ _AFTER_NUMBER = re.compile(r"^[\d,.]*\s*(?:working\s+|calendar\s+)?(?:days?|week
 _A_YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
+# A finance table's row gives its sums under money columns, without '£': 'Working Budget: 101.8'.
+_MONEY_COLUMN = re.compile(r"(?:budget|forecast|variance|spend|spent|costs?|out-?turn|expenditure|income|"
+                           r"£m|£k|£'?000s?)[^;:—]{0,25}:\s*[-−–(+]?\s*[£$]?\s*$", re.I)
+
+
+def is_money(figure: Figure, text: str) -> bool:
+    """A sum of money: '£25,000', or a figure under a money column of a table row."""
+    return figure.text.startswith(("£", "$")) or bool(_MONEY_COLUMN.search(text[max(0, figure.start - 50) : figure.start]))
+
+
 def counts(text: str) -> list[Figure]:
     """The figures that can answer 'how many': not shares, sums of money, lengths of
     time ('20 working days'), years or dates."""
     dates = [m.span() for m in DATE.finditer(text)]
     return [f for f in figures(text)
-            if not f.percent and not f.text.startswith(("£", "$")) and not _A_YEAR.match(f.text)
+            if not f.percent and not is_money(f, text) and not _A_YEAR.match(f.text)
             and not _AFTER_NUMBER.match(text[f.start:]) and not any(a <= f.start < b for a, b in dates)]
 
 
@@ -105,3 +115,14 @@ _REFERENCE = re.compile(
     r"priority|ref|phase|tier|level|stage|step|version|no\.?)\s*$",
     re.I,
 )
+
+
+# 'to the target of £25,000', 'Target: 700', 'aiming for 85%', 'below the floor standard of
+# 75.0%': figures a paper sets as goals or as the level below which a KPI is rated red.
+_STANDARD_FIGURE = re.compile(r"\b(?:targets?|aim(?:s|ed|ing)?(?: for| at| to)?|ambitions?|goals?|floor(?: standards?)?)\b"
+                          r"(?:\s*(?:(?:19|20)\d\d|\d\d)[-/]\d\d)?[^.;\d£$]{0,25}[£$]?\d[\d,.]*\s*(?:%|k\b|m\b|bn\b)?", re.I)
+
+
+def without_standards(text: str) -> str:
+    """`text` without the figures it states as targets, aims or floors: what is left is what was done."""
+    return _STANDARD_FIGURE.sub(" ", text)

@@ -10,7 +10,7 @@ from assistant.language.vocabulary import TOKEN, said_terms, vocabulary
 QUANTITY_WORDS = re.compile(
     r"\b(how many|how much|what share|what proportion|by how much|gap|what (?:is|was|were|are) the (?:number|percentage|rate|proportion|"
     r"average|total|cost|budget|forecast|target|figure|variance|overspend)|percentage|per cent|"
-    r"rate|proportion|number of|figures? (?:for|on|of)|target|budget|overspend|forecast|cost|£|average|total|how far|how long|"
+    r"rate|proportion|number of|figures? (?:for|on|of)|target|floor|budget|overspend|forecast|cost|£|average|total|how far|how long|"
     r"allowance|salary|salaries|pay|fees?|^\s*when|"
     # how members ask about performance: 'How are we doing on dental checks?', 'Are reviews on time?'
     r"how (?:is|are|was|were)\b.*\bdoing|how well|how quickly|how timely|on time|in time|enough)\b",
@@ -62,6 +62,8 @@ _KIND_ASKED = {
     "target": re.compile(r"\b(?:targets? (?:for|of|is|was|set)|(?:is|was|the|its|their) targets?\b(?! (?:and|or))|"
                          r"aim(?:s|ed|ing)? (?:for|at|to)|goal)\b", re.I),
     "average": re.compile(r"\b(?:average|typical(?:ly)?)\b", re.I),
+    # a KPI's floor standard is the level below which it is rated red: neither its target nor its latest value
+    "floor": re.compile(r"\bfloor\b", re.I),
 }
 _KIND_STATED = {
     "share": re.compile(r"\d\s?(?:%|per ?cent)|\b(?:percentage|proportion)\b", re.I),
@@ -74,6 +76,7 @@ _KIND_STATED = {
     # the England, regional and similar councils' columns are averages too
     "average": re.compile(r"\b(?:average|mean|avg|typical(?:ly)?|per (?:worker|social worker|head|child|month|week|year)|"
                           r"england|national|statistical neighbours?|comparators?|regional)\b", re.I),
+    "floor": re.compile(r"\bfloor\b", re.I),
 }
 
 
@@ -115,6 +118,16 @@ def kinds_asked(question: str) -> set[str]:
 
 def kinds_stated(text: str) -> set[str]:
     return {kind for kind, stated in _KIND_STATED.items() if stated.search(text)}
+
+
+# Words that ask what should be, rather than what is: a target or floor answers these.
+_STANDARD_ASKED = re.compile(r"\b(?:targets?|aim(?:s|ed|ing)?|goals?|ambitions?|standards?|floors?|should|"
+                             r"expected|supposed|at most|at least|maximum|minimum|limit)\b", re.I)
+
+
+def asks_standard(question: str) -> bool:
+    """'What caseload target applies…', 'How many cases should a worker hold at most?'"""
+    return bool(_STANDARD_ASKED.search(question))
 
 
 def wants_count(question: str) -> bool:

@@ -81,6 +81,7 @@ def test_period_wording_and_what_states_it():
 def test_counts_are_not_shares_money_days_or_years():
     text = "In October 2023, 23.2% of 312 assessments took 20 working days and cost £7.2M in 2023"
     assert [f.text for f in counts(text)] == ["312"]
+    assert counts("Care Leavers Service — Working Budget: 4.1; Forecast £m: 3.9; Variance: -0.2") == []
 
 
 def test_age_bands_as_written():
@@ -102,3 +103,47 @@ def test_kinds_of_figure_asked_and_stated():
 
 def test_number_words_are_numbers():
     assert "20" in content_terms("more than twenty children")
+
+
+WESSEX = """Wessex County Council
+Report to the Children's Services Scrutiny Committee
+Date of meeting: 12 February 2025
+Children's Services Budget Monitoring and Performance – Quarter 3 2024/25
+
+1. Budget
+Key Service\tWorking Budget\tForecast £m\tVariance
+Looked After Children - Care & Support\t88.2\t91.5\t3.3
+Care Leavers Service\t4.1\t3.9\t-0.2
+
+2. Fostering
+2.1 Members were asked to help the foster carers' Christmas appeal reach its target of £12,000.
+2.2 The percentage of children in care placed with in-house foster carers has remained below the floor standard of 75.0%. Performance for this measure was 73.2% in December 2024, down from 74.1% in September.
+
+3. Youth justice
+Indicator\tRAG\tLatest\tTarget\tFloor\tPrevious
+Rate of first-time entrants to the youth justice system per 100,000\tGREEN\t175\t180\t240\t190
+"""
+
+
+@pytest.mark.parametrize("question", [
+    # a budget row of the children-in-care service counts pounds, not children
+    "How many children are in care in Wessex?",
+    # what an appeal aims to raise says nothing of what it has raised
+    "How much has the foster carers' Christmas appeal raised so far?",
+])
+def test_a_figure_of_another_kind_is_no_answer(assistant_reading, question):
+    wessex = assistant_reading("wessex-budget-and-performance-q3-2025-02-12.txt", WESSEX)
+    answer = wessex.ask(question)
+    assert answer.abstained, (question, answer.text)
+
+
+def test_a_floor_standard_is_neither_the_target_nor_the_latest(assistant_reading):
+    wessex = assistant_reading("wessex-budget-and-performance-q3-2025-02-12.txt", WESSEX)
+    answer = wessex.ask("What is the floor standard for first-time entrants to the youth justice system?")
+    assert not answer.abstained and "240" in answer.text, answer.text
+
+
+def test_a_standard_is_not_how_a_service_is_doing(assistant_reading):
+    wessex = assistant_reading("wessex-budget-and-performance-q3-2025-02-12.txt", WESSEX)
+    answer = wessex.ask("Is Wessex placing enough children in care with its own foster carers?")
+    assert not answer.abstained and "73.2%" in answer.text, answer.text

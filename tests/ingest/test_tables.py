@@ -103,3 +103,9 @@ def test_a_table_of_periods_joins_the_cells_wrapped_onto_the_rows_below():
 def test_a_table_of_periods_keeps_rows_of_figures_apart():
     rows = TableReader().read(["2022\t2023", "45%\t50%", "12\t13"])
     assert [r.serialise() for r in rows] == ["2022: 45%; 2023: 50%", "2022: 12; 2023: 13"]
+
+
+def test_header_words_broken_before_their_last_letter_are_mended():
+    rows = TableReader().read(["Key Service\tRevenu e Budget\tRevenu e Forecas t\tRevenu e Varianc e",
+                               "Family Hubs\t8.4\t7.2\t-1.2"])
+    assert rows[0].serialise() == "Key Service: Family Hubs — Revenue Budget: 8.4; Revenue Forecast: 7.2; Revenue Variance: -1.2"
