@@ -223,8 +223,6 @@ class TableReader:
     def _row(self, cells: list[str], columns: tuple[int | None, list[int]]) -> Row:
         labels = self._header.labels
         label_col, group_cols = columns
-        if label_col is None:
-            return Row(label="", fields=tuple((labels[i] if i < len(labels) else "", v) for i, v in enumerate(cells) if v))
         for col in group_cols:
             if cells[col]:
                 self._carried[col] = cells[col]
@@ -235,6 +233,8 @@ class TableReader:
             for i, value in enumerate(cells)
             if value and i != label_col
         )
+        if label_col is None:  # a table of periods: no column names its rows
+            return Row(label="", fields=fields)
         label = cells[label_col]
         column = labels[label_col] if label_col < len(labels) else ""
         if label and column and column.lower() not in GENERIC_LABEL_HEADERS:
