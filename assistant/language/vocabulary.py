@@ -92,11 +92,12 @@ class Vocabulary:
         # 'kids were in care' names children in care as 'kids in care' does
         parts = [(i, part) for i, token in enumerate(tokens) if token.lower() not in _AUXILIARIES
                  for part in self._parts(token)]
-        flat = list(zip(_stemmer().stemWords([part for _, part in parts]), (i for i, _ in parts)))
+        stems = _stemmer().stemWords([part for _, part in parts])
+        flat = list(zip(stems, (i for i, _ in parts)))
         found, at = [], 0
         while at < len(flat):
             index = flat[at][1]
-            n, phrase = self._phrase_at(flat, at)
+            n, phrase = self._phrase_at(stems, at)
             abbreviation = self._abbreviations.get(_POSSESSIVE.sub("", tokens[index]).removesuffix("s")) or \
                 self._abbreviations.get(_POSSESSIVE.sub("", tokens[index]))
             if abbreviation and n < 2 and (at == 0 or flat[at - 1][1] != index):  # 'CP plan' is not 'CP'
@@ -109,10 +110,10 @@ class Vocabulary:
                 at += 1
         return tuple(found)
 
-    def _phrase_at(self, flat: list[tuple[str, int]], at: int) -> tuple[int, Term | None]:
+    def _phrase_at(self, stems: list[str], at: int) -> tuple[int, Term | None]:
         """The longest wording of a term starting at `at`, and its length in stems."""
-        for n in self._lengths.get(flat[at][0], ()):
-            term = self._phrases.get(tuple(s for s, _ in flat[at:at + n])) if at + n <= len(flat) else None
+        for n in self._lengths.get(stems[at], ()):
+            term = self._phrases.get(tuple(stems[at:at + n])) if at + n <= len(stems) else None
             if term:
                 return n, term
         return 0, None
