@@ -42,9 +42,47 @@ def load_dataset(path: Path) -> list[dict]:
 def evidence_rank(evidence: str, citations: list[dict]) -> int | None:
     needle = normalise(evidence)
     for rank, citation in enumerate(citations, start=1):
-        if needle and needle in normalise(citation["text"]):
+        if needle and holds(normalise(citation["text"]), needle):
             return rank
     return None
+
+
+# Table evidence is written as the PDF lays the row out ('Children, Young People &
+# Education 430.6 420.8 -9.9'); a passage names each figure's column ('... — Budget:
+# 430.6; Forecast: 420.8; Variance: -9.9'). The same words and figures in the same order,
+# with at most a column name between each, are the same row.
+COLUMN_NAME_WORDS = 4
+_PUNCTUATION = ",;:|()&—-–*"
+
+
+def holds(text: str, evidence: str) -> bool:
+    """Whether `text` holds `evidence` (both normalised): word for word, or, for evidence
+    of three words or more, its words in order with only column names between them."""
+    if evidence in text:
+        return True
+    wanted, words = _words(evidence), _words(text)
+    if len(wanted) < 3:
+        return False
+    return any(_in_order(wanted, words, start) for start, word in enumerate(words) if word == wanted[0])
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in (word.strip(_PUNCTUATION) if not _signed(word) else word.rstrip(_PUNCTUATION)
+                        for word in text.split()) if w]
+
+
+def _signed(word: str) -> bool:
+    return len(word) > 1 and word[0] in "+-" and (word[1].isdigit() or word[1] == "£")
+
+
+def _in_order(wanted: list[str], words: list[str], start: int) -> bool:
+    at = start
+    for word in wanted[1:]:
+        ahead = words[at + 1 : at + 2 + COLUMN_NAME_WORDS]
+        if word not in ahead:
+            return False
+        at += 1 + ahead.index(word)
+    return True
 
 
 def answer_correct(item: dict, response: dict) -> bool:

@@ -11,7 +11,7 @@ from files import ROOT
 
 from assistant import evaluation
 from assistant.evaluation.baseline import score_baseline
-from assistant.evaluation.checks import answer_correct, citations_valid
+from assistant.evaluation.checks import answer_correct, citations_valid, evidence_rank
 from assistant.evaluation.run import files_indexed
 from assistant.evaluation.report import format_suggestion_quality
 from assistant.language.figures import figures, ungrounded
@@ -51,6 +51,19 @@ def test_an_answer_figure_is_new_and_measures_something():
     assert has_figure("As Appendix 1 shows, 1 child waited longer.")  # the second 1 is a count
     assert not has_figure("Work on the 2024/25 budget is in its final stages.", "What is the 2024/25 budget?")
     assert has_figure("Growth of £7.999m was applied for 2024/25.", "What is the 2024/25 budget?")
+
+
+def test_table_evidence_as_the_pdf_lays_it_out_is_found_in_its_self_describing_row():
+    row = {"text": "Children, Young People & Education — Budget: 430.6; Forecast: 420.8; Variance: -9.9; Variance: -2.3%"}
+    other = {"text": "Adult Social Care — Budget: 530.6; Forecast: 520.8; Variance: -9.9"}
+    assert evidence_rank("Children, Young People & Education 430.6 420.8 -9.9", [other, row]) == 2
+    assert evidence_rank("430.6 420.8 -9.9", [row]) == 1  # a row's figures alone, in order
+    assert evidence_rank("430.6 420.8 +9.9", [row]) is None  # the sign is part of the figure
+    assert evidence_rank("420.8 430.6 -9.9", [row]) is None  # so is the order of the columns
+    # words far apart in a paragraph are not a row
+    prose = {"text": "There were 412 children in care, and the council expects more of them to be "
+                     "placed with its own foster carers, for whom 38 households were recruited"}
+    assert evidence_rank("412 children 38 households", [prose]) is None
 
 
 def test_answer_checks():
