@@ -97,14 +97,33 @@ def counts(text: str) -> list[Figure]:
 def has_figure(text: str, question: str = "") -> bool:
     """Does `text` state a figure the question does not already give? ('…for 2024/25' in
     a question about 2024/25 budgets is a restatement, not an answer.)"""
-    skipped = [m.span() for m in _PARAGRAPH_REFS.finditer(text)]
-    skipped += [] if WHEN.match(question) else [m.span() for m in DATE.finditer(text)]
+    skipped = [m.span() for m in _PARAGRAPH_REFS.finditer(text)] + [m.span() for m in _NAMING.finditer(text)]
+    skipped += _budget_years(text)
+    if not WHEN.match(question):
+        skipped += [m.span() for m in DATE.finditer(text)] + [m.span("year") for m in _YEAR_AS_TIME.finditer(text)]
     return any(
         not figure_in(f, question)
         and not _REFERENCE.search(text[: f.start])
+        and not _SCHOOL_YEAR.search(text[: f.start])
         and not any(a <= f.start < b for a, b in skipped)
         for f in figures(text)
     )
+
+
+# Numbers that name rather than measure: a decision or case number ('Decision 24/00109'),
+# the ages a service or team is for ('the 18-25 section', '18-65 services'), a year of
+# school or of a programme ('Year 4 funding', '150 Year 7 places'; capitalised, so 'this
+# year 450 children' still counts), and, unless a date is asked for, the year something
+# happened in ('In 2023, Kent created a role').
+_NAMING = re.compile(r"\b\d+/\d{3,}\b|\b\d{1,2}\s?[-–]\s?\d{1,2}(?=\s+(?:sections?|services?|teams?|cohorts?|pathways?|provision)\b)", re.I)
+_SCHOOL_YEAR = re.compile(r"\bYear\s*$")
+_YEAR_AS_TIME = re.compile(r"\b(?:in|since|during|from|until|by|before|after)\s+(?P<year>(?:19|20)\d\d)\b(?![,.]?\d)", re.I)
+
+
+def _budget_years(text: str) -> list[tuple[int, int]]:
+    """Spans of budget years written short ('the 25-26 budget'): two years in a row."""
+    return [m.span() for m in re.finditer(r"\b(\d\d)-(\d\d)\b(?!\s*year)", text)
+            if int(m.group(2)) == int(m.group(1)) + 1]
 
 
 # '(3.6-3.9)', '(1.2)': the paragraphs a recommendation points to.

@@ -49,9 +49,11 @@ def wants_figure(question: str) -> bool:
 # The kind of figure a question asks for, and how a quote shows it has one of that kind.
 _KIND_ASKED = {
     "share": re.compile(r"\b(percentage|per ?cent|proportion|what share)\b|%", re.I),
-    # money is asked for as an amount ('what did it cost?'), not whenever spending is named
-    # ('by how much has spend risen?' is answered by a percentage)
-    "money": re.compile(r"\b(salary|salaries|wages?|fees?|how much money|(?<!by )how much (?:\w+ ){0,6}(?:cost|pay|paid|spen[dt])|"
+    # money is asked for as an amount ('what did it cost?', 'how much of the budget is for
+    # staffing?'), not whenever spending is named ('by how much has spend risen?' is answered
+    # by a percentage)
+    "money": re.compile(r"\b(salary|salaries|wages?|fees?|how much money|"
+                        r"(?<!by )how much (?:\w+ ){0,6}(?:cost|pay|paid|spen[dt]|budget|funding|grant|savings?|overspend|underspend)|"
                         r"what (?:did|does|will|would) .{0,60}\bcost)\b", re.I),
     # a rate is a share or a rate per so many children, never a plain count ('7 leavers a month')
     "rate": re.compile(r"\brates?\b", re.I),

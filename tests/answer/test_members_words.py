@@ -147,3 +147,56 @@ def test_a_standard_is_not_how_a_service_is_doing(assistant_reading):
     wessex = assistant_reading("wessex-budget-and-performance-q3-2025-02-12.txt", WESSEX)
     answer = wessex.ask("Is Wessex placing enough children in care with its own foster carers?")
     assert not answer.abstained and "73.2%" in answer.text, answer.text
+
+
+MERCIA = """Mercia County Council
+Report to Cabinet
+Date of meeting: 30 January 2025
+Transfer of the 18-25 Transitions Service and Reconsideration of Decision 24/00093
+
+1. Transfer
+1.1 The budget for the statutory functions delivered by the 18-25 section of the Transitions Service will transfer from the Children's Directorate to the Adults Directorate. The budget to be transferred will include the 25-26 budget for 18-25 services, including budgets for both placement costs and related staffing budgets. The indicative total budget to be transferred will be approximately £43m, comprising £41m for package costs and £2m for staffing.
+1.2 Last month, we delivered 88% of EHCPs within 20 weeks, against a national average of 50%.
+
+2. Family hubs
+2.1 Members sought further information about what the Year 4 family hub funding from central government could be used for (decision 24/00093).
+2.2 In 2023, the council created a parent inclusion coordinator role with its safeguarding partnership.
+"""
+
+
+@pytest.fixture
+def mercia(assistant_reading):
+    return assistant_reading("mercia-cabinet-2025-01-30.txt", MERCIA)
+
+
+def test_numbers_that_name_are_no_answer_to_how_much(mercia):
+    # 'Year 4' names the funding, '24/00093' the decision, '2023' when a role was created
+    answer = mercia.ask("How much Year 4 family hub funding will Mercia get from government?")
+    assert answer.abstained, answer.text
+
+
+def test_the_ages_a_service_is_for_are_not_its_budget(mercia):
+    answer = mercia.ask("How much of the Transitions Service budget being transferred is for staffing?")
+    assert not answer.abstained and "£2m" in answer.text, answer.text
+
+
+def test_an_ehc_plan_on_time_is_one_issued_within_20_weeks(mercia):
+    answer = mercia.ask("What share of EHC plans is Mercia getting out on time?")
+    assert not answer.abstained and "88%" in answer.text, answer.text
+
+
+def test_figures_that_name_rather_than_measure():
+    from assistant.language.figures import has_figure
+
+    question = "How much funding will the council get?"
+    assert not has_figure("Reconsideration of Decision 24/00093 (Item 7)", question)
+    assert not has_figure("the 18-25 section of the service and its 18-65 services", question)
+    assert not has_figure("what the Year 4 family hub funding could be used for", question)
+    assert not has_figure("In 2023, the council created a coordinator role", question)
+    assert has_figure("In 2023, the council created a coordinator role", "When was the role created?")
+    assert not has_figure("the 25-26 budget was agreed", question)
+    assert has_figure("this year 450 children were seen", question)  # 'year' in lower case counts
+    assert has_figure("2FE / 150 Year 7 places", question)  # 150 places, of Year 7
+    assert has_figure("leavers fell to 1-2 FTE per month", question)
+    assert kinds_asked("How much of the budget being transferred is for staffing?") == {"money"}
+    assert kinds_asked("How much Year 4 family hub funding will the council get?") == {"money"}
