@@ -196,14 +196,19 @@ def content_terms(text: str, expand: bool = True) -> list[str]:
 # No answer repeats them.
 ASKING_WORDS = re.compile(r"\b(roughly|approximately|approx|altogether|all told|exactly|precisely|actually|really|"
                           r"what share of|how often|how well|doing|done)\b", re.I)
+# Whose word a member asks for ('..., according to the Cabinet Member?') says where the
+# answer is, not what it is: the quote need not name its speaker.
+ATTRIBUTION = re.compile(r",?\s*\baccording to\b[^,?;]*", re.I)
 
 
 def question_terms(question: str) -> list[str]:
     """The terms a passage must cover to answer (see `said_terms`). Council names are
     left out: retrieval is already scoped to the council named, and every one of its
     passages would otherwise 'match' them. So are words that only place the question in
-    time ('autumn', 'a year earlier') or only say how it asks ('roughly', 'how often'): the answer's period is checked on its own."""
-    return said_terms(ASKING_WORDS.sub(" ", TIME_WORDS.sub(" ", strip_council_names(question))))
+    time ('autumn', 'a year earlier') or only say how it asks ('roughly', 'how often',
+    'according to the Cabinet Member'): the answer's period is checked on its own."""
+    asked = ATTRIBUTION.sub(" ", strip_council_names(question))
+    return said_terms(ASKING_WORDS.sub(" ", TIME_WORDS.sub(" ", asked)))
 
 
 def said_terms(text: str) -> list[str]:

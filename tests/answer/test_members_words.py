@@ -200,3 +200,20 @@ def test_figures_that_name_rather_than_measure():
     assert has_figure("leavers fell to 1-2 FTE per month", question)
     assert kinds_asked("How much of the budget being transferred is for staffing?") == {"money"}
     assert kinds_asked("How much Year 4 family hub funding will the council get?") == {"money"}
+
+
+def test_whose_word_is_asked_for_is_not_what_a_quote_must_say(mercia):
+    from assistant.language.vocabulary import question_terms
+
+    assert question_terms("What share of EHC plans is on time, according to the Cabinet Member?") == \
+        question_terms("What share of EHC plans is on time?")
+    answer = mercia.ask("What share of EHC plans is Mercia getting out on time, according to the Cabinet Member?")
+    assert not answer.abstained and "88%" in answer.text, answer.text
+
+
+def test_children_a_council_is_looking_after_are_children_in_care():
+    from assistant.language.vocabulary import question_terms
+
+    # one term, which 'in care' covers, rather than two words no answer repeats
+    terms = question_terms("How many lone asylum-seeking children is Mercia looking after?")
+    assert "=children-in-care" in terms and "look" not in terms, terms
