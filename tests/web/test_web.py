@@ -185,6 +185,7 @@ def test_corrupt_upload_is_reported_and_nothing_is_lost(page, tmp_path):
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\n this is not really a pdf \x00\x01\x02")
     page.get_by_role("tab", name="Library").click()
+    page.wait_for_selector("#library tbody tr")  # the library is drawn after the tab opens: count it then
     rows_before = page.locator("#library tbody tr").count()
     page.set_input_files(UPLOAD, str(broken))
     page.wait_for_selector("#ingest-report li:has-text('broken.pdf')", timeout=60_000)
