@@ -7,9 +7,11 @@ abstained flag and numbered citations.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from assistant.language.figures import (
+    Figure,
     cited_numbers,
     figure_in,
     figures,
@@ -56,19 +58,24 @@ _PUNCTUATION = ",;:|()&—-–*"
 
 
 def holds(text: str, evidence: str) -> bool:
-    """Whether `text` holds `evidence` (both normalised): word for word, or, for evidence
-    of three words or more, its words in order with only column names between them."""
+    """Whether `text` holds `evidence` (both normalised): word for word (a figure with or
+    without the unit its table's note gives it), or, for evidence of three words or more,
+    its words in order with only column names between them."""
     if evidence in text:
         return True
     wanted, words = _words(evidence), _words(text)
-    if len(wanted) < 3:
-        return False
+    if len(wanted) < 3:  # too short to be a row: only the same words together (a figure less its unit)
+        return any(words[start : start + len(wanted)] == wanted for start in range(len(words)))
     return any(_in_order(wanted, words, start) for start, word in enumerate(words) if word == wanted[0])
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in (word.strip(_PUNCTUATION) if not _signed(word) else word.rstrip(_PUNCTUATION)
-                        for word in text.split()) if w]
+    """Its words, a figure without the unit its table's note gives it ('-£9.9m' is '-9.9')."""
+    words = (word.strip(_PUNCTUATION) if not _signed(word) else word.rstrip(_PUNCTUATION) for word in text.split())
+    return [_MONEY_WORD.sub(r"\1\2", w) for w in words if w]
+
+
+_MONEY_WORD = re.compile(r"^([+\-−–]?)£(\d[\d,]*(?:\.\d+)?)[mk]$")
 
 
 def _signed(word: str) -> bool:
@@ -93,8 +100,20 @@ def answer_correct(item: dict, response: dict) -> bool:
     said = strip_markers(response["answer"])
     if item["answer_type"] == "number":
         gold = figures(item["answer"])
-        return bool(gold) and all(figure_in(f, said) for f in gold)
+        return bool(gold) and all(figure_in(f, said) or _same_digits_in(f, said) for f in gold)
     return normalise(item["answer"]) in normalise(said)
+
+
+def _same_digits_in(gold: Figure, said: str) -> bool:
+    """A gold figure written bare ('4.5', from a table whose note says £m) states no scale,
+    so the answer's '+£4.5m' gives it: the same number, with the unit the table states."""
+    if _unit_free(gold.text) != gold.text.strip("+-−– "):
+        return False  # the gold names its unit: the answer must give the same value
+    return any(_unit_free(f.text) == _unit_free(gold.text) and not f.percent for f in figures(said))
+
+
+def _unit_free(text: str) -> str:
+    return text.strip("+-−– ").removeprefix("£").removesuffix("m").removesuffix("k")
 
 
 def citations_valid(response: dict) -> bool:

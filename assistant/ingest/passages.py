@@ -70,7 +70,7 @@ def _unit_texts(block: Block, tables: TableReader, count: TokenCounter, limit: i
         yield "text", block.lines[0]
         return
     if block.kind == "table":
-        for row in tables.read(block.lines):
+        for row in tables.read(block.lines, block.caption):
             text = row.serialise()
             if text:
                 yield "table_row", text

@@ -53,6 +53,7 @@ def split_row(line: str) -> list[str]:
 class Header:
     rows: list[list[str]]
     labels: list[str] = field(default_factory=list)
+    money: str | None = None  # 'm' or 'k': the table's note says every figure is £m or £000s
 
     @property
     def width(self) -> int:
@@ -101,6 +102,33 @@ _UNITS_NOTE = re.compile(r"^(all)?(figures|amounts|values)(are)?(shown)?in(£|\$
 
 def _units_note(row: list[str]) -> bool:
     return bool(_UNITS_NOTE.match("".join("".join(row).split())))
+
+
+# The unit a note gives every figure of its table, in the table's header or its caption
+# ('All figures in £m', 'All figures in £000s'): a figure shown without it is a wrong
+# number to a reader ('Variance: -9.9' is -£9.9m).
+_MONEY_NOTE = re.compile(r"(?:figures|amounts|values)(?:are)?(?:shown)?in(£m|£millions?|£'?000s?|£k|£thousands?)", re.I)
+
+
+def money_unit(texts: list[str]) -> str | None:
+    for text in texts:
+        found = _MONEY_NOTE.search("".join(text.split()))
+        if found:
+            return "m" if "m" in found.group(1).lower() else "k"
+    return None
+
+
+_PLAIN_FIGURE = re.compile(r"^([+\-−–]?)\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)$")
+
+
+def in_money(value: str, unit: str | None) -> str:
+    """A bare figure of a table in £m or £000s, with its unit: '-9.9' -> '-£9.9m'. Figures
+    with a unit of their own ('-2.3%'), and years, are left as they are."""
+    found = _PLAIN_FIGURE.match(value) if unit else None
+    if not found or _PERIOD.match(found.group(2)):
+        return value
+    sign, number = found.groups()
+    return f"{sign}£{number}{unit}"
 
 
 def column_labels(header_rows: list[list[str]], width: int) -> list[str]:
@@ -190,25 +218,28 @@ class TableReader:
         self._header: Header | None = None
         self._carried: dict[int, str] = {}
 
-    def read(self, lines: list[str]) -> list[Row]:
+    def read(self, lines: list[str], caption: str | None = None) -> list[Row]:
+        """The rows of a block of tab lines; `caption`: the table's title, which may be
+        where its note of units is ('All figures in £m')."""
         rows = [r for r in (split_row(line) for line in _under_group_headings(lines)) if not all(_RULE.match(c) for c in r)]
         rows = _merge_wrapped_rows(rows)
         out: list[Row] = []
         for part in _split_at_repeated_headers(rows):
-            out.extend(self._read_part(part))
+            out.extend(self._read_part(part, caption))
         return out
 
-    def _read_part(self, rows: list[list[str]]) -> list[Row]:
+    def _read_part(self, rows: list[list[str]], caption: str | None) -> list[Row]:
         if not rows:
             return []
         width = max(len(r) for r in rows)
         header_rows, data = split_header(rows)
         previous = self._header
         if header_rows:
-            self._header = Header(header_rows, column_labels(header_rows, width))
+            money = money_unit([caption or "", *("".join(row) for row in header_rows)])
+            self._header = Header(header_rows, column_labels(header_rows, width), money)
         elif previous is None or not (width <= previous.width <= width + 1):
             # Trailing empty cells get lost in extraction, so one column short still matches.
-            self._header = Header([], [""] * width)
+            self._header = Header([], [""] * width, money_unit([caption or ""]))
         width = max(width, self._header.width)
         if previous is None or self._header.labels != previous.labels:
             self._carried = {}  # a different table: nothing carries over
@@ -229,7 +260,7 @@ class TableReader:
             elif col in self._carried:
                 cells[col] = self._carried[col]
         fields = tuple(
-            (labels[i] if i < len(labels) else "", value)
+            (labels[i] if i < len(labels) else "", in_money(value, self._header.money))
             for i, value in enumerate(cells)
             if value and i != label_col
         )

@@ -64,6 +64,20 @@ def test_table_evidence_as_the_pdf_lays_it_out_is_found_in_its_self_describing_r
     prose = {"text": "There were 412 children in care, and the council expects more of them to be "
                      "placed with its own foster carers, for whom 38 households were recruited"}
     assert evidence_rank("412 children 38 households", [prose]) is None
+    # a row whose table's note gives its figures their unit ('All figures in £m')
+    in_money = {"text": "Children, Young People & Education — Budget: £430.6m; Forecast: £420.8m; Variance: -£9.9m"}
+    assert evidence_rank("Children, Young People & Education 430.6 420.8 -9.9", [in_money]) == 1
+    assert evidence_rank("-9.9", [in_money]) == 1
+    assert evidence_rank("-9.8", [in_money]) is None
+
+
+def test_a_bare_gold_figure_is_answered_by_the_same_figure_with_its_unit():
+    bare = {"answer": "4.5", "answer_type": "number"}
+    assert answer_correct(bare, {"answer": "Variance: +£4.5m [1]", "abstained": False})
+    assert not answer_correct(bare, {"answer": "Variance: +£4.6m [1]", "abstained": False})
+    # a gold that names its unit still wants that value
+    assert not answer_correct({"answer": "£4.5m", "answer_type": "number"},
+                              {"answer": "Variance: £4.5k [1]", "abstained": False})
 
 
 def test_answer_checks():

@@ -83,9 +83,35 @@ def test_a_units_note_in_the_header_names_no_column():
         "Care Leavers Service\t5.6\t4.7\t-0.9\tPage 13 of 54 Lower cost of placements",
     ])
     assert [r.serialise() for r in rows] == [
-        "Key Service: Care Leavers Service — Revenue Budget: 5.6; Revenue Forecast: 4.7; "
-        "Revenue Variance: -0.9; Summary: Lower cost of placements"
+        "Key Service: Care Leavers Service — Revenue Budget: £5.6m; Revenue Forecast: £4.7m; "
+        "Revenue Variance: -£0.9m; Summary: Lower cost of placements"
     ]
+
+
+def test_a_tables_note_of_units_gives_every_bare_figure_its_unit():
+    # in the caption ('All figures in £m' set above the header), or in a header row; a
+    # figure with its own unit (a percentage) and a year are left as they are
+    reader = TableReader()
+    rows = reader.read([
+        "Directorate\tBudget\tForecast\tVariance\tVariance %\tYear",
+        "Children, Young People & Education\t430.6\t420.8\t-9.9\t-2.3%\t2024",
+        "Directorates Position\t1,432.3\t1,455.6\t+ 23.3\t+1.6%\t2024",
+    ], caption="All figures in £m Directorate Revenue")
+    assert [r.serialise() for r in rows] == [
+        "Directorate: Children, Young People & Education — Budget: £430.6m; Forecast: £420.8m; Variance: -£9.9m; "
+        "Variance %: -2.3%; Year: 2024",
+        "Directorate: Directorates Position — Budget: £1,432.3m; Forecast: £1,455.6m; Variance: +£23.3m; "
+        "Variance %: +1.6%; Year: 2024",
+    ]
+    savings = TableReader().read([
+        "\tAll figures in £000s\t",
+        "Saving\tTarget\tForecast",
+        "Review of the green waste contract\t-621.0\t-400",
+    ])
+    assert savings[0].serialise() == "Saving: Review of the green waste contract — Target: -£621.0k; Forecast: -£400k"
+    # no note: figures stay as the table prints them
+    plain = TableReader().read(["Service\tBudget", "Family Hubs\t8.4"], caption="Family hubs budget")
+    assert plain[0].serialise() == "Service: Family Hubs — Budget: 8.4"
 
 
 def test_a_table_of_periods_joins_the_cells_wrapped_onto_the_rows_below():
