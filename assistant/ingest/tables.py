@@ -97,7 +97,8 @@ def split_header(rows: list[list[str]]) -> tuple[list[list[str]], list[list[str]
 
 # 'All figures in £m' printed above a finance table's header often lands in its header
 # cells, split mid-word ('All f' | 'igures in £m'): it names no column.
-_UNITS_NOTE = re.compile(r"^(all)?(figures|amounts|values)(are)?(shown)?in(£|\$|pounds|thousands|millions)", re.I)
+_NOTE_LEAD = r"(?:figures|amounts|values)(?:are)?(?:shown)?in"  # of a note, its spaces removed
+_UNITS_NOTE = re.compile(rf"^(?:all)?{_NOTE_LEAD}(?:£|\$|pounds|thousands|millions)", re.I)
 
 
 def _units_note(row: list[str]) -> bool:
@@ -107,7 +108,7 @@ def _units_note(row: list[str]) -> bool:
 # The unit a note gives every figure of its table, in the table's header or its caption
 # ('All figures in £m', 'All figures in £000s'): a figure shown without it is a wrong
 # number to a reader ('Variance: -9.9' is -£9.9m).
-_MONEY_NOTE = re.compile(r"(?:figures|amounts|values)(?:are)?(?:shown)?in(£m|£millions?|£'?000s?|£k|£thousands?)", re.I)
+_MONEY_NOTE = re.compile(rf"{_NOTE_LEAD}(£m|£millions?|£'?000s?|£k|£thousands?)", re.I)
 
 
 def money_unit(texts: list[str]) -> str | None:

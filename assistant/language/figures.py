@@ -104,19 +104,16 @@ def has_figure(text: str, question: str = "") -> bool:
     return any(
         not figure_in(f, question)
         and not _REFERENCE.search(text[: f.start])
-        and not _SCHOOL_YEAR.search(text[: f.start])
         and not any(a <= f.start < b for a, b in skipped)
         for f in figures(text)
     )
 
 
 # Numbers that name rather than measure: a decision or case number ('Decision 24/00109'),
-# the ages a service or team is for ('the 18-25 section', '18-65 services'), a year of
-# school or of a programme ('Year 4 funding', '150 Year 7 places'; capitalised, so 'this
-# year 450 children' still counts), and, unless a date is asked for, the year something
-# happened in ('In 2023, Kent created a role').
+# the ages a service or team is for ('the 18-25 section', '18-65 services'), and, unless a
+# date is asked for, the year something happened in ('In 2023, Kent created a role').
+# ('Year 4' is a reference: see _REFERENCE.)
 _NAMING = re.compile(r"\b\d+/\d{3,}\b|\b\d{1,2}\s?[-–]\s?\d{1,2}(?=\s+(?:sections?|services?|teams?|cohorts?|pathways?|provision)\b)", re.I)
-_SCHOOL_YEAR = re.compile(r"\bYear\s*$")
 _YEAR_AS_TIME = re.compile(r"\b(?:in|since|during|from|until|by|before|after)\s+(?P<year>(?:19|20)\d\d)\b(?![,.]?\d)", re.I)
 
 
@@ -128,10 +125,12 @@ def _budget_years(text: str) -> list[tuple[int, int]]:
 
 # '(3.6-3.9)', '(1.2)': the paragraphs a recommendation points to.
 _PARAGRAPH_REFS = re.compile(r"\(\s*\d+\.\d+(?:\s*(?:[-–&,]|and)\s*\d+\.\d+)*\s*\)")
-# 'Appendix 1', 'section 3.2', 'Phase 2': numbers that point somewhere rather than measure.
+# 'Appendix 1', 'section 3.2', 'Phase 2': numbers that point somewhere rather than measure;
+# so does a year of school or of a programme ('Year 4 funding', '150 Year 7 places'),
+# capitalised only, so 'this year 450 children' still counts.
 _REFERENCE = re.compile(
     r"\b(appendix|annex|section|paragraph|para|page|table|item|chart|graph|recommendation|"
-    r"priority|ref|phase|tier|level|stage|step|version|no\.?)\s*$",
+    r"priority|ref|phase|tier|level|stage|step|version|no\.?|(?-i:Year))\s*$",
     re.I,
 )
 
