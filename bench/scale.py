@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant import _offline  # noqa: F401
-from assistant.answer.extractive import quotable
+from assistant.answer.units import quotable
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.evaluation import load_dataset

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from files import corpus_file
 
-from assistant.answer.extractive import quotable
+from assistant.answer.units import quotable
 from assistant.retrieve import LexicalIndex
 from assistant.types import Filters
 

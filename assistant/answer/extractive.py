@@ -14,9 +14,28 @@ from dataclasses import dataclass, replace
 from typing import Callable, Mapping
 
 from assistant.answer.grounding import check_sentence, evidence
+from assistant.answer.units import Unit, units
 from assistant.language.councils import councils_named
-from assistant.language.figures import counts, figures, has_figure, is_money, without_standards
-from assistant.language.periods import Span, overlaps, period_wording, periods_in, reporting_window, states
+from assistant.language.figures import (
+    counts,
+    figures,
+    has_figure,
+    is_length_of_time,
+    is_money,
+    without_standards,
+)
+from assistant.language.periods import (
+    Span,
+    bare_months,
+    months_named,
+    overlaps,
+    period_wording,
+    periods_in,
+    reporting_window,
+    states,
+    timescale_wording,
+    timescales,
+)
 from assistant.language.questions import (
     MEASURE_TERMS,
     PERSON,
@@ -34,7 +53,6 @@ from assistant.language.questions import (
     wants_reason,
 )
 from assistant.language.scoring import MAX_IDF, weighted_coverage
-from assistant.language.sentences import split_sentences
 from assistant.language.vocabulary import (
     content_terms,
     question_terms,
@@ -44,7 +62,7 @@ from assistant.language.vocabulary import (
     terms_required,
     vocabulary,
 )
-from assistant.types import Answer, Citation, Grounding, Hit, Passage
+from assistant.types import Answer, Citation, Grounding, Hit
 
 ABSTAIN_TEXT = (
     "The papers provided do not say. None of the passages found answers this question; "
@@ -63,47 +81,6 @@ class Quote:
 class Extraction:
     quotes: list[Quote]
     support: float  # how well the best quote answers the question (0..1)
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A quotable piece of a passage and what it must be read with to make sense."""
-
-    text: str
-    context: str  # lead-in, heading, caption, row label: scored with, not quoted
-    own_scope: str  # what counts as the unit's 'own' words when scoring
-
-
-def units(hit: Hit) -> list[Unit]:
-    """Sentences (and pairs of sentences), list items (read with their lead-in), or the
-    whole table row (read with its label and caption: a row's figures mean nothing alone)."""
-    return _units(hit.passage, hit.document.title)
-
-
-def quotable(passage: Passage) -> list[str]:
-    """What an answer may quote from a passage: the texts whose meaning is compared with a
-    question's, so an ingest can embed them once rather than each question doing it."""
-    return list(dict.fromkeys(unit.text for unit in _units(passage, None)))
-
-
-def _units(passage: Passage, title: str | None) -> list[Unit]:
-    frame = " ".join(filter(None, [title, passage.heading, passage.caption]))
-    if passage.kind == "table_row":
-        label = passage.text.split(" — ")[0]
-        return [Unit(passage.text, frame, f"{label} {frame}")]
-    lead_lines = [l for l in passage.text.split("\n") if l.strip() and not l.startswith("- ")]
-    items = [l[2:].strip() for l in passage.text.split("\n") if l.startswith("- ")]
-    sentences = split_sentences(" ".join(lead_lines))
-    # Commentary on a list ('These measures are indicative of ...') is about the list's
-    # items, which the passage keeps as its caption: they are part of what it says.
-    # A paragraph is also about its heading ('Corporate Capacity' over 4.8).
-    listed = passage.caption if passage.kind == "paragraph" and passage.caption else ""
-    about = f"{passage.heading or ''} {listed}"
-    found = [Unit(s, frame, f"{about} {s}") for s in sentences]
-    found += [Unit(f"{a} {b}", frame, f"{about} {a} {b}") for a, b in zip(sentences, sentences[1:])]
-    lead = sentences[-1] if sentences else ""
-    found += [Unit(item, f"{frame} {lead}", f"{lead} {item}") for item in items]
-    return found
 
 
 Similarity = Callable[[str, list[str]], list[float]]  # question, texts -> cosine of each
@@ -207,6 +184,17 @@ def _has_column_for(asked: list[Span], unit: Unit, hit: Hit) -> bool:
     return len(columns) < 2 or states(asked, columns)
 
 
+_QUARTER_LABEL = re.compile(r"\bQ([1-4])\b")
+_QUARTER_TERMS = frozenset({"q1", "q2", "q3", "q4"})
+# A name spelled out in capitals ('Business Intelligence; and Human Resources')
+_CAPITALISED_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:and\s+|of\s+|&\s+)?[A-Z][a-z]+)+")
+
+
+def _initials(text: str) -> set[str]:
+    """The abbreviations the text's capitalised names spell: 'Human Resources' -> 'HR'."""
+    return {"".join(word[0] for word in name.split() if word[0].isupper()) for name in _CAPITALISED_NAME.findall(text)}
+
+
 def _meaning(cosine: float) -> float:
     """all-MiniLM-L6-v2's cosine of a question and a sentence, as 0..1: unrelated
     sentences sit near 0.1, a sentence answering in other words near 0.6."""
@@ -233,6 +221,11 @@ class _Asked:
     measure_terms: frozenset[str]  # the words naming the kind of figure asked ('proportion')
     ages: set[tuple[int, int]]  # the age bands asked about ('under-16s')
     age_terms: frozenset[str]  # the words naming them
+    months: set[int]  # the months asked about without a year ('in September')
+    timescales: set[tuple[float, str]]  # the timescales asked about ('within two working days')
+    abbreviations: frozenset[str]  # 'HR', 'BI'
+    quarter_terms: frozenset[str]  # the quarters asked about without a year ('q1')
+    timescale_terms: frozenset[str]  # the words naming the timescale asked ('week')
 
     @classmethod
     def of(cls, question: str) -> "_Asked":
@@ -240,7 +233,10 @@ class _Asked:
         return cls(question, terms, wants_figure(question), asks_standard(question), wants_count(question), wants_person(question),
                    wants_reason(question), measured_terms(question), terms_required(question), periods_in(question),
                    kinds_asked(question), term_wordings(question), frozenset(said_terms(period_wording(question))),
-                   frozenset(terms) & MEASURE_TERMS, age_bands(question), frozenset(said_terms(age_wording(question))))
+                   frozenset(terms) & MEASURE_TERMS, age_bands(question), frozenset(said_terms(age_wording(question))),
+                   bare_months(question), timescales(question), frozenset(_ABBREVIATION.findall(question)),
+                   frozenset() if periods_in(question) else frozenset(terms) & _QUARTER_TERMS,
+                   frozenset(said_terms(timescale_wording(question))))
 
     def implied(self, unit: Unit, hit: Hit) -> set[str]:
         """The question's words a unit answers without repeating them: the period asked, when
@@ -255,6 +251,12 @@ class _Asked:
             implied |= self.measure_terms
         if self.ages and self.ages & age_bands(f"{unit.context} {unit.text}"):
             implied |= self.age_terms  # 'Under 16' answers 'under-16s'
+        if self.timescale_terms and self.timescales & timescales(unit.text):
+            implied |= self.timescale_terms  # '20 working days' answers 'within four weeks'
+        if self.quarter_terms:  # a row's 'Q1 2023-2024' column answers 'in the first quarter'
+            implied |= self.quarter_terms & {f"q{n}" for n in _QUARTER_LABEL.findall(unit.text)}
+        if spelled := {a for a in self.abbreviations if a.removesuffix("s") in _initials(unit.text)}:
+            implied |= set(said_terms(" ".join(spelled)))  # 'Human Resources' answers 'HR'
         return implied
 
     def named_apart(self, unit: Unit, hit: Hit) -> set[str]:
@@ -276,6 +278,11 @@ class _Asked:
             fit *= 0.4  # a row of quarters with no column for Q4 2023/24 (its 'Target 23-24' is not that quarter's)
         if self.ages and (stated := age_bands(f"{unit.context} {unit.text}")) and not self.ages & stated:
             fit *= 0.4  # care leavers aged 19-21 are not those aged 17 to 18
+        if self.months and (named := months_named(unit.text)) and not self.months & named:
+            fit *= 0.4  # 18 missing episodes 'in October' says nothing of September
+        if self.timescales and not self.timescales & (stated := timescales(unit.text)) and \
+                {unit for _, unit in self.timescales} & {unit for _, unit in stated}:
+            fit *= 0.5  # decisions 'in one working day' are not those 'within two working days'
         if self.figure and not has_figure(unit.text, self.question):
             fit *= 0.5  # a figure question answered without a figure is not answered
         elif self.figure and not self.standard and not has_figure(without_standards(unit.text), self.question):
@@ -284,7 +291,7 @@ class _Asked:
             fit *= 0.6  # a percentage is no answer to 'what is the average salary?'
         elif self.count and (found := figures(unit.text)) and not counts(unit.text):
             # 'how many' is answered by a number before a rate (or a month's days), never by a sum of money
-            fit *= 0.5 if all(is_money(f, unit.text) for f in found) else 0.85
+            fit *= 0.5 if all(is_money(f, unit.text) or is_length_of_time(f, unit.text) for f in found) else 0.85
         if not set(said_terms(unit.text)) - set(self.terms):
             fit *= 0.5  # it only restates the question ('Findings from the inspection.')
         if self.reason and not REASON_CUES.search(unit.text):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from assistant.answer.extractive import quotable
+from assistant.answer.units import quotable
 from assistant.embedding import Embedder
 from assistant.ingest import ParsedDocument
 from assistant.retrieve import LexicalIndex

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.language.periods import DATE, WHEN
+from assistant.language.periods import DATE, TIMESCALE_UNIT, WHEN, months_named, timescales
 
 FIGURE = re.compile(
     r"(?P<neg>[-−–(])?\s?(?P<cur>£|\$)?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -71,7 +71,7 @@ def cited_numbers(text: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(found))
 
 
-_AFTER_NUMBER = re.compile(r"^[\d,.]*\s*(?:working\s+|calendar\s+)?(?:days?|weeks?|months?|years?|hours?)\b", re.I)
+_AFTER_NUMBER = re.compile(rf"^[\d,.]*\s*{TIMESCALE_UNIT}", re.I)
 _A_YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
@@ -85,24 +85,33 @@ def is_money(figure: Figure, text: str) -> bool:
     return figure.text.startswith(("£", "$")) or bool(_MONEY_COLUMN.search(text[max(0, figure.start - 50) : figure.start]))
 
 
+def is_length_of_time(figure: Figure, text: str) -> bool:
+    """A number of hours, days, weeks, months or years: '20 working days', '2.5 years'."""
+    return bool(_AFTER_NUMBER.match(text[figure.start:]))
+
+
 def counts(text: str) -> list[Figure]:
     """The figures that can answer 'how many': not shares, sums of money, lengths of
-    time ('20 working days'), years or dates."""
-    dates = [m.span() for m in DATE.finditer(text)]
+    time ('20 working days'), years or dates (a column's 'Q4 22-23' too)."""
+    dates = [m.span() for m in DATE.finditer(text)] + _budget_years(text)
     return [f for f in figures(text)
             if not f.percent and not is_money(f, text) and not _A_YEAR.match(f.text)
-            and not _AFTER_NUMBER.match(text[f.start:]) and not any(a <= f.start < b for a, b in dates)]
+            and not is_length_of_time(f, text) and not any(a <= f.start < b for a, b in dates)]
 
 
 def has_figure(text: str, question: str = "") -> bool:
     """Does `text` state a figure the question does not already give? ('…for 2024/25' in
     a question about 2024/25 budgets is a restatement, not an answer.)"""
+    if WHEN.match(question) and months_named(text) - months_named(question):
+        return True  # 'an official launch ... in October' answers 'when'
     skipped = [m.span() for m in _PARAGRAPH_REFS.finditer(text)] + [m.span() for m in _NAMING.finditer(text)]
     skipped += _budget_years(text)
     if not WHEN.match(question):
         skipped += [m.span() for m in DATE.finditer(text)] + [m.span("year") for m in _YEAR_AS_TIME.finditer(text)]
+    within = bool(timescales(question))  # 'within three days' asks how many or what share, not how long
     return any(
         not figure_in(f, question)
+        and not (within and is_length_of_time(f, text))
         and not _REFERENCE.search(text[: f.start])
         and not any(a <= f.start < b for a, b in skipped)
         for f in figures(text)

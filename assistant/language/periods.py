@@ -1,4 +1,6 @@
-"""Dates as papers write them ('04 December 2019', 'March 2024', '31/03/24')."""
+"""Time as papers and members write it: dates ('04 December 2019', 'March 2024',
+'31/03/24'), periods ('Q3 2023/24', 'autumn 2023'), months without a year ('in October')
+and timescales ('within 20 working days', 'in two weeks')."""
 
 from __future__ import annotations
 
@@ -127,3 +129,64 @@ def reporting_window(meeting_date: str | None) -> list[Span]:
         return []
     month = int(meeting_date[:4]) * 12 + int(meeting_date[5:7]) - 1
     return [(month - 15, month)]
+
+
+# --- months without a year, quarters, timescales ------------------------------------------
+
+# A month named without its year ('18 missing episodes in October'): a monthly report's
+# months. Only after a word that places it in time, so 'May' the verb is never one.
+_BARE_MONTH = re.compile(rf"\b(?:in|during|for|from|to|since|until|by|of|end of|start of|between|and)\s+({MONTH})\b(?!\s*\d)")
+# Members say 'the first quarter' where a table's column says 'Q1'.
+_SPELLED_QUARTER = re.compile(r"\b(?:(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter|quarter\s+(one|two|three|four|[1-4]))\b", re.I)
+_QUARTER_NUMBER = _ORDINAL | {"one": 1, "two": 2, "three": 3, "four": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+# Members say 'more than twenty children' where a table says 'more than 20 children'.
+NUMBER_WORDS = {word: str(n) for n, word in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())} | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100"}
+# A timescale: a number of hours, days, weeks, months or years ('within 45 working days').
+TIMESCALE_UNIT = r"(?:working\s+|calendar\s+|school\s+)?(hour|day|week|month|year)s?\b"
+_TIMESCALE = re.compile(rf"\b(\d+(?:\.\d+)?|an?|{'|'.join(NUMBER_WORDS)})\s+{TIMESCALE_UNIT}", re.I)
+
+
+def months_named(text: str) -> set[int]:
+    """The months of the year (1-12) the text names, with a year or without one."""
+    named = {m.group(1) for m in _MONTH_YEAR.finditer(text)} | {m.group(1) for m in _BARE_MONTH.finditer(text)}
+    return {_MONTH_NUMBER[name[:3].lower()] for name in named}
+
+
+def bare_months(text: str) -> set[int]:
+    """The months the text names without a year ('in September'), when it names no year."""
+    if periods_in(text):
+        return set()
+    return {_MONTH_NUMBER[m.group(1)[:3].lower()] for m in _BARE_MONTH.finditer(text)}
+
+
+def quarters_as_columns_say(text: str) -> str:
+    """'in the first quarter' -> 'in the Q1': the way a quarterly table's columns name it."""
+    return _SPELLED_QUARTER.sub(lambda m: f"Q{_QUARTER_NUMBER[(m.group(1) or m.group(2)).lower()]}", text)
+
+
+def timescales(text: str) -> set[tuple[float, str]]:
+    """The timescales the text names, in days or months, each as every length it can mean:
+    'within four weeks' -> (20, 'day') and (28, 'day'), '3+ in a year' -> (12, 'month')."""
+    found = set()
+    for m in _TIMESCALE.finditer(text):
+        number = m.group(1).lower()
+        n, unit = float(1 if number in ("a", "an") else NUMBER_WORDS.get(number, number)), m.group(2).lower()
+        found |= _LENGTHS[unit](n)
+    return found
+
+
+def timescale_wording(text: str) -> str:
+    """The words the text names its timescales with ('four weeks')."""
+    return " ".join(m.group(0) for m in _TIMESCALE.finditer(text))
+
+
+# A week is five working days or seven days; a year twelve months; a day 24 hours.
+_LENGTHS = {
+    "hour": lambda n: {(n / 24, "day")},
+    "day": lambda n: {(n, "day")},
+    "week": lambda n: {(n * 5, "day"), (n * 7, "day")},
+    "month": lambda n: {(n, "month")},
+    "year": lambda n: {(n * 12, "month")},
+}

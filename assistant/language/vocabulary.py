@@ -22,7 +22,7 @@ import Stemmer
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.language.councils import strip_council_names
-from assistant.language.periods import TIME_WORDS
+from assistant.language.periods import NUMBER_WORDS, TIME_WORDS, quarters_as_columns_say
 
 STOPWORDS = frozenset(
     """a an and are as at be been being by did do does for from had has have how i in into is
@@ -30,7 +30,8 @@ STOPWORDS = frozenset(
     were what when where which who whom why will with would you your we us can could should
     about any all also more most much many not no nor only other same such up down out own
     very just tell me please show give much many number figure per latest current
-    currently council councils report papers paper say says said mean means meaning""".split()
+    currently council councils report papers paper say says said mean means meaning
+    because go goes going went get gets got getting""".split()
 )
 TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*|\d+(?:[.,]\d+)*%?")
 _PARTS = re.compile(r"[a-z0-9]+")
@@ -184,6 +185,7 @@ def _merged(known: Term | None, entry: dict, where: str) -> Term:
 def content_terms(text: str, expand: bool = True) -> list[str]:
     """Lower-cased, stemmed words that carry meaning (stop words dropped); figures kept.
     `expand`: with a token for each of the field's terms the text names."""
+    text = quarters_as_columns_say(text)
     tokens = TOKEN.findall(text)
     terms = _stems_of(tokens, skip=frozenset())
     if expand:
@@ -214,6 +216,7 @@ def question_terms(question: str) -> list[str]:
 def said_terms(text: str) -> list[str]:
     """What the text says, with each wording of one of the field's terms counted as the
     term ('in work or study' is '=eet'), so any wording of it elsewhere covers it."""
+    text = quarters_as_columns_say(text)
     mentions = vocabulary().mentions(text)
     named = frozenset(i for m in mentions for i in m.tokens)
     return _stems_of(TOKEN.findall(text), skip=named) + list(dict.fromkeys(m.term.token for m in mentions))
@@ -237,14 +240,9 @@ def term_wordings(question: str) -> dict[str, frozenset[str]]:
             for m in vocabulary().mentions(question)}
 
 
-# Members say 'more than twenty children' where a table says 'more than 20 children'.
-NUMBER_WORDS = {word: str(n) for n, word in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())} | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100"}
-
-
 def _stems_of(tokens: list[str], skip: frozenset[int]) -> list[str]:
-    words = [w.lower().strip("'’-") for i, w in enumerate(tokens) if i not in skip]
+    # a hyphenated word is its parts: 'secondary-age pupils' are 'secondary' pupils
+    words = [part for i, w in enumerate(tokens) if i not in skip for part in w.lower().strip("'’-").split("-")]
     words = [NUMBER_WORDS.get(w, w) for w in words if w and w not in STOPWORDS]
     return _stemmer().stemWords([w for w in words if len(w) > 1])
 

@@ -217,3 +217,87 @@ def test_children_a_council_is_looking_after_are_children_in_care():
     # one term, which 'in care' covers, rather than two words no answer repeats
     terms = question_terms("How many lone asylum-seeking children is Mercia looking after?")
     assert "=children-in-care" in terms and "look" not in terms, terms
+
+
+LINDSEY = """Lindsey County Council
+Report to the Children's Services Overview and Scrutiny Committee
+Date of meeting: 15 January 2025
+Children's Social Care Performance – November 2024
+
+3. Performance
+3.1 The percentage of decisions made on contacts and referrals in one working day in November was 58% against the target of 80%. This is an improvement on October (54%). The outcome within 2 working days rises to 79% and within 3 working days to 90%.
+3.2 For children in care, there were 21 missing episodes in November involving 11 children.
+3.3 The Adolescent Safety Service works with young people experiencing extra-familial harm. There will be an official launch of this service in January.
+3.4 Primary attendance of children in care was 95.2%. Secondary attendance was 87.9% for the autumn term.
+
+4. Finance
+4.1 An underspend of £0.3M is anticipated against the investment in the Early Help team due to delays in recruitment to family support worker posts.
+4.2 The £0.4M variance forecast covers Business Support; Business Intelligence; and Human Resources.
+
+5. Indicators
+Indicator\tQ1 2024/25\tQ2 2024/25\tQ3 2024/25\tTarget
+Percentage of assessments leading to closure\t41%\t44%\t47%\tN/A
+Number of MASH enquiries\t402\t388\t371\tN/A
+"""
+
+
+@pytest.fixture
+def lindsey(assistant_reading):
+    return assistant_reading("lindsey-performance-2025-01-15.txt", LINDSEY)
+
+
+@pytest.mark.parametrize(
+    "question, figure",
+    [
+        # 'teenagers harmed outside the family' is extra-familial harm; a month answers 'when'
+        ("When does Lindsey's new service for teenagers harmed outside the family launch?", "January"),
+        # 'going unspent' is an underspend, 'money' the investment, 'posts weren't filled' recruitment
+        ("How much of Lindsey's early help money is going unspent because posts weren't filled?", "£0.3M"),
+        # 'BI' and 'HR' are the capitalised names they abbreviate
+        ("What variance is forecast for BI and HR in Lindsey?", "£0.4M"),
+        # 'secondary-age' is secondary
+        ("How well are secondary-age children in care in Lindsey attending school?", "87.9%"),
+    ],
+)
+def test_everyday_wording_of_a_paper_in_officers_words(lindsey, question, figure):
+    answer = lindsey.ask(question)
+    assert not answer.abstained and figure in answer.text, (question, answer.text)
+
+
+def test_another_timescale_is_no_answer(lindsey):
+    # decisions 'in one working day' are not those 'within two working days'
+    answer = lindsey.ask("What share of Lindsey's decisions on contacts were made within two working days in November?")
+    assert "58%" not in answer.text, answer.text
+
+
+def test_another_month_is_no_answer(lindsey):
+    answer = lindsey.ask("How many times did children in care in Lindsey go missing in October?")
+    assert answer.abstained, answer.text
+
+
+def test_time_as_members_say_it():
+    from assistant.answer.extractive import _initials
+    from assistant.language.figures import has_figure
+    from assistant.language.periods import bare_months, months_named, timescales
+
+    assert timescales("within two working days, 72 hours or a year") == {(2, "day"), (3, "day"), (12, "month")}
+    assert timescales("four weeks") == {(20, "day"), (28, "day")}
+    assert bare_months("How many went missing in September?") == {9}
+    assert bare_months("How many went missing in September 2024?") == set()  # a dated month is a period
+    assert bare_months("The council may decide") == set()
+    assert months_named("18 episodes in October; since April 2023") == {10, 4}
+    assert "q1" in content_terms("in the first quarter") and "q3" in content_terms("quarter three")
+    assert [f.text for f in counts("Q4 22-23: 1,953")] == ["1,953"]  # '22-23' names the column's year
+    assert [f.text for f in counts("Target 23-24: 7.6%; Q4 22-23: 26%")] == []
+    assert has_figure("There will be an official launch of this service in October.", "When does it launch?")
+    assert {"HR", "BI"} <= _initials("Business Intelligence; and Human Resources")
+    assert {"secondari", "age"} <= set(content_terms("secondary-age children"))
+
+
+def test_the_timescale_asked_is_not_the_answer():
+    from assistant.language.figures import has_figure
+
+    question = "What share of return home interviews were done within three days?"
+    assert not has_figure("- Percentage of return home interviews completed within 72 hours", question)
+    assert has_figure("Return home interviews completed within 72 hours: 58%", question)
+    assert has_figure("Interviews took 72 hours on average", "How long do return home interviews take?")
