@@ -13,53 +13,16 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Mapping
 
+from assistant.answer.asked import ABBREVIATION, Asked
 from assistant.answer.grounding import check_sentence, evidence
-from assistant.answer.units import Unit, units
+from assistant.answer.units import units
 from assistant.language.councils import councils_named
-from assistant.language.figures import (
-    counts,
-    figures,
-    has_figure,
-    is_length_of_time,
-    is_money,
-    without_standards,
-)
-from assistant.language.periods import (
-    Span,
-    bare_months,
-    months_named,
-    overlaps,
-    period_wording,
-    periods_in,
-    reporting_window,
-    states,
-    timescale_wording,
-    timescales,
-)
-from assistant.language.questions import (
-    MEASURE_TERMS,
-    PERSON,
-    REASON_CUES,
-    age_bands,
-    age_wording,
-    asks_standard,
-    kinds_asked,
-    kinds_stated,
-    measured_terms,
-    subject_of,
-    wants_count,
-    wants_figure,
-    wants_person,
-    wants_reason,
-)
 from assistant.language.scoring import MAX_IDF, weighted_coverage
 from assistant.language.vocabulary import (
     content_terms,
     question_terms,
     said_terms,
-    term_wordings,
     terms_named,
-    terms_required,
     vocabulary,
 )
 from assistant.types import Answer, Citation, Grounding, Hit
@@ -92,8 +55,8 @@ DENSE_WEIGHT = 0.2  # of a quote's support, the share that is meaning rather tha
 # quotes state: the kind of figure, the period, the terms the field requires.)
 UNSEEN_WEIGHT = 1.0
 # ... but an abbreviation no paper uses ('TAFs') names the very thing asked about: a quote
-# matching the rest of the question is about something else.
-_ABBREVIATION = re.compile(r"\b[A-Z]{2,}s?\b")
+# matching the rest of the question is about something else (`_weights`).
+
 # Quotes (best by words) whose meaning is compared with the question's. 6 scores exactly as
 # 24 did on all 431 evaluation questions (8 and 12 too; none is much worse), for a quarter
 # of the embedding: ~30 ms a sentence on one core, half of each answer's time under load.
@@ -108,8 +71,8 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarit
     question, the term the question names, ...), blended with how close its meaning is to
     the question's: a member's words are not the report's words.
     """
-    ask = _Asked.of(question)
-    weights = _weights(ask.terms, idf, set(said_terms(" ".join(_ABBREVIATION.findall(question)))))
+    ask = Asked.of(question)
+    weights = _weights(ask.terms, idf, set(said_terms(" ".join(ABBREVIATION.findall(question)))))
     top = max((h.score for h in hits), default=1.0) or 1.0
     # the field's terms a passage names, in its text or its frame (a heading, a caption)
     passage_terms = _terms_in_place(hits)
@@ -161,150 +124,11 @@ def _terms_in_place(hits: list[Hit]) -> list[set[str]]:
     return found
 
 
-def _periods_of(unit: Unit, hit: Hit) -> list[Span]:
-    """The periods a unit is about: those it states (see `_stated_periods`), else the
-    months before the meeting it was written for."""
-    return _stated_periods(unit, hit) or reporting_window(hit.document.meeting_date)
-
-
-def _stated_periods(unit: Unit, hit: Hit) -> list[Span]:
-    """The periods a unit names, else its heading's or paper's title's, else those the
-    rest of its passage names (a paragraph is about one time). The meeting's own date in a
-    title ('Minutes of ... 29 October 2024') is when the paper was read, not what it reports."""
-    window = reporting_window(hit.document.meeting_date)
-    meeting_month = [(window[0][1], window[0][1])] if window else []
-    framed = [span for span in periods_in(unit.context) if span not in meeting_month]
-    return periods_in(unit.text) or framed or periods_in(hit.passage.text)
-
-
-def _has_column_for(asked: list[Span], unit: Unit, hit: Hit) -> bool:
-    """Whether a row giving figures for several periods has one for the period asked: a
-    series answers only the periods it lists, whatever the years its columns span."""
-    columns = periods_in(unit.text) if hit.passage.kind == "table_row" else []
-    return len(columns) < 2 or states(asked, columns)
-
-
-_QUARTER_LABEL = re.compile(r"\bQ([1-4])\b")
-_QUARTER_TERMS = frozenset({"q1", "q2", "q3", "q4"})
-# A name spelled out in capitals ('Business Intelligence; and Human Resources')
-_CAPITALISED_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:and\s+|of\s+|&\s+)?[A-Z][a-z]+)+")
-
-
-def _initials(text: str) -> set[str]:
-    """The abbreviations the text's capitalised names spell: 'Human Resources' -> 'HR'."""
-    return {"".join(word[0] for word in name.split() if word[0].isupper()) for name in _CAPITALISED_NAME.findall(text)}
-
-
 def _meaning(cosine: float) -> float:
     """all-MiniLM-L6-v2's cosine of a question and a sentence, as 0..1: unrelated
     sentences sit near 0.1, a sentence answering in other words near 0.6."""
     return min(1.0, max(0.0, (cosine - 0.1) / 0.5))
 
-
-@dataclass(frozen=True)
-class _Asked:
-    """What a question asks for, read once."""
-
-    question: str
-    terms: list[str]
-    figure: bool
-    standard: bool  # asks what should be (a target, a floor, 'at most'), not what is
-    count: bool
-    person: bool
-    reason: bool
-    measured: set[str]
-    required: set[str]
-    periods: list[Span]
-    kinds: set[str]
-    wordings: dict[str, frozenset[str]]  # a term's token -> the words the question named it with
-    period_terms: frozenset[str]  # the words naming the period asked ('end', '2023')
-    measure_terms: frozenset[str]  # the words naming the kind of figure asked ('proportion')
-    ages: set[tuple[int, int]]  # the age bands asked about ('under-16s')
-    age_terms: frozenset[str]  # the words naming them
-    months: set[int]  # the months asked about without a year ('in September')
-    timescales: set[tuple[float, str]]  # the timescales asked about ('within two working days')
-    abbreviations: frozenset[str]  # 'HR', 'BI'
-    quarter_terms: frozenset[str]  # the quarters asked about without a year ('q1')
-    timescale_terms: frozenset[str]  # the words naming the timescale asked ('week')
-
-    @classmethod
-    def of(cls, question: str) -> "_Asked":
-        terms = question_terms(subject_of(question))
-        return cls(question, terms, wants_figure(question), asks_standard(question), wants_count(question), wants_person(question),
-                   wants_reason(question), measured_terms(question), terms_required(question), periods_in(question),
-                   kinds_asked(question), term_wordings(question), frozenset(said_terms(period_wording(question))),
-                   frozenset(terms) & MEASURE_TERMS, age_bands(question), frozenset(said_terms(age_wording(question))),
-                   bare_months(question), timescales(question), frozenset(_ABBREVIATION.findall(question)),
-                   frozenset() if periods_in(question) else frozenset(terms) & _QUARTER_TERMS,
-                   frozenset(said_terms(timescale_wording(question))))
-
-    def implied(self, unit: Unit, hit: Hit) -> set[str]:
-        """The question's words a unit answers without repeating them: the period asked, when
-        the unit states a period within it (a 'Q3 2023/24' column answers 'at the end of
-        2023'), and the kind of figure asked, when it gives a figure ('15%' answers 'what
-        proportion'; a wrong kind is `fit`'s to judge), and the age band asked, when it
-        names the same band."""
-        implied = set()
-        if self.period_terms and states(self.periods, _stated_periods(unit, hit)):
-            implied |= self.period_terms
-        if self.measure_terms and has_figure(unit.text, self.question):
-            implied |= self.measure_terms
-        if self.ages and self.ages & age_bands(f"{unit.context} {unit.text}"):
-            implied |= self.age_terms  # 'Under 16' answers 'under-16s'
-        if self.timescale_terms and self.timescales & timescales(unit.text):
-            implied |= self.timescale_terms  # '20 working days' answers 'within four weeks'
-        if self.quarter_terms:  # a row's 'Q1 2023-2024' column answers 'in the first quarter'
-            implied |= self.quarter_terms & {f"q{n}" for n in _QUARTER_LABEL.findall(unit.text)}
-        if spelled := {a for a in self.abbreviations if a.removesuffix("s") in _initials(unit.text)}:
-            implied |= set(said_terms(" ".join(spelled)))  # 'Human Resources' answers 'HR'
-        return implied
-
-    def named_apart(self, unit: Unit, hit: Hit) -> set[str]:
-        """The terms the question names that the unit states in the question's own words,
-        apart: a 'Residential' row of a placements table answers 'residential placement
-        spend'. Only words the unit says outside other terms count ('care' in 'care
-        leavers' is not children in care), and only a table row borrows its heading's."""
-        words = set(said_terms(unit.text))
-        if hit.passage.kind == "table_row":
-            words |= set(said_terms(unit.context))
-        return {token for token, wording in self.wordings.items() if wording <= words}
-
-    def fit(self, unit: Unit, in_context: set[str], passage_terms: set[str], hit: Hit) -> float:
-        """How well the unit fits what is asked, whatever words it shares (1: nothing amiss)."""
-        fit = 1.0
-        if self.periods and not overlaps(self.periods, _periods_of(unit, hit)):
-            fit *= 0.4  # October 2023's figure is no answer about October 2022
-        elif self.periods and not _has_column_for(self.periods, unit, hit):
-            fit *= 0.4  # a row of quarters with no column for Q4 2023/24 (its 'Target 23-24' is not that quarter's)
-        if self.ages and (stated := age_bands(f"{unit.context} {unit.text}")) and not self.ages & stated:
-            fit *= 0.4  # care leavers aged 19-21 are not those aged 17 to 18
-        if self.months and (named := months_named(unit.text)) and not self.months & named:
-            fit *= 0.4  # 18 missing episodes 'in October' says nothing of September
-        if self.timescales and not self.timescales & (stated := timescales(unit.text)) and \
-                {unit for _, unit in self.timescales} & {unit for _, unit in stated}:
-            fit *= 0.5  # decisions 'in one working day' are not those 'within two working days'
-        if self.figure and not has_figure(unit.text, self.question):
-            fit *= 0.5  # a figure question answered without a figure is not answered
-        elif self.figure and not self.standard and not has_figure(without_standards(unit.text), self.question):
-            fit *= 0.5  # a target is not what was done: 'the target of £25,000' says nothing of what was raised
-        elif self.kinds - kinds_stated(f"{unit.context} {unit.text}"):
-            fit *= 0.6  # a percentage is no answer to 'what is the average salary?'
-        elif self.count and (found := figures(unit.text)) and not counts(unit.text):
-            # 'how many' is answered by a number before a rate (or a month's days), never by a sum of money
-            fit *= 0.5 if all(is_money(f, unit.text) or is_length_of_time(f, unit.text) for f in found) else 0.85
-        if not set(said_terms(unit.text)) - set(self.terms):
-            fit *= 0.5  # it only restates the question ('Findings from the inspection.')
-        if self.reason and not REASON_CUES.search(unit.text):
-            fit *= 0.8  # 'why' is answered by a cause, not by restating the indicator
-        if self.measured - in_context:
-            fit *= 0.5
-        if self.required - passage_terms - in_context:
-            fit *= 0.5  # a quote about in-house fostering does not answer a question about dental checks
-        if self.person and not PERSON.search(unit.text):
-            fit *= 0.8
-        if unit.text.count(". ") >= 1 and unit.own_scope.endswith(unit.text):
-            fit *= 0.97  # a pair of sentences must earn its extra length
-        return fit
 
 
 def extract(

@@ -101,7 +101,14 @@ def answer_correct(item: dict, response: dict) -> bool:
     if item["answer_type"] == "number":
         gold = figures(item["answer"])
         return bool(gold) and all(figure_in(f, said) or _same_digits_in(f, said) for f in gold)
+    if item["answer_type"] == "date":
+        return _day_plain(normalise(item["answer"])) in _day_plain(normalise(said))
     return normalise(item["answer"]) in normalise(said)
+
+
+def _day_plain(text: str) -> str:
+    """'29th January 2025' is '29 January 2025'."""
+    return re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)\b", r"\1", text)
 
 
 def _same_digits_in(gold: Figure, said: str) -> bool:

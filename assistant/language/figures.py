@@ -122,7 +122,7 @@ def has_figure(text: str, question: str = "") -> bool:
 # the ages a service or team is for ('the 18-25 section', '18-65 services'), and, unless a
 # date is asked for, the year something happened in ('In 2023, Kent created a role').
 # ('Year 4' is a reference: see _REFERENCE.)
-_NAMING = re.compile(r"\b\d+/\d{3,}\b|\b\d{1,2}\s?[-–]\s?\d{1,2}(?=\s+(?:sections?|services?|teams?|cohorts?|pathways?|provision)\b)", re.I)
+_NAMING = re.compile(r"\b\d+/\d{3,}\b|\b\d{1,2}(?:\s?[-–]\s?\d{1,2}|\+)(?=\s+(?:sections?|services?|teams?|cohorts?|pathways?|provision)\b)", re.I)
 _YEAR_AS_TIME = re.compile(r"\b(?:in|since|during|from|until|by|before|after)\s+(?P<year>(?:19|20)\d\d)\b(?![,.]?\d)", re.I)
 
 

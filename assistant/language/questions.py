@@ -11,7 +11,7 @@ QUANTITY_WORDS = re.compile(
     r"\b(how many|how much|what share|what proportion|by how much|gap|what (?:is|was|were|are) the (?:number|percentage|rate|proportion|"
     r"average|total|cost|budget|forecast|target|figure|variance|overspend)|percentage|per cent|"
     r"rate|proportion|number of|figures? (?:for|on|of)|target|floor|budget|overspend|forecast|cost|£|average|total|how far|how long|"
-    r"allowance|salary|salaries|pay|fees?|^\s*when|"
+    r"allowance|salary|salaries|pay|fees?|^\s*when|spend on|spent on|spending on|"
     # how members ask about performance: 'How are we doing on dental checks?', 'Are reviews on time?'
     r"how (?:is|are|was|were)\b.*\bdoing|how well|how quickly|how timely|on time|in time|enough)\b",
     re.I,
@@ -54,7 +54,7 @@ _KIND_ASKED = {
     # by a percentage)
     "money": re.compile(r"\b(salary|salaries|wages?|fees?|how much money|"
                         r"(?<!by )how much (?:\w+ ){0,6}(?:cost|pay|paid|spen[dt]|budget|funding|grant|savings?|overspend|underspend)|"
-                        r"what (?:did|does|will|would) .{0,60}\bcost)\b", re.I),
+                        r"what (?:did|does|do|will|would) .{0,60}\b(?:cost|spend)|(?:is|was|were|are) spent on|what (?:are|is) .{0,40}\bspending on)\b", re.I),
     # a rate is a share or a rate per so many children, never a plain count ('7 leavers a month')
     "rate": re.compile(r"\brates?\b", re.I),
     "time": re.compile(r"\bhow long\b|\b(?:average|mean|typical)? ?(?:time|wait) (?:from|to|taken|between|for)\b|"

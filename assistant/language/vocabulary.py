@@ -50,6 +50,7 @@ class Term:
     expand: bool = True  # False: the abbreviation is too common to stand for its long form
     broader: tuple[str, ...] = ()  # keys of the terms this one is a kind of
     required: bool = True  # False: a quote may leave the term implied
+    excludes: tuple[str, ...] = ()  # keys of terms no one can be both of (care leavers, children in care)
 
     @property
     def token(self) -> str:
@@ -74,6 +75,11 @@ class Vocabulary:
             stem = _stemmer().stemWord(report_word)
             self._plain[stem] = self._plain.get(stem, frozenset()) | frozenset(_stemmer().stemWords(plain_words))
         self._abbreviations = {a: t for t in terms for a in t.abbreviations}
+        self._excludes: dict[str, frozenset[str]] = {}  # both ways round
+        for term in terms:
+            for other in term.excludes:
+                self._excludes[term.key] = self.excluded_by(term.key) | {other}
+                self._excludes[other] = self.excluded_by(other) | {term.key}
         self._phrases: dict[tuple[str, ...], Term] = {}
         for term in terms:
             for wording in (term.name, *term.forms):
@@ -122,6 +128,9 @@ class Vocabulary:
     def in_plain_words(self, stems: set[str]) -> set[str]:
         """The stems, with the plain words members use for the report words among them."""
         return stems.union(*(self._plain[s] for s in stems if s in self._plain))
+
+    def excluded_by(self, key: str) -> frozenset[str]:
+        return self._excludes.get(key, frozenset())
 
     def glossary(self) -> dict[str, str]:
         """Each abbreviation with its official name."""
@@ -179,7 +188,7 @@ def _merged(known: Term | None, entry: dict, where: str) -> Term:
                        forms=known.forms + tuple(entry.get("forms", ())))
     return Term(entry["key"], entry["name"], tuple(entry.get("abbreviations", ())), tuple(entry.get("forms", ())),
                 entry.get("source", ""), entry.get("expand", True), tuple(entry.get("broader", ())),
-                entry.get("required", True))
+                entry.get("required", True), tuple(entry.get("excludes", ())))
 
 
 def content_terms(text: str, expand: bool = True) -> list[str]:
@@ -226,6 +235,13 @@ def terms_named(text: str) -> set[str]:
     """The tokens of the field's terms the text names ('=dental-checks'), with the
     broader terms they are kinds of."""
     return {token for m in vocabulary().mentions(text) for token in (m.term.token, *(f"={b}" for b in m.term.broader))}
+
+
+def terms_excluded(text: str) -> set[str]:
+    """The tokens of the terms the text's own terms rule out, either way round: a sentence
+    about care leavers is not about children in care."""
+    named = {m.term.key for m in vocabulary().mentions(text)}
+    return {f"={key}" for name in named for key in vocabulary().excluded_by(name) if key not in named}
 
 
 def terms_required(question: str) -> set[str]:

@@ -80,6 +80,12 @@ def test_a_bare_gold_figure_is_answered_by_the_same_figure_with_its_unit():
                               {"answer": "Variance: £4.5k [1]", "abstained": False})
 
 
+def test_a_date_is_the_same_date_with_or_without_its_ordinal():
+    date = {"answer": "29 January 2025", "answer_type": "date"}
+    assert answer_correct(date, {"answer": "At the Scrutiny Committee held on 29th January 2025, [1]", "abstained": False})
+    assert not answer_correct(date, {"answer": "held on 9th January 2025 [1]", "abstained": False})
+
+
 def test_answer_checks():
     item = {"answer": "£7.2M", "answer_type": "number"}
     assert answer_correct(item, {"answer": "pressure of £7.2M [1]", "abstained": False})
