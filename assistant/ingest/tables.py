@@ -16,6 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.ingest.table_money import (
+    in_money,
+    is_units_note,
+    money_columns,
+    money_unit,
+)
+
 _NUMBER = re.compile(r"^[(\-−–]?\s*[£$]?\s*-?[\d,]*\d(\.\d+)?\s*(%|k|m|bn|fte)?\)?$", re.I)
 _PERIOD = re.compile(
     r"^((19|20)\d\d|\d\d[-/]\d\d|(19|20)\d\d[-/](19|20)?\d\d|Q[1-4]( \d\d[-/]\d\d)?)"
@@ -54,6 +61,10 @@ class Header:
     rows: list[list[str]]
     labels: list[str] = field(default_factory=list)
     money: str | None = None  # 'm' or 'k': the table's note says every figure is £m or £000s
+    column_money: dict[int, str] = field(default_factory=dict)  # the columns a '£m' header covers
+
+    def unit_of(self, column: int) -> str | None:
+        return self.money or self.column_money.get(column)
 
     @property
     def width(self) -> int:
@@ -95,46 +106,9 @@ def split_header(rows: list[list[str]]) -> tuple[list[list[str]], list[list[str]
     return header, rows[i:]
 
 
-# 'All figures in £m' printed above a finance table's header often lands in its header
-# cells, split mid-word ('All f' | 'igures in £m'): it names no column.
-_NOTE_LEAD = r"(?:figures|amounts|values)(?:are)?(?:shown)?in"  # of a note, its spaces removed
-_UNITS_NOTE = re.compile(rf"^(?:all)?{_NOTE_LEAD}(?:£|\$|pounds|thousands|millions)", re.I)
-
-
-def _units_note(row: list[str]) -> bool:
-    return bool(_UNITS_NOTE.match("".join("".join(row).split())))
-
-
-# The unit a note gives every figure of its table, in the table's header or its caption
-# ('All figures in £m', 'All figures in £000s'): a figure shown without it is a wrong
-# number to a reader ('Variance: -9.9' is -£9.9m).
-_MONEY_NOTE = re.compile(rf"{_NOTE_LEAD}(£m|£millions?|£'?000s?|£k|£thousands?)", re.I)
-
-
-def money_unit(texts: list[str]) -> str | None:
-    for text in texts:
-        found = _MONEY_NOTE.search("".join(text.split()))
-        if found:
-            return "m" if "m" in found.group(1).lower() else "k"
-    return None
-
-
-_PLAIN_FIGURE = re.compile(r"^([+\-−–]?)\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)$")
-
-
-def in_money(value: str, unit: str | None) -> str:
-    """A bare figure of a table in £m or £000s, with its unit: '-9.9' -> '-£9.9m'. Figures
-    with a unit of their own ('-2.3%'), and years, are left as they are."""
-    found = _PLAIN_FIGURE.match(value) if unit else None
-    if not found or _PERIOD.match(found.group(2)):
-        return value
-    sign, number = found.groups()
-    return f"{sign}£{number}{unit}"
-
-
 def column_labels(header_rows: list[list[str]], width: int) -> list[str]:
     """One readable label per column from a possibly multi-row header."""
-    header_rows = [row for row in header_rows if not _units_note(row)] or header_rows
+    header_rows = [row for row in header_rows if not is_units_note(row)] or header_rows
     grid = [row + [""] * (width - len(row)) for row in header_rows]
     spans = _spanning_fill(grid)
     labels = []
@@ -237,7 +211,8 @@ class TableReader:
         previous = self._header
         if header_rows:
             money = money_unit([caption or "", *("".join(row) for row in header_rows)])
-            self._header = Header(header_rows, column_labels(header_rows, width), money)
+            labels = column_labels(header_rows, width)
+            self._header = Header(header_rows, labels, money, money_columns(labels))
         elif previous is None or not (width <= previous.width <= width + 1):
             # Trailing empty cells get lost in extraction, so one column short still matches.
             self._header = Header([], [""] * width, money_unit([caption or ""]))
@@ -261,7 +236,7 @@ class TableReader:
             elif col in self._carried:
                 cells[col] = self._carried[col]
         fields = tuple(
-            (labels[i] if i < len(labels) else "", in_money(value, self._header.money))
+            (labels[i] if i < len(labels) else "", in_money(value, self._header.unit_of(i)))
             for i, value in enumerate(cells)
             if value and i != label_col
         )

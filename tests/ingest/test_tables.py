@@ -135,3 +135,17 @@ def test_header_words_broken_before_their_last_letter_are_mended():
     rows = TableReader().read(["Key Service\tRevenu e Budget\tRevenu e Forecas t\tRevenu e Varianc e",
                                "Family Hubs\t8.4\t7.2\t-1.2"])
     assert rows[0].serialise() == "Key Service: Family Hubs — Revenue Budget: 8.4; Revenue Forecast: 7.2; Revenue Variance: -1.2"
+
+
+def test_a_money_unit_over_one_column_is_the_unit_of_its_money_columns():
+    # the appendix prints '£m' once over 'Working Budget | Forecast | Variance'; the reading
+    # gives it to one column, and the others' figures would be bare
+    rows = TableReader().read([
+        "Directorate, Division & Key Service\tWorking Budget\tForecast £m\tVariance\tFTE",
+        "Family Hubs (Integrated Children's Services)\t8.4\t7.2\t-1.2\t35",
+    ])
+    assert rows[0].serialise() == ("Directorate, Division & Key Service: Family Hubs (Integrated Children's Services) — "
+                                   "Working Budget: £8.4m; Forecast £m: £7.2m; Variance: -£1.2m; FTE: 35")
+    # two units: each column as printed
+    mixed = TableReader().read(["Service\tBudget £m\tCost per place £000s\tForecast", "Fostering\t8.4\t52\t8.1"])
+    assert mixed[0].serialise() == "Service: Fostering — Budget £m: 8.4; Cost per place £000s: 52; Forecast: 8.1"
