@@ -132,8 +132,9 @@ def _budget_years(text: str) -> list[tuple[int, int]]:
             if int(m.group(2)) == int(m.group(1)) + 1]
 
 
-# '(3.6-3.9)', '(1.2)': the paragraphs a recommendation points to.
-_PARAGRAPH_REFS = re.compile(r"\(\s*\d+\.\d+(?:\s*(?:[-–&,]|and)\s*\d+\.\d+)*\s*\)")
+# '(3.6-3.9)', '(1.2)', '(3.4 & Appendix A)': the paragraphs a recommendation points to.
+_PARAGRAPH_REFS = re.compile(r"\(\s*\d+\.\d+(?:\s*(?:[-–&,]|and)\s*\d+\.\d+)*"
+                             r"(?:\s*(?:&|and|,)\s*(?:appendix|annex)\s+\w+)?\s*\)", re.I)
 # 'Appendix 1', 'section 3.2', 'Phase 2': numbers that point somewhere rather than measure;
 # so does a year of school or of a programme ('Year 4 funding', '150 Year 7 places'),
 # capitalised only, so 'this year 450 children' still counts.

@@ -192,6 +192,7 @@ def test_figures_that_name_rather_than_measure():
 
     question = "How much funding will the council get?"
     assert not has_figure("Reconsideration of Decision 24/00093 (Item 7)", question)
+    assert not has_figure("receive the current briefing on Life Story Work (3.4 & Appendix A)", question)
     assert not has_figure("the 18-25 section of the service and its 18-65 services", question)
     assert not has_figure("Young adults within the Care Leaving Service (18+ services).", question)
     assert not has_figure("what the Year 4 family hub funding could be used for", question)
