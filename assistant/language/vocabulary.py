@@ -185,7 +185,8 @@ def _merged(known: Term | None, entry: dict, where: str) -> Term:
         raise AssistantError(f"{where}: every term needs a key and a name")
     if known:
         return replace(known, abbreviations=known.abbreviations + tuple(entry.get("abbreviations", ())),
-                       forms=known.forms + tuple(entry.get("forms", ())))
+                       forms=known.forms + tuple(entry.get("forms", ())),
+                       excludes=known.excludes + tuple(entry.get("excludes", ())))
     return Term(entry["key"], entry["name"], tuple(entry.get("abbreviations", ())), tuple(entry.get("forms", ())),
                 entry.get("source", ""), entry.get("expand", True), tuple(entry.get("broader", ())),
                 entry.get("required", True), tuple(entry.get("excludes", ())))

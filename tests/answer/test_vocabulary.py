@@ -141,6 +141,14 @@ def test_a_council_file_adds_wordings_to_a_built_in_term(rutland, council_terms)
     assert not answer.abstained and "245" in answer.text, answer.text
 
 
+def test_a_council_file_adds_an_exclusion_to_a_built_in_term(council_terms):
+    from assistant.language.vocabulary import terms_excluded
+
+    assert terms_excluded("children placed in residential care") == set()
+    council_terms('[[term]]\nkey = "residential"\nexcludes = ["in-house-fostering"]\n')
+    assert terms_excluded("children placed in residential care") == {"=in-house-fostering"}
+
+
 def test_a_term_in_any_wording_is_one_thing_asked_about_in_a_follow_up():
     from assistant.conversation import is_follow_up
 
