@@ -53,7 +53,7 @@ from assistant.language.vocabulary import (
 from assistant.types import Hit
 
 # An abbreviation a member writes ('TAFs', 'HR')
-ABBREVIATION = re.compile(r"\b[A-Z]{2,}s?\b")
+_ABBREVIATION = re.compile(r"\b[A-Z]{2,}s?\b")
 
 
 def _periods_of(unit: Unit, hit: Hit) -> list[Span]:
@@ -90,8 +90,6 @@ def _initials(text: str) -> set[str]:
     return {"".join(word[0] for word in name.split() if word[0].isupper()) for name in _CAPITALISED_NAME.findall(text)}
 
 
-
-
 @dataclass(frozen=True)
 class Asked:
     """What a question asks for, read once."""
@@ -121,12 +119,13 @@ class Asked:
     @classmethod
     def of(cls, question: str) -> "Asked":
         terms = question_terms(subject_of(question))
+        periods = periods_in(question)
         return cls(question, terms, wants_figure(question), asks_standard(question), wants_count(question), wants_person(question),
-                   wants_reason(question), measured_terms(question), terms_required(question), periods_in(question),
+                   wants_reason(question), measured_terms(question), terms_required(question), periods,
                    kinds_asked(question), term_wordings(question), frozenset(said_terms(period_wording(question))),
                    frozenset(terms) & MEASURE_TERMS, age_bands(question), frozenset(said_terms(age_wording(question))),
-                   bare_months(question), timescales(question), frozenset(ABBREVIATION.findall(question)),
-                   frozenset() if periods_in(question) else frozenset(terms) & _QUARTER_TERMS,
+                   bare_months(question), timescales(question), frozenset(_ABBREVIATION.findall(question)),
+                   frozenset() if periods else frozenset(terms) & _QUARTER_TERMS,
                    frozenset(said_terms(timescale_wording(question))))
 
     def implied(self, unit: Unit, hit: Hit) -> set[str]:
@@ -172,7 +171,7 @@ class Asked:
         if self.months and (named := months_named(unit.text)) and not self.months & named:
             fit *= 0.4  # 18 missing episodes 'in October' says nothing of September
         if self.timescales and not self.timescales & (stated := timescales(unit.text)) and \
-                {unit for _, unit in self.timescales} & {unit for _, unit in stated}:
+                {kind for _, kind in self.timescales} & {kind for _, kind in stated}:
             fit *= 0.5  # decisions 'in one working day' are not those 'within two working days'
         if self.figure and not has_figure(unit.text, self.question):
             fit *= 0.5  # a figure question answered without a figure is not answered

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Mapping
 
-from assistant.answer.asked import ABBREVIATION, Asked
+from assistant.answer.asked import Asked
 from assistant.answer.grounding import check_sentence, evidence
 from assistant.answer.units import units
 from assistant.language.councils import councils_named
@@ -72,7 +72,7 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarit
     the question's: a member's words are not the report's words.
     """
     ask = Asked.of(question)
-    weights = _weights(ask.terms, idf, set(said_terms(" ".join(ABBREVIATION.findall(question)))))
+    weights = _weights(ask.terms, idf, set(said_terms(" ".join(ask.abbreviations))))
     top = max((h.score for h in hits), default=1.0) or 1.0
     # the field's terms a passage names, in its text or its frame (a heading, a caption)
     passage_terms = _terms_in_place(hits)

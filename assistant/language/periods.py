@@ -5,6 +5,7 @@ and timescales ('within 20 working days', 'in two weeks')."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*"
 DATE = re.compile(
@@ -148,10 +149,11 @@ TIMESCALE_UNIT = r"(?:working\s+|calendar\s+|school\s+)?(hour|day|week|month|yea
 _TIMESCALE = re.compile(rf"\b(\d+(?:\.\d+)?|an?|{'|'.join(NUMBER_WORDS)})\s+{TIMESCALE_UNIT}", re.I)
 
 
-def months_named(text: str) -> set[int]:
+@lru_cache(maxsize=4096)  # read for every quotable unit, and for the same question each time
+def months_named(text: str) -> frozenset[int]:
     """The months of the year (1-12) the text names, with a year or without one."""
     named = {m.group(1) for m in _MONTH_YEAR.finditer(text)} | {m.group(1) for m in _BARE_MONTH.finditer(text)}
-    return {_MONTH_NUMBER[name[:3].lower()] for name in named}
+    return frozenset(_MONTH_NUMBER[name[:3].lower()] for name in named)
 
 
 def bare_months(text: str) -> set[int]:
@@ -166,7 +168,8 @@ def quarters_as_columns_say(text: str) -> str:
     return _SPELLED_QUARTER.sub(lambda m: f"Q{_QUARTER_NUMBER[(m.group(1) or m.group(2)).lower()]}", text)
 
 
-def timescales(text: str) -> set[tuple[float, str]]:
+@lru_cache(maxsize=4096)  # read by both `Asked.implied` and `Asked.fit` for every quotable unit
+def timescales(text: str) -> frozenset[tuple[float, str]]:
     """The timescales the text names, in days or months, each as every length it can mean:
     'within four weeks' -> (20, 'day') and (28, 'day'), '3+ in a year' -> (12, 'month')."""
     found = set()
@@ -174,7 +177,7 @@ def timescales(text: str) -> set[tuple[float, str]]:
         number = m.group(1).lower()
         n, unit = float(1 if number in ("a", "an") else NUMBER_WORDS.get(number, number)), m.group(2).lower()
         found |= _LENGTHS[unit](n)
-    return found
+    return frozenset(found)
 
 
 def timescale_wording(text: str) -> str:
