@@ -166,10 +166,23 @@ def _pdf_pages_as_markdown(doc) -> list[Page]:
         chunks = pymupdf4llm.to_markdown(doc, page_chunks=True, show_progress=False)
     pages = []
     for i, chunk in enumerate(chunks):
-        number = (chunk.get("metadata") or {}).get("page", i + 1)
+        number = int((chunk.get("metadata") or {}).get("page", i + 1) or i + 1)
         text = without_markup(markdown_tables_to_tabs(chunk.get("text", "")))
-        pages.append(Page(int(number) if number else i + 1, text))
+        pages.append(Page(number, with_line_end_hyphens(text, doc[number - 1].get_text())))
     return [replace(page, text="\n".join(cards_as_table(page.text.splitlines()))) for page in without_furniture(pages)]
+
+
+# pymupdf4llm joins a word broken at a line's end into one ('decision-' + 'making' ->
+# 'decisionmaking'). Council papers are written in word processors that break lines at
+# real hyphens, not inside words, so the hyphen the page prints goes back.
+_LINE_END_HYPHEN = re.compile(r"([A-Za-z]{2,})-[ \t]*\n[ \t]*([a-z]+)")
+
+
+def with_line_end_hyphens(text: str, printed: str) -> str:
+    """`text` with the hyphens `printed` (the page's plain text) shows at line ends."""
+    for left, right in set(_LINE_END_HYPHEN.findall(printed)):
+        text = re.sub(rf"\b{left}{right}\b", f"{left}-{right}", text)
+    return text
 
 
 # Text set in a picture (KPI cards beside their charts) comes marked as such, its lines

@@ -78,12 +78,17 @@ def is_table_line(text: str) -> bool:
     return "\t" in text and sum(1 for c in text.split("\t") if c.strip()) >= 1
 
 
+# '68 statements were received and noted as follows:': a figure and a plain word begin a
+# sentence ('2 Apologies' is a numbered heading)
+COUNTED = re.compile(r"[\d,.]+%?\s+[a-z]")
+
+
 def is_heading(text: str) -> bool:
     """A short title-like line: 'Demand', 'Caseload Levels', 'Table 1 – Budget summary'."""
     words = text.split()
     if not words or len(words) > 12 or len(text) > 90 or TERMINAL.search(text):
         return False
-    if BULLET.match(text) or NUMBERED.match(text):
+    if BULLET.match(text) or NUMBERED.match(text) or COUNTED.match(text):
         return False
     return text[0].isupper() or text[0].isdigit()
 

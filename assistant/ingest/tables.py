@@ -46,6 +46,14 @@ def is_period(cell: str) -> bool:
     return bool(_PERIOD.match(cell.strip()))
 
 
+# a column's date ('31/03/2024', '30-Sep-24')
+_DATE_CELL = re.compile(r"^\d{1,2}[-/ ](?:\d{1,2}|[A-Za-z]{3,9})[-/ ]\d{2,4}$")
+
+
+def _is_when(cell: str) -> bool:
+    return is_period(cell) or bool(_DATE_CELL.match(cell.strip()))
+
+
 def clean_cell(cell: str) -> str:
     cell = re.sub(r"</?(b|u|i|strong|em)>|\*\*", "", cell)
     cell = _PAGE_PREFIX.sub("", cell.strip())  # "Page 10 Early Help" -> "Early Help"
@@ -155,7 +163,11 @@ def _label_from_stack(cells: list[str], grid_top_spans: bool) -> str:
         primary = specific[-1] if specific else named[-1]
     else:
         primary = named[0]
-    periods = [c for c in named if c != primary and is_period(c) and c not in primary]
+        # '30/09/2024 / Average Rate / %': under a date, the row below names the measure
+        below = [c for c in named[1:] if not _is_when(c) and not _UNIT.match(c)]
+        if _is_when(primary) and below:
+            primary = " ".join(below)
+    periods = [c for c in named if c != primary and _is_when(c) and c not in primary]
     units = [c for c in named if c != primary and _UNIT.match(c)]
     label = " ".join([_tidy_caps(_mend_broken_words(primary)), *dict.fromkeys(periods)])
     if units:

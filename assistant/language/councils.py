@@ -5,6 +5,7 @@ we happen to hold papers for."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 
@@ -37,9 +38,30 @@ def councils_named(text: str) -> dict[str, int]:
 
 
 def detect_council(text: str) -> str | None:
-    """The authority the paper is mainly about: the one it names most often."""
+    """The authority the paper is mainly about: the one it names most often, else the one
+    whose web domain its contacts give ('sangeeta.surana@kent.gov.uk')."""
     counts = councils_named(text)
-    return max(counts, key=lambda official: counts[official]) if counts else None
+    return max(counts, key=lambda official: counts[official]) if counts else council_of_domain(text)
+
+
+# 'E: officer@kent.gov.uk', 'www.nottinghamcity.gov.uk': a council's own domain is its
+# place name, sometimes with 'city' or 'council' after it
+_GOV_UK_DOMAIN = re.compile(r"[@./]([a-z][a-z-]*)\.gov\.uk\b", re.I)
+_DOMAIN_TAIL = re.compile(r"(?:city|council|cc)$")
+
+
+def council_of_domain(text: str) -> str | None:
+    """The council whose gov.uk domain the text gives most often, if any is a council's."""
+    by_label = {_label(name): official for name, official in _gazetteer()}
+    labels = Counter(_label(domain) for domain in _GOV_UK_DOMAIN.findall(text))
+    for label, _ in labels.most_common():
+        if official := by_label.get(label) or by_label.get(_DOMAIN_TAIL.sub("", label)):
+            return official
+    return None
+
+
+def _label(name: str) -> str:
+    return re.sub(r"[^a-z]", "", name.lower())
 
 
 def strip_council_names(text: str, with_preposition: bool = False) -> str:

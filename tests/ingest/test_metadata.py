@@ -48,3 +48,16 @@ def test_pack_members_inherit_the_meeting_but_keep_their_own_titles_and_authors(
 def test_unknown_stays_null():
     (doc,) = documents("bury")
     assert doc.meeting_date is None  # the Bury paper states no meeting date
+
+
+def test_a_paper_that_names_no_council_is_the_council_of_its_contacts_domain(tmp_path):
+    paper = tmp_path / "treasury-mid-year-update.txt"
+    paper.write_text("To: County Council – 13 March 2025\nSubject: Treasury Management Mid-Year Update 2024-25\n"
+                     "Contact: Jo Bloggs, E: jo.bloggs@kent.gov.uk\n"
+                     "1.1 At 30 September 2024 the Council held £746.8m of loans.\n", encoding="utf-8")
+    (doc,) = [p.document for p in parse_file(paper, lambda t: len(t.split()), 180)]
+    assert doc.council == "Kent County Council"
+    # a government department's domain is no council's
+    paper.write_text(paper.read_text().replace("kent.gov.uk", "education.gov.uk"), encoding="utf-8")
+    (doc,) = [p.document for p in parse_file(paper, lambda t: len(t.split()), 180)]
+    assert doc.council is None

@@ -41,6 +41,17 @@ def test_pdf_keeps_page_numbers(tmp_path):
     assert passage.section == "2.1"
 
 
+def test_a_hyphen_at_a_line_end_is_kept(tmp_path):
+    # the PDF reader joins 'decision-' and 'making' into one word; the page prints a hyphen
+    pdf = make_pdf(tmp_path / "paper.pdf", [[
+        "Report to the Overview and Scrutiny Committee on 5 May 2025", "Children's Wellbeing Bill",
+        "2.1 The Bill requires councils to offer family group decision-",
+        "making meetings before applying for a care order.",
+    ]])
+    text = "\n".join(page.text for page in read_pages(pdf))
+    assert "decision-making" in text and "decisionmaking" not in text, text
+
+
 def test_docx_paragraphs_and_tables(tmp_path):
     (doc,) = parse_file(make_docx(tmp_path / "paper.docx"), words, 180)
     texts = [p.text for p in doc.passages]

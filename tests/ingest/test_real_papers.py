@@ -102,6 +102,13 @@ def test_papers_get_their_own_meeting_date_kind_and_title(real_papers, name, kin
     assert document.title.startswith(title)
 
 
+def test_every_kent_paper_is_kent_county_council_s(real_papers):
+    """Two of them never name Kent: their contacts' '@kent.gov.uk' does."""
+    for name, parsed in real_papers.items():
+        if name.startswith("kent-"):
+            assert {p.document.council for p in parsed} == {"Kent County Council"}, name
+
+
 # Papers that number their paragraphs ('1.', '1.1', '1)'; minutes' '5. Chair's announcements');
 # the Q3 performance report, the finance appendix, the Q&A and the forward plan do not.
 NUMBERED_PAPERS = [

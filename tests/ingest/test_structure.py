@@ -70,3 +70,17 @@ def test_a_heading_the_pdf_marks_follows_a_line_without_a_full_stop():
     assert [b.kind for b in found] == ["paragraph", "heading", "table"]
     assert found[0].lines == ["A total of 44.9FE across the Plan period and up to 120 temporary Year R places"]
     assert found[2].caption == "Secondary School Commissioning Intentions"
+
+
+def test_a_line_that_counts_something_is_a_sentence_not_a_heading():
+    # it introduces the table (its caption) and states a figure of its own (a passage)
+    from assistant.ingest.structure import Line, blocks
+
+    lines = [Line(t, 2) for t in [
+        "Public Statements", "", "68 statements were received and noted as follows:", "",
+        "Ref No\tName\tTitle", "01\tA Resident\tSupport for RPZ", "02\tA Visitor\tBus lanes",
+    ]]
+    found = blocks(lines)
+    assert [b.kind for b in found] == ["heading", "paragraph", "table"]
+    assert found[1].heading == "Public Statements"
+    assert found[2].caption == "68 statements were received and noted as follows"

@@ -44,6 +44,17 @@ def test_two_row_header_with_years_and_label_column_name():
     assert "Case Supervisions: Children Looked After — September 2023: 59%; October 2023: 76%" in rows
 
 
+def test_a_measure_named_under_its_date_keeps_both():
+    # a treasury table: dates over measures over units, each a header row of its own
+    lines = ["\t31/03/2024\t2024-25\t30/09/2024\t30/09/2024",
+             "\tBalance\tMovement\tBalance\tAverage Rate",
+             "\t£m\t£m\t£m\t%",
+             "PWLB Loan\t456.3\t-23.9\t432.4\t4.33"]
+    (row,) = TableReader().read(lines)
+    assert row.serialise() == ("PWLB Loan — Balance 31/03/2024 (£m): £456.3m; Movement 2024-25 (£m): -£23.9m; "
+                               "Balance 30/09/2024 (£m): £432.4m; Average Rate 30/09/2024 (%): 4.33")
+
+
 def test_finance_table_units_and_totals_do_not_inherit_codes():
     rows = rows_of("north-somerset", part=3)
     corporate = next(r for r in rows if "Corporate Parenting —" in r)
