@@ -37,6 +37,7 @@ from assistant.language.questions import (
     kinds_asked,
     kinds_stated,
     measured_terms,
+    school_years,
     subject_of,
     wants_count,
     wants_figure,
@@ -115,6 +116,7 @@ class Asked:
     abbreviations: frozenset[str]  # 'HR', 'BI'
     quarter_terms: frozenset[str]  # the quarters asked about without a year ('q1')
     timescale_terms: frozenset[str]  # the words naming the timescale asked ('week')
+    school_years: set[str]  # the years of school asked about ('Year R')
 
     @classmethod
     def of(cls, question: str) -> "Asked":
@@ -126,7 +128,7 @@ class Asked:
                    frozenset(terms) & MEASURE_TERMS, age_bands(question), frozenset(said_terms(age_wording(question))),
                    bare_months(question), timescales(question), frozenset(_ABBREVIATION.findall(question)),
                    frozenset() if periods else frozenset(terms) & _QUARTER_TERMS,
-                   frozenset(said_terms(timescale_wording(question))))
+                   frozenset(said_terms(timescale_wording(question))), school_years(question))
 
     def implied(self, unit: Unit, hit: Hit) -> set[str]:
         """The question's words a unit answers without repeating them: the period asked, when
@@ -170,6 +172,8 @@ class Asked:
             fit *= 0.4  # care leavers aged 19-21 are not those aged 17 to 18
         if self.months and (named := months_named(unit.text)) and not self.months & named:
             fit *= 0.4  # 18 missing episodes 'in October' says nothing of September
+        if self.school_years and (named := school_years(unit.text)) and not self.school_years & named:
+            fit *= 0.4  # '810 temporary Year 7 places' says nothing of Year R
         if self.timescales and not self.timescales & (stated := timescales(unit.text)) and \
                 {kind for _, kind in self.timescales} & {kind for _, kind in stated}:
             fit *= 0.5  # decisions 'in one working day' are not those 'within two working days'

@@ -3,6 +3,7 @@ their lead-in, or a whole table row read with its label and caption."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.language.sentences import split_sentences
@@ -16,6 +17,13 @@ class Unit:
     text: str
     context: str  # lead-in, heading, caption, row label: scored with, not quoted
     own_scope: str  # what counts as the unit's 'own' words when scoring
+
+
+# A row's cell is 'Column: value', cells apart by '; ' ('Target: 700; Floor: 650'). The
+# fields of a KPI card or row name the role of a figure; a finance table's columns
+# ('2024-25 Savings Target', 'Revenue Forecast') are shared by every row and decide nothing.
+_COLUMN = re.compile(r"(?:^|;\s)([^:;]+):")
+_KPI_FIELDS = frozenset({"latest", "target", "floor", "previous", "rag"})
 
 
 def units(hit: Hit) -> list[Unit]:
@@ -33,8 +41,10 @@ def quotable(passage: Passage) -> list[str]:
 def _units(passage: Passage, title: str | None) -> list[Unit]:
     frame = " ".join(filter(None, [title, passage.heading, passage.caption]))
     if passage.kind == "table_row":
-        label = passage.text.split(" — ")[0]
-        return [Unit(passage.text, frame, f"{label} {frame}")]
+        label, _, cells = passage.text.partition(" — ")
+        # a KPI row says which of its figures is which ('Floor: 650' is the floor)
+        columns = " ".join(c for c in _COLUMN.findall(cells) if c.strip().lower() in _KPI_FIELDS)
+        return [Unit(passage.text, frame, f"{label} {columns} {frame}")]
     lead_lines = [l for l in passage.text.split("\n") if l.strip() and not l.startswith("- ")]
     items = [l[2:].strip() for l in passage.text.split("\n") if l.startswith("- ")]
     sentences = split_sentences(" ".join(lead_lines))

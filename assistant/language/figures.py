@@ -96,7 +96,8 @@ def counts(text: str) -> list[Figure]:
     dates = [m.span() for m in DATE.finditer(text)] + _budget_years(text)
     return [f for f in figures(text)
             if not f.percent and not is_money(f, text) and not _A_YEAR.match(f.text)
-            and not is_length_of_time(f, text) and not any(a <= f.start < b for a, b in dates)]
+            and not is_length_of_time(f, text) and not any(a <= f.start < b for a, b in dates)
+            and not _DENOMINATOR.search(text[: f.start])]
 
 
 def has_figure(text: str, question: str = "") -> bool:
@@ -113,6 +114,7 @@ def has_figure(text: str, question: str = "") -> bool:
         not figure_in(f, question)
         and not (within and is_length_of_time(f, text))
         and not _REFERENCE.search(text[: f.start])
+        and not _DENOMINATOR.search(text[: f.start])
         and not any(a <= f.start < b for a, b in skipped)
         for f in figures(text)
     )
@@ -120,9 +122,14 @@ def has_figure(text: str, question: str = "") -> bool:
 
 # Numbers that name rather than measure: a decision or case number ('Decision 24/00109'),
 # the ages a service or team is for ('the 18-25 section', '18-65 services'), and, unless a
-# date is asked for, the year something happened in ('In 2023, Kent created a role').
-# ('Year 4' is a reference: see _REFERENCE.)
-_NAMING = re.compile(r"\b\d+/\d{3,}\b|\b\d{1,2}(?:\s?[-–]\s?\d{1,2}|\+)(?=\s+(?:sections?|services?|teams?|cohorts?|pathways?|provision)\b)", re.I)
+# date is asked for, the year something happened in ('In 2023, Kent created a role'); so
+# do the ages a population is counted over or a service is for ('aged under 18', 'reach
+# the age of 18', 'for 0-25 years') and a rolling window ('rolling 12 months', 'the 12
+# months to December'). ('Year 4' is a reference: see _REFERENCE.)
+_NAMING = re.compile(r"\b\d+/\d{3,}\b|\b\d{1,2}(?:\s?[-–]\s?\d{1,2}|\+)(?=\s+(?:sections?|services?|teams?|cohorts?|pathways?|provision)\b)|"
+                     r"\b(?:aged|the age of)\s+(?:under\s+|over\s+)?\d{1,2}(?:\s?(?:[-–]|to)\s?\d{1,2})?\b|"
+                     r"\bfor\s+(?:ages\s+)?\d{1,2}\s?[-–]\s?\d{1,2}\s?(?:years?|yrs)\b|"
+                     r"\brolling\s+\d+\s+months?\b|\b\d+\s+months?\s+to\b", re.I)
 _YEAR_AS_TIME = re.compile(r"\b(?:in|since|during|from|until|by|before|after)\s+(?P<year>(?:19|20)\d\d)\b(?![,.]?\d)", re.I)
 
 
@@ -132,6 +139,8 @@ def _budget_years(text: str) -> list[tuple[int, int]]:
             if int(m.group(2)) == int(m.group(1)) + 1]
 
 
+# 'per 10,000 children': the population a rate is counted over, not a figure it states
+_DENOMINATOR = re.compile(r"\bper\s*$", re.I)
 # '(3.6-3.9)', '(1.2)', '(3.4 & Appendix A)': the paragraphs a recommendation points to.
 _PARAGRAPH_REFS = re.compile(r"\(\s*\d+\.\d+(?:\s*(?:[-–&,]|and)\s*\d+\.\d+)*"
                              r"(?:\s*(?:&|and|,)\s*(?:appendix|annex)\s+\w+)?\s*\)", re.I)

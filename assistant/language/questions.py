@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.language.councils import strip_council_names
+from assistant.language.periods import NUMBER_WORDS
 from assistant.language.vocabulary import TOKEN, said_terms, vocabulary
 
 QUANTITY_WORDS = re.compile(
@@ -13,10 +14,12 @@ QUANTITY_WORDS = re.compile(
     r"rate|proportion|number of|figures? (?:for|on|of)|target|floor|budget|overspend|forecast|cost|£|average|total|how far|how long|"
     r"allowance|salary|salaries|pay|fees?|^\s*when|spend on|spent on|spending on|"
     # how members ask about performance: 'How are we doing on dental checks?', 'Are reviews on time?'
-    r"how (?:is|are|was|were)\b.*\bdoing|how well|how quickly|how timely|on time|in time|enough)\b",
+    r"how (?:is|are|was|were)\b.*\b(?:doing|getting on|faring|performing|progressing)|how well|how quickly|how timely|on time|in time|enough)\b",
     re.I,
 )
 COUNT = re.compile(r"^\s*how many\b", re.I)
+# 'the number of foster households', however the question begins
+_NUMBER_OF = re.compile(r"\b(?:the|total) number of\b", re.I)
 # Words that say what kind of figure is asked ('re-referral *rate*'), not what it is about: a
 # paper may give it as 'the percentage of re-referrals' and never use the word.
 MEASURE_TERMS = frozenset(said_terms("rate rates percentage proportion number share level figure total count amount"))
@@ -87,15 +90,23 @@ _KIND_STATED = {
 # A bare '22-23' is a year or a range of days, so a range is an age only after 'aged' or
 # before 'year olds'.
 _AGE_RANGE = re.compile(r"\baged?\s+(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})\b|"
-                        r"\b(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})(?=\s*(?:year|yr)s?[- ]olds?)", re.I)
-_AGE_UNDER = re.compile(r"\bunder[- ]?(\d{1,2})s?\b", re.I)
+                        r"\b(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})(?=\s*(?:(?:year|yr)s?[- ]olds?|\(?age\b))", re.I)
+_AGE_UNDER = re.compile(r"\bunder(?:[- ]?|\s+the\s+age\s+of\s+)(\d{1,2})s?\b", re.I)
 _AGE_OVER = re.compile(r"\baged?\s+(\d{1,2})\s*(?:\+|(?:and|or)\s+(?:over|above|older)\b)", re.I)
 _OLDEST = 25  # care leavers are supported up to 25
+_AGE_IN_WORDS = re.compile(rf"\b(under|aged?)\s+({'|'.join(NUMBER_WORDS)})\b", re.I)
+# A year of school: 'Year R' (reception), 'Year 7'; capitalised, as papers write it
+_SCHOOL_YEAR = re.compile(r"\b(?-i:Year)\s+(R|1[0-3]|[1-9])\b|\b(?-i:Reception)\b")
 
 
 def age_bands(text: str) -> set[tuple[int, int]]:
     """The age bands a text names, as (youngest, oldest)."""
     return {band for _, band in _named_ages(text)}
+
+
+def school_years(text: str) -> set[str]:
+    """The years of school the text names: 'Year R' and 'Reception' are 'R'."""
+    return {m.group(1) or "R" for m in _SCHOOL_YEAR.finditer(text)}
 
 
 def age_wording(text: str) -> str:
@@ -105,6 +116,7 @@ def age_wording(text: str) -> str:
 
 
 def _named_ages(text: str) -> list[tuple[str, tuple[int, int]]]:
+    text = _AGE_IN_WORDS.sub(lambda m: f"{m.group(1)} {NUMBER_WORDS[m.group(2).lower()]}", text)  # 'under five'
     found = [(m.group(0), (int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4)))) for m in _AGE_RANGE.finditer(text)]
     found += [(m.group(0), (0, int(m.group(1)) - 1)) for m in _AGE_UNDER.finditer(text)]
     found += [(m.group(0), (int(m.group(1)), _OLDEST)) for m in _AGE_OVER.finditer(text)]
@@ -133,8 +145,10 @@ def asks_standard(question: str) -> bool:
 
 
 def wants_count(question: str) -> bool:
-    """'How many …' asks for a number of children first (a rate answers it only failing that)."""
-    return bool(COUNT.search(question))
+    """'How many …' asks for a number of children first (a rate answers it only failing that);
+    so does 'the number of …', unless it is asked for as a share or rate."""
+    number_of = _NUMBER_OF.search(question) and not (_KIND_ASKED["share"].search(question) or _KIND_ASKED["rate"].search(question))
+    return bool(COUNT.search(question) or number_of)
 
 
 def wants_person(question: str) -> bool:

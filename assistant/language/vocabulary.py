@@ -31,7 +31,7 @@ STOPWORDS = frozenset(
     about any all also more most much many not no nor only other same such up down out own
     very just tell me please show give much many number figure per latest current
     currently council councils report papers paper say says said mean means meaning
-    because go goes going went get gets got getting""".split()
+    because go goes going went get gets got getting each every""".split()
 )
 TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*|\d+(?:[.,]\d+)*%?")
 _PARTS = re.compile(r"[a-z0-9]+")

@@ -44,7 +44,7 @@ from assistant.manifest import FileEntry
 from assistant.types import Passage, SourceDocument
 
 FILES_PER_WRITE = 20  # files synced per transaction: readers see each file whole or not at all
-SCHEMA_VERSION = "7"  # a mirror written by another version of this code is built again
+SCHEMA_VERSION = "8"  # a mirror written by another version of this code is built again
 # SQLite's bm25() scores every passage holding any word of the query, so a search costs in
 # proportion to its words' postings (~1.7 ms per thousand here, whatever the archive's size).
 # Words are taken rarest first while their postings fit this budget: the words that tell

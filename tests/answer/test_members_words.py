@@ -10,7 +10,7 @@ import pytest
 
 from assistant.language.figures import counts
 from assistant.language.periods import period_wording, periods_in, states
-from assistant.language.questions import age_bands, kinds_asked, kinds_stated
+from assistant.language.questions import age_bands, kinds_asked, kinds_stated, school_years
 from assistant.language.vocabulary import content_terms
 
 PAPER = """Rutland County Council
@@ -90,6 +90,15 @@ def test_age_bands_as_written():
     assert age_bands("How many under-16s") == age_bands("placements – Under 16") == {(0, 15)}
     assert age_bands("placements – Age 16+") == {(16, 25)}
     assert age_bands("Q4 22-23: 9; within 5-10 working days; 20+ cases") == set()
+    assert age_bands("How many children under five are in care?") == {(0, 4)}
+    assert age_bands("Status: 0 to 4 (Age Group) — Dec-24: 247") == {(0, 4)}
+    assert age_bands("4,637 children and young people under the age of 18") == {(0, 17)}
+
+
+def test_years_of_school_as_written():
+    assert school_years("up to 120 temporary Year R places") == school_years("Reception places") == {"R"}
+    assert school_years("810 temporary Year 7 places") == {"7"}
+    assert school_years("this year 7 children were adopted") == set()  # a year of school is capitalised
 
 
 def test_kinds_of_figure_asked_and_stated():
@@ -105,6 +114,16 @@ def test_kinds_of_figure_asked_and_stated():
 
 def test_number_words_are_numbers():
     assert "20" in content_terms("more than twenty children")
+
+
+def test_how_often_is_asked_not_what_about():
+    # 'each month' asks per month: the quote says 'per month', a stop word like 'each'
+    assert content_terms("leavers each month", expand=False) == content_terms("leavers per month", expand=False)
+    # 'leaving' is how members say what a report counts as 'leavers'
+    from assistant.language.vocabulary import vocabulary
+    assert set(content_terms("leaving", expand=False)) <= vocabulary().in_plain_words(set(content_terms("leavers")))
+    # 'more or less often than before' asks for a KPI's previous figure
+    assert set(content_terms("before", expand=False)) <= vocabulary().in_plain_words(set(content_terms("Previous: 23.4%")))
 
 
 WESSEX = """Wessex County Council
@@ -124,6 +143,10 @@ Care Leavers Service\t4.1\t3.9\t-0.2
 3. Youth justice
 Indicator\tRAG\tLatest\tTarget\tFloor\tPrevious
 Rate of first-time entrants to the youth justice system per 100,000\tGREEN\t175\t180\t240\t190
+Number of foster households\tRED\t613\t700\t650\t612
+
+4. Youth offending
+4.1 First-time entrants to the youth justice system remained below the target of 180, at 175 per 100,000 young people.
 """
 
 
@@ -145,10 +168,25 @@ def test_a_floor_standard_is_neither_the_target_nor_the_latest(assistant_reading
     assert not answer.abstained and "240" in answer.text, answer.text
 
 
+def test_the_number_of_something_is_a_count_not_a_share(assistant_reading):
+    # '…below the floor standard of 75.0%' is a floor, but of a percentage
+    wessex = assistant_reading("wessex-budget-and-performance-q3-2025-02-12.txt", WESSEX)
+    answer = wessex.ask("What is the floor standard for the number of foster households?")
+    assert not answer.abstained and "650" in answer.text, answer.text
+
+
+def test_the_previous_figure_is_the_one_before_the_latest(assistant_reading):
+    wessex = assistant_reading("wessex-budget-and-performance-q3-2025-02-12.txt", WESSEX)
+    answer = wessex.ask("What was the previous figure for first-time entrants to the youth justice system?")
+    assert not answer.abstained and "190" in answer.text, answer.text
+
+
 def test_a_standard_is_not_how_a_service_is_doing(assistant_reading):
     wessex = assistant_reading("wessex-budget-and-performance-q3-2025-02-12.txt", WESSEX)
-    answer = wessex.ask("Is Wessex placing enough children in care with its own foster carers?")
-    assert not answer.abstained and "73.2%" in answer.text, answer.text
+    for question in ("Is Wessex placing enough children in care with its own foster carers?",
+                     "How is Wessex getting on with placing children in care with its own foster carers?"):
+        answer = wessex.ask(question)
+        assert not answer.abstained and "73.2%" in answer.text, (question, answer.text)
 
 
 MERCIA = """Mercia County Council
@@ -187,6 +225,25 @@ def test_an_ehc_plan_on_time_is_one_issued_within_20_weeks(mercia):
     assert not answer.abstained and "88%" in answer.text, answer.text
 
 
+PLACES = """Mercia County Council
+Report to Cabinet
+Date of meeting: 30 January 2025
+Commissioning Plan for Education Provision 2025-29
+
+1. Primary
+1.1 A total of 44.9FE across the Plan period and up to 120 temporary Year R places.
+
+2. Secondary
+2.1 A total of 38FE across the Plan period and up to 810 temporary Year 7 places across the county and its secondary schools.
+"""
+
+
+def test_a_year_of_school_is_not_another(assistant_reading):
+    mercia = assistant_reading("mercia-commissioning-plan-2025-01-30.txt", PLACES)
+    answer = mercia.ask("How many temporary Year R places are planned across the county?")
+    assert not answer.abstained and "120" in answer.text, answer.text
+
+
 def test_figures_that_name_rather_than_measure():
     from assistant.language.figures import has_figure
 
@@ -197,6 +254,8 @@ def test_figures_that_name_rather_than_measure():
     assert not has_figure("Young adults within the Care Leaving Service (18+ services).", question)
     assert not has_figure("what the Year 4 family hub funding could be used for", question)
     assert not has_figure("In 2023, the council created a coordinator role", question)
+    assert not has_figure("care leavers with no status cannot work when they reach the age of 18", question)
+    assert not has_figure("whether the family hub funding could be used for 0- 25years, not only early years", question)
     assert has_figure("In 2023, the council created a coordinator role", "When was the role created?")
     assert not has_figure("the 25-26 budget was agreed", question)
     assert has_figure("this year 450 children were seen", question)  # 'year' in lower case counts

@@ -109,6 +109,11 @@ def test_a_term_the_question_requires_is_not_answered_by_a_nearby_figure_about_a
 def test_broader_terms_are_named_with_the_narrower_one():
     assert {"=uasc", "=children-in-care"} <= terms_named("63 unaccompanied asylum-seeking children")
     assert {"=child-protection-plan", "=child-protection"} <= terms_named("subject to a CP plan")
+    # 'unaccompanied' alone is how papers and members name them ('unaccompanied care leavers')
+    assert "=uasc" in terms_named("This cohort of unaccompanied care leavers, with no status")
+    # what a social worker looks after is a caseload; what a council looks after, children in care
+    assert {"=caseload"} == terms_named("How many children does a social worker look after on average?")
+    assert "=children-in-care" in terms_named("How many children is Kent looking after now?")
 
 
 def test_a_council_file_adds_a_term_without_code(rutland, council_terms):

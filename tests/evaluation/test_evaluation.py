@@ -51,6 +51,16 @@ def test_an_answer_figure_is_new_and_measures_something():
     assert has_figure("As Appendix 1 shows, 1 child waited longer.")  # the second 1 is a count
     assert not has_figure("Work on the 2024/25 budget is in its final stages.", "What is the 2024/25 budget?")
     assert has_figure("Growth of £7.999m was applied for 2024/25.", "What is the 2024/25 budget?")
+    # a list of indicator titles names populations, not figures
+    assert not has_figure("Rate of referrals per 10,000 population aged under 18 – rolling 12 months")
+    assert has_figure("The rate per 10,000 children was 32.9.")
+
+
+def test_a_rate_s_population_is_no_count():
+    from assistant.language.figures import counts
+
+    assert [f.text for f in counts("1,109 children, a rate of 32.9 per 10,000 children")] == ["1,109", "32.9"]
+    assert counts("Rate of children in care per 10,000 child population") == []
 
 
 def test_table_evidence_as_the_pdf_lays_it_out_is_found_in_its_self_describing_row():
