@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from assistant.answer.units import Unit
 from assistant.language.figures import (
     counts,
-    figures,
     has_figure,
     is_length_of_time,
     is_money,
+    measures,
     without_standards,
 )
 from assistant.language.periods import (
+    MONTH,
     Span,
     bare_months,
     months_named,
@@ -91,6 +92,17 @@ def _initials(text: str) -> set[str]:
     return {"".join(word[0] for word in name.split() if word[0].isupper()) for name in _CAPITALISED_NAME.findall(text)}
 
 
+# A capitalised word past a sentence's first: a name ('the Seashells and Millmead hubs')
+_NAME_WORD = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]+\b")
+
+
+def names_given(question: str, terms: list[str]) -> frozenset[str]:
+    """The names a question gives (places, services, people), as its terms: capitalised
+    words that are not its first, a month, a council's name or one of the field's terms."""
+    words = [w for w in _NAME_WORD.findall(question) if not re.fullmatch(MONTH, w)]
+    return frozenset(t for t in said_terms(" ".join(words)) if not t.startswith("=")) & frozenset(terms)
+
+
 @dataclass(frozen=True)
 class Asked:
     """What a question asks for, read once."""
@@ -117,6 +129,7 @@ class Asked:
     quarter_terms: frozenset[str]  # the quarters asked about without a year ('q1')
     timescale_terms: frozenset[str]  # the words naming the timescale asked ('week')
     school_years: set[str]  # the years of school asked about ('Year R')
+    names: frozenset[str]  # the names it gives, as terms ('Seashells and Millmead': 'seashel', 'millmead')
 
     @classmethod
     def of(cls, question: str) -> "Asked":
@@ -128,7 +141,8 @@ class Asked:
                    frozenset(terms) & MEASURE_TERMS, age_bands(question), frozenset(said_terms(age_wording(question))),
                    bare_months(question), timescales(question), frozenset(_ABBREVIATION.findall(question)),
                    frozenset() if periods else frozenset(terms) & _QUARTER_TERMS,
-                   frozenset(said_terms(timescale_wording(question))), school_years(question))
+                   frozenset(said_terms(timescale_wording(question))), school_years(question),
+                   names_given(question, terms))
 
     def implied(self, unit: Unit, hit: Hit) -> set[str]:
         """The question's words a unit answers without repeating them: the period asked, when
@@ -183,7 +197,7 @@ class Asked:
             fit *= 0.5  # a target is not what was done: 'the target of £25,000' says nothing of what was raised
         elif self.kinds - kinds_stated(f"{unit.context} {unit.text}"):
             fit *= 0.6  # a percentage is no answer to 'what is the average salary?'
-        elif self.count and (found := figures(unit.text)) and not counts(unit.text):
+        elif self.count and (found := measures(unit.text, self.question)) and not counts(unit.text):
             # 'how many' is answered by a number before a rate (or a month's days), never by a sum of money
             fit *= 0.5 if all(is_money(f, unit.text) or is_length_of_time(f, unit.text) for f in found) else 0.85
         if not set(said_terms(unit.text)) - set(self.terms):

@@ -57,6 +57,9 @@ UNSEEN_WEIGHT = 1.0
 # ... but an abbreviation no paper uses ('TAFs') names the very thing asked about: a quote
 # matching the rest of the question is about something else (`_weights`).
 
+# A name is rare when at most ~1 passage in 60 uses it (idf = ln(1 + passages/uses))
+RARE_NAME_IDF = 4.0
+
 # Quotes (best by words) whose meaning is compared with the question's. 6 scores exactly as
 # 24 did on all 431 evaluation questions (8 and 12 too; none is much worse), for a quarter
 # of the embedding: ~30 ms a sentence on one core, half of each answer's time under load.
@@ -76,6 +79,9 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarit
     top = max((h.score for h in hits), default=1.0) or 1.0
     # the field's terms a passage names, in its text or its frame (a heading, a caption)
     passage_terms = _terms_in_place(hits)
+    # names the papers rarely use ('Millmead'); 'Cabinet' is in every other passage
+    rare = min(RARE_NAME_IDF, max(idf.values(), default=0.0) - 0.5)  # a small library has no word that rare
+    rare_names = {name for name in ask.names if idf.get(name, 0.0) >= rare > 0}
     scored: list[tuple[float, float, Quote]] = []
     for i, hit in enumerate(hits):
         for unit in units(hit):
@@ -85,6 +91,8 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarit
             with_context = weighted_coverage(ask.terms, in_context, weights)
             lexical = 0.55 * own + 0.3 * with_context + 0.15 * (hit.score / top)
             fit = ask.fit(unit, in_context, passage_terms[i], hit)
+            if rare_names and not rare_names & in_context:
+                fit *= 0.5  # a quote naming none of the places or services asked about is about others
             scored.append((lexical, fit, Quote(i, unit.text, lexical * fit)))
     scored.sort(key=lambda s: s[2].support, reverse=True)
     if similarity is None or not scored:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.language.periods import months_named
 from assistant.language.sentences import split_sentences
 from assistant.types import Hit, Passage
 
@@ -42,8 +43,10 @@ def _units(passage: Passage, title: str | None) -> list[Unit]:
     frame = " ".join(filter(None, [title, passage.heading, passage.caption]))
     if passage.kind == "table_row":
         label, _, cells = passage.text.partition(" — ")
-        # a KPI row says which of its figures is which ('Floor: 650' is the floor)
-        columns = " ".join(c for c in _COLUMN.findall(cells) if c.strip().lower() in _KPI_FIELDS)
+        # a KPI row says which of its figures is which ('Floor: 650' is the floor); a row
+        # that is a period ('01 June – 30 June 23') has measures for columns ('Major concern: 7')
+        by_period = bool(months_named(label))
+        columns = " ".join(c for c in _COLUMN.findall(cells) if by_period or c.strip().lower() in _KPI_FIELDS)
         return [Unit(passage.text, frame, f"{label} {columns} {frame}")]
     lead_lines = [l for l in passage.text.split("\n") if l.strip() and not l.startswith("- ")]
     items = [l[2:].strip() for l in passage.text.split("\n") if l.startswith("- ")]

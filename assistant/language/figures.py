@@ -92,8 +92,9 @@ def is_length_of_time(figure: Figure, text: str) -> bool:
 
 def counts(text: str) -> list[Figure]:
     """The figures that can answer 'how many': not shares, sums of money, lengths of
-    time ('20 working days'), years or dates (a column's 'Q4 22-23' too)."""
-    dates = [m.span() for m in DATE.finditer(text)] + _budget_years(text)
+    time ('20 working days'), years or dates (a column's 'Q4 22-23' too), nor numbers that
+    name or number a list ('16 & 17 year old', '3) Any young adults', see _not_measuring)."""
+    dates = [m.span() for m in DATE.finditer(text)] + _not_measuring(text)
     return [f for f in figures(text)
             if not f.percent and not is_money(f, text) and not _A_YEAR.match(f.text)
             and not is_length_of_time(f, text) and not any(a <= f.start < b for a, b in dates)
@@ -105,30 +106,47 @@ def has_figure(text: str, question: str = "") -> bool:
     a question about 2024/25 budgets is a restatement, not an answer.)"""
     if WHEN.match(question) and months_named(text) - months_named(question):
         return True  # 'an official launch ... in October' answers 'when'
-    skipped = [m.span() for m in _PARAGRAPH_REFS.finditer(text)] + [m.span() for m in _NAMING.finditer(text)]
-    skipped += _budget_years(text)
+    return bool(measures(text, question))
+
+
+def measures(text: str, question: str = "") -> list[Figure]:
+    """The figures `text` states that measure something the question does not already give:
+    not references, paragraph or list numbers, numbers that name, a rate's population, or
+    (unless a date is asked for) dates."""
+    skipped = _not_measuring(text)
     if not WHEN.match(question):
         skipped += [m.span() for m in DATE.finditer(text)] + [m.span("year") for m in _YEAR_AS_TIME.finditer(text)]
     within = bool(timescales(question))  # 'within three days' asks how many or what share, not how long
-    return any(
-        not figure_in(f, question)
+    return [
+        f for f in figures(text)
+        if not figure_in(f, question)
         and not (within and is_length_of_time(f, text))
         and not _REFERENCE.search(text[: f.start])
         and not _DENOMINATOR.search(text[: f.start])
         and not any(a <= f.start < b for a, b in skipped)
-        for f in figures(text)
-    )
+    ]
 
 
+def _not_measuring(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` whose numbers point, number or name rather than measure."""
+    patterns = (_PARAGRAPH_REFS, _LIST_NUMBER, _NAMING)
+    return [m.span() for pattern in patterns for m in pattern.finditer(text)] + _budget_years(text)
+
+
+# A list item's number where an item starts: '3) Any young adults', '… ASCH. 4) For', '(b) The'
+_LIST_NUMBER = re.compile(r"(?:^|(?<=[.:;]\s))\s*\(?(?:\d{1,2}|[a-z])(?:\.\d{1,2})*[.)](?=\s)", re.I)
 # Numbers that name rather than measure: a decision or case number ('Decision 24/00109'),
 # the ages a service or team is for ('the 18-25 section', '18-65 services'), and, unless a
 # date is asked for, the year something happened in ('In 2023, Kent created a role'); so
 # do the ages a population is counted over or a service is for ('aged under 18', 'reach
-# the age of 18', 'for 0-25 years') and a rolling window ('rolling 12 months', 'the 12
-# months to December'). ('Year 4' is a reference: see _REFERENCE.)
+# the age of 18', 'from age 18', 'on turning 18', 'until their 22nd birthday', 'for 0-25
+# years', '0 to 2 years of age', '16 & 17 year old') and a rolling window ('rolling 12 months', 'the 12 months to December'). ('Year 4' is a
+# reference: see _REFERENCE.)
 _NAMING = re.compile(r"\b\d+/\d{3,}\b|\b\d{1,2}(?:\s?[-–]\s?\d{1,2}|\+)(?=\s+(?:sections?|services?|teams?|cohorts?|pathways?|provision)\b)|"
-                     r"\b(?:aged|the age of)\s+(?:under\s+|over\s+)?\d{1,2}(?:\s?(?:[-–]|to)\s?\d{1,2})?\b|"
+                     r"\b(?:aged|the age of|(?:from|up to|until|at)\s+age|turn(?:s|ing|ed)?)\s+(?:under\s+|over\s+)?\d{1,2}(?:\s?(?:[-–]|to)\s?\d{1,2})?\b|"
+                     r"\b\d{1,2}(?:st|nd|rd|th)\s+birthday\b|"
                      r"\bfor\s+(?:ages\s+)?\d{1,2}\s?[-–]\s?\d{1,2}\s?(?:years?|yrs)\b|"
+                     r"\b\d{1,2}\s*(?:(?:[-–&]|and|or|to)\s*\d{1,2}\s*)?[- ]?years?[- ](?:of\s+age|olds?)\b|"
                      r"\brolling\s+\d+\s+months?\b|\b\d+\s+months?\s+to\b", re.I)
 _YEAR_AS_TIME = re.compile(r"\b(?:in|since|during|from|until|by|before|after)\s+(?P<year>(?:19|20)\d\d)\b(?![,.]?\d)", re.I)
 
@@ -144,12 +162,13 @@ _DENOMINATOR = re.compile(r"\bper\s*$", re.I)
 # '(3.6-3.9)', '(1.2)', '(3.4 & Appendix A)': the paragraphs a recommendation points to.
 _PARAGRAPH_REFS = re.compile(r"\(\s*\d+\.\d+(?:\s*(?:[-–&,]|and)\s*\d+\.\d+)*"
                              r"(?:\s*(?:&|and|,)\s*(?:appendix|annex)\s+\w+)?\s*\)", re.I)
-# 'Appendix 1', 'section 3.2', 'Phase 2': numbers that point somewhere rather than measure;
+# 'Appendix 1', 'section 3.2', 'Phase 2', 'Outcome 22' (a plan's or the police's numbered
+# outcomes): numbers that point somewhere rather than measure;
 # so does a year of school or of a programme ('Year 4 funding', '150 Year 7 places'),
 # capitalised only, so 'this year 450 children' still counts.
 _REFERENCE = re.compile(
     r"\b(appendix|annex|section|paragraph|para|page|table|item|chart|graph|recommendation|"
-    r"priority|ref|phase|tier|level|stage|step|version|no\.?|(?-i:Year))\s*$",
+    r"priority|ref|phase|tier|level|stage|step|version|outcome|no\.?|(?-i:Year))\s*$",
     re.I,
 )
 

@@ -96,7 +96,7 @@ _AGE_OVER = re.compile(r"\baged?\s+(\d{1,2})\s*(?:\+|(?:and|or)\s+(?:over|above|
 _OLDEST = 25  # care leavers are supported up to 25
 _AGE_IN_WORDS = re.compile(rf"\b(under|aged?)\s+({'|'.join(NUMBER_WORDS)})\b", re.I)
 # A year of school: 'Year R' (reception), 'Year 7'; capitalised, as papers write it
-_SCHOOL_YEAR = re.compile(r"\b(?-i:Year)\s+(R|1[0-3]|[1-9])\b|\b(?-i:Reception)\b")
+_SCHOOL_YEAR = re.compile(r"\bYear\s+(R|1[0-3]|[1-9])\b|\bReception\b")
 
 
 def age_bands(text: str) -> set[tuple[int, int]]:

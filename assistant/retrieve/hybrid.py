@@ -25,7 +25,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from assistant.errors import IndexNotBuilt
 from assistant.index import PAPER_KEY, SLICE, Index, passage_from_node, stored_node
 from assistant.language.figures import has_figure
-from assistant.language.questions import wants_figure
+from assistant.language.questions import age_bands, wants_figure
 from assistant.language.scoring import weighted_coverage
 from assistant.language.vocabulary import content_terms, expand_query, question_terms
 from assistant.retrieve.scope import Retrieval, allowed_doc_ids, scope
@@ -90,7 +90,7 @@ class Retriever:
         query_embedding = self.index.embedder.embed_query(query)
         fused = self._fuse(query, query_embedding, allowed)
         idf = self.snapshot.idf(filters.groups)
-        ranked = _spread_tables(self._rerank(question, query_embedding, fused, idf), top_k)
+        ranked = _spread_tables(_once_each(self._rerank(question, query_embedding, fused, idf)), top_k)
         return [
             Hit(passage_from_node(c.node), self.snapshot.documents[c.node.metadata["doc_id"]], c.score)
             for c in ranked[:top_k]
@@ -165,6 +165,7 @@ class Retriever:
             return []
         terms = question_terms(question)
         want_number = wants_figure(question)
+        ages = age_bands(question)
         vectors = self._embeddings([n.node.node_id for n in fused])
         q = np.asarray(query_embedding)
         top_fused = max(n.score for n in fused) or 1.0
@@ -175,10 +176,12 @@ class Retriever:
             coverage = weighted_coverage(terms, content_terms(_indexed_text(node)), idf)
             cosine = float(np.dot(q, vectors.get(node.node_id, q * 0)))
             figure_bonus = 0.05 if want_number and has_figure(text, question) else 0.0
+            # '5 to 9 year olds' is the '5 to 9 (Age Group)' row, whose words are only '5 to 9'
+            age_bonus = 0.05 if ages and ages & age_bands(_indexed_text(node)) else 0.0
             # words in the passage itself, not only its context: of a table's rows, which
             # all share a caption, the one labelled 'February 2019' answers 'February 2019'
             own = weighted_coverage(terms, content_terms(text), idf)
-            score = 0.45 * coverage + 0.4 * cosine + 0.15 * (item.score / top_fused) + 0.05 * own + figure_bonus
+            score = 0.45 * coverage + 0.4 * cosine + 0.15 * (item.score / top_fused) + 0.05 * own + figure_bonus + age_bonus
             ranked.append(RankedCandidate(node, item.score, cosine, coverage, score))
         ranked.sort(key=lambda c: c.score, reverse=True)
         return ranked
@@ -196,6 +199,19 @@ class Retriever:
 def _indexed_text(node: TextNode) -> str:
     """A passage as BM25 and the embedding saw it: its context line, then its text."""
     return f"{node.metadata.get('context', '')} {node.get_content(metadata_mode='none')}"
+
+
+def _once_each(ranked: list[RankedCandidate]) -> list[RankedCandidate]:
+    """A passage printed twice takes one place: a report is often published on its own
+    and again inside the pack that bundles it, and two copies of one paragraph would push
+    a different paragraph out of the top-k. The better-ranked copy is kept."""
+    seen, kept = set(), []
+    for candidate in ranked:
+        text = " ".join(candidate.node.get_content(metadata_mode="none").lower().split())
+        if text not in seen:
+            seen.add(text)
+            kept.append(candidate)
+    return kept
 
 
 def _spread_tables(ranked: list[RankedCandidate], top_k: int) -> list[RankedCandidate]:

@@ -146,3 +146,23 @@ def test_a_paragraph_is_read_under_its_heading(corpus_assistant):
     # mentions "staffing capacity" with another variance.
     answer = corpus_assistant.ask("How much is the forecast variance for corporate capacity in Barnsley?")
     assert "£0.6M" in answer.text and answer.citations[0].section == "4.8"
+
+
+def test_a_report_published_again_in_its_pack_takes_one_place_in_the_hits(make_assistant, tmp_path):
+    # Councils publish a report on its own and again inside the meeting's pack: its
+    # paragraphs must not fill two places each and push another paper's answer out.
+    report = ("Rutland County Council\nReport to Cabinet\nDate of meeting: 30 January 2025\n"
+              "Transfer of the sensory service\n\n"
+              "1. The care leavers service will continue to support young adults up to age 25.\n"
+              "2. Young adults known to the sensory service keep their personal adviser.\n")
+    performance = ("Rutland County Council\nChildren's Services Scrutiny Committee\nDate of meeting: 12 March 2025\n"
+                   "Performance report\n\n1. The number of care leavers supported at the end of December 2024 was 216.\n")
+    files = {"sensory-report.txt": report, "cabinet-pack.txt": "Agenda pack\n\n" + report, "performance.txt": performance}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assistant = make_assistant()
+    assistant.ingest([tmp_path / name for name in files])
+    hits = assistant.retriever.search("How many care leavers does the service support?", top_k=3)
+    texts = [" ".join(hit.passage.text.split()) for hit in hits]
+    assert len(texts) == len(set(texts)), texts
+    assert any("216" in text for text in texts), texts

@@ -256,6 +256,12 @@ def test_figures_that_name_rather_than_measure():
     assert not has_figure("In 2023, the council created a coordinator role", question)
     assert not has_figure("care leavers with no status cannot work when they reach the age of 18", question)
     assert not has_figure("whether the family hub funding could be used for 0- 25years, not only early years", question)
+    assert not has_figure("Most children placed for adoption were between 0 to 2 years of age", question)
+    assert not has_figure("support from age 18 up until the young adult's 22nd birthday", question)
+    assert not has_figure("children with autism who, upon turning 18, may be eligible", question)
+    assert not has_figure("3) Any young adults with status. 4) For support to be provided", question)  # list items
+    assert has_figure("It was agreed. 12 children were seen", question)
+    assert not has_figure("Outcome 22 was available to all children who met the criteria", question)
     assert has_figure("In 2023, the council created a coordinator role", "When was the role created?")
     assert not has_figure("the 25-26 budget was agreed", question)
     assert has_figure("this year 450 children were seen", question)  # 'year' in lower case counts
@@ -382,3 +388,66 @@ Quarterly Performance Report – Quarter 3 2024/25
 """)
     answer = kesteven.ask("How many children were in care in Kesteven at the end of December 2024?")
     assert answer.abstained, answer.text
+
+
+def test_a_row_says_what_its_columns_are_when_they_name_its_figures():
+    from assistant.answer.units import units
+    from assistant.types import Hit, Passage, SourceDocument
+
+    def own_words(text):
+        passage = Passage("p", "d", text, kind="table_row", caption="Progress against the plan")
+        (unit,) = units(Hit(passage, SourceDocument("d", "plan.txt", "hash", title="Improvement Plan Update"), 1.0))
+        return unit.own_scope
+
+    # a KPI row's fields say which figure is which
+    assert "Floor" in own_words("Number of foster households — RAG: RED; Latest: 613; Target: 700; Floor: 650")
+    # a row that is a period has measures for columns
+    assert "Major concern" in own_words("Date Period: 01 June – 30 June 23 — Completed: 65; Major concern: 7")
+    # a finance table's columns are every row's, and say nothing of this one
+    assert "Revenue Forecast" not in own_words("Key Service: Home to School Transport — Revenue Budget: £96.3m; Revenue Forecast: £87.7m")
+
+
+FAMILY_HUBS = """Rutland County Council
+Report to the Children's Services Scrutiny Committee
+Date of meeting: 4 March 2025
+Family Hubs: annual report
+
+1. Usage
+1.1 1,200 families used the Brambles family hub in 2024, up from 950 in 2023.
+1.2 The hubs ran 340 parenting sessions in 2024.
+
+2. Buildings
+2.1 The Oakfield children's centre closed in 2022 and its services moved to the library.
+2.2 Repairs to the Brambles roof cost £40,000.
+"""
+
+
+def test_a_quote_naming_none_of_the_places_asked_about_does_not_answer(assistant_reading):
+    # the paper counts the Brambles hub's families; it names Oakfield only as a closed centre
+    rutland = assistant_reading("rutland-family-hubs-2025-03-04.txt", FAMILY_HUBS)
+    answer = rutland.ask("How many families used the Oakfield family hub in 2024?")
+    assert answer.abstained, answer.text
+    answer = rutland.ask("How many families used the Brambles family hub in 2024?")
+    assert not answer.abstained and "1,200" in answer.text, answer.text
+
+
+def test_a_budget_row_answers_whether_a_service_is_overspent():
+    # a budget table states an overspend as a signed variance and never by name
+    from assistant.answer.extractive import rank_quotes
+    from assistant.types import Hit, Passage, SourceDocument
+
+    row = ("Key Service: Looked After Children – Care & Support — Revenue Budget: £101.8m; "
+           "Revenue Forecast: £102.5m; Revenue Variance: +£0.7m")
+    passage = Passage("p", "d", row, kind="table_row", caption="Children, Young People & Education (£m)")
+    hit = Hit(passage, SourceDocument("d", "finance.pdf", "hash", title="Revenue budget monitoring"), 1.0)
+    for question in ("Is the budget for looked after children's care and support overspent?",
+                     "Is looked after children's care and support under budget?"):
+        (best,) = rank_quotes(question, [hit], {})
+        assert best.support >= 0.55, (question, best.support)
+
+
+def test_girls_and_boys_are_a_table_s_female_and_male_rows():
+    from assistant.answer.extractive import in_plain_words
+
+    assert "girl" in in_plain_words("Status: Female (Gender) — Dec-23: 666; Mar-24: 664")
+    assert "boy" in in_plain_words("Status: Male (Gender) — Dec-23: 1,329")

@@ -100,6 +100,16 @@ def test_a_council_file_adds_plain_words_without_code(rutland, council_terms):
     assert after.support > before.support  # 'completed' now covers 'wrap up' too
 
 
+def test_children_placed_by_other_councils_are_asked_about_in_everyday_words(assistant_reading):
+    # 'from other councils' is a form of 'placed by other local authorities (OLA)'
+    paper = PAPER.replace("1.3 Dental", "1.3 A further 97 children were placed in Rutland by other local "
+                                       "authorities (OLA).\n1.4 Dental")
+    question = "How many children from other councils have been placed in Rutland?"
+    assert "=placed-by-other-authorities" in terms_named(question) & terms_named(paper)
+    answer = assistant_reading("rutland-performance-2024-03-12.txt", paper).ask(question)
+    assert not answer.abstained and "97" in answer.text, answer.text
+
+
 def test_a_term_the_question_requires_is_not_answered_by_a_nearby_figure_about_another(rutland):
     # the paper gives care leavers' EET rate (58%), not that of children in care
     answer = rutland.ask("What share of Rutland's children in care are in work or study?")
@@ -114,6 +124,8 @@ def test_broader_terms_are_named_with_the_narrower_one():
     # what a social worker looks after is a caseload; what a council looks after, children in care
     assert {"=caseload"} == terms_named("How many children does a social worker look after on average?")
     assert "=children-in-care" in terms_named("How many children is Kent looking after now?")
+    # young people who have left care are care leavers, not children in care
+    assert "=care-leavers" in terms_named("How many young people who have left care is Kent supporting?")
 
 
 def test_a_council_file_adds_a_term_without_code(rutland, council_terms):

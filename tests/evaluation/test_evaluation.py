@@ -56,11 +56,13 @@ def test_an_answer_figure_is_new_and_measures_something():
     assert has_figure("The rate per 10,000 children was 32.9.")
 
 
-def test_a_rate_s_population_is_no_count():
+def test_a_rate_s_population_and_ages_are_no_count():
     from assistant.language.figures import counts
 
     assert [f.text for f in counts("1,109 children, a rate of 32.9 per 10,000 children")] == ["1,109", "32.9"]
     assert counts("Rate of children in care per 10,000 child population") == []
+    # nor are the ages a cost is for: a budget row counts pounds, not children
+    assert counts("costs of new requirements for 16 & 17 year old regulated accommodation (-£1.7m)") == []
 
 
 def test_table_evidence_as_the_pdf_lays_it_out_is_found_in_its_self_describing_row():
