@@ -57,8 +57,9 @@ UNSEEN_WEIGHT = 1.0
 # ... but an abbreviation no paper uses ('TAFs') names the very thing asked about: a quote
 # matching the rest of the question is about something else (`_weights`).
 
-# A name is rare when at most ~1 passage in 60 uses it (idf = ln(1 + passages/uses))
-RARE_NAME_IDF = 4.0
+# A name is rare when its weight is at least this share of the rarest word's: in a library
+# of 5,000 passages, one that at most ~1 passage in 35 uses (idf = ln(1 + passages/uses))
+RARE_NAME = 0.6
 
 # Quotes (best by words) whose meaning is compared with the question's. 6 scores exactly as
 # 24 did on all 431 evaluation questions (8 and 12 too; none is much worse), for a quarter
@@ -80,9 +81,10 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarit
     # the field's terms a passage names, in its text or its frame (a heading, a caption)
     passage_terms = _terms_in_place(hits)
     # names the papers rarely use ('Millmead'); 'Cabinet' is in every other passage
-    rare = min(RARE_NAME_IDF, max(idf.values(), default=0.0) - 0.5)  # a small library has no word that rare
+    rare = RARE_NAME * max(idf.values(), default=0.0)
     rare_names = {name for name in ask.names if idf.get(name, 0.0) >= rare > 0}
     scored: list[tuple[float, float, Quote]] = []
+    said_in_paper = _said_in_each_paper(hits) if rare_names else {}
     for i, hit in enumerate(hits):
         for unit in units(hit):
             named_apart = ask.named_apart(unit, hit) | ask.implied(unit, hit)
@@ -91,8 +93,8 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarit
             with_context = weighted_coverage(ask.terms, in_context, weights)
             lexical = 0.55 * own + 0.3 * with_context + 0.15 * (hit.score / top)
             fit = ask.fit(unit, in_context, passage_terms[i], hit)
-            if rare_names and not rare_names & in_context:
-                fit *= 0.5  # a quote naming none of the places or services asked about is about others
+            if rare_names and not rare_names & (in_context | said_in_paper[hit.document.doc_id]):
+                fit *= 0.5  # a quote from a paper naming none of the places or services asked about is about others
             scored.append((lexical, fit, Quote(i, unit.text, lexical * fit)))
     scored.sort(key=lambda s: s[2].support, reverse=True)
     if similarity is None or not scored:
@@ -116,6 +118,17 @@ def _weights(terms: list[str], idf: Mapping[str, float], abbreviations: set[str]
 def in_plain_words(text: str) -> set[str]:
     """A quote's terms, with the plain words a member may use for its report words."""
     return vocabulary().in_plain_words(set(content_terms(text)))
+
+
+def _said_in_each_paper(hits: list[Hit]) -> dict[str, set[str]]:
+    """The words each paper's found passages say, with its council and committee: a
+    paragraph of the Wessex paper answers about Wessex without naming it."""
+    said: dict[str, set[str]] = {}
+    for hit in hits:
+        d = hit.document
+        text = " ".join(filter(None, [hit.passage.text, hit.passage.heading, d.title, d.council, d.committee]))
+        said.setdefault(d.doc_id, set()).update(content_terms(text, expand=False))
+    return said
 
 
 def _terms_in_place(hits: list[Hit]) -> list[set[str]]:
