@@ -80,11 +80,9 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarit
     top = max((h.score for h in hits), default=1.0) or 1.0
     # the field's terms a passage names, in its text or its frame (a heading, a caption)
     passage_terms = _terms_in_place(hits)
-    # names the papers rarely use ('Millmead'); 'Cabinet' is in every other passage
-    rare = RARE_NAME * max(idf.values(), default=0.0)
-    rare_names = {name for name in ask.names if idf.get(name, 0.0) >= rare > 0}
-    scored: list[tuple[float, float, Quote]] = []
+    rare_names = _rare_names(ask.names, idf)
     said_in_paper = _said_in_each_paper(hits) if rare_names else {}
+    scored: list[tuple[float, float, Quote]] = []
     for i, hit in enumerate(hits):
         for unit in units(hit):
             named_apart = ask.named_apart(unit, hit) | ask.implied(unit, hit)
@@ -118,6 +116,15 @@ def _weights(terms: list[str], idf: Mapping[str, float], abbreviations: set[str]
 def in_plain_words(text: str) -> set[str]:
     """A quote's terms, with the plain words a member may use for its report words."""
     return vocabulary().in_plain_words(set(content_terms(text)))
+
+
+def _rare_names(names: frozenset[str], idf: Mapping[str, float]) -> set[str]:
+    """The names the papers rarely use ('Millmead'); 'Cabinet' is in every other passage.
+    (Most questions give none: the library's rarest weight is then not looked for.)"""
+    if not names:
+        return set()
+    rare = RARE_NAME * max(idf.values(), default=0.0)
+    return {name for name in names if idf.get(name, 0.0) >= rare > 0}
 
 
 def _said_in_each_paper(hits: list[Hit]) -> dict[str, set[str]]:

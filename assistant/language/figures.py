@@ -140,8 +140,8 @@ _LIST_NUMBER = re.compile(r"(?:^|(?<=[.:;]\s))\s*\(?(?:\d{1,2}|[a-z])(?:\.\d{1,2
 # date is asked for, the year something happened in ('In 2023, Kent created a role'); so
 # do the ages a population is counted over or a service is for ('aged under 18', 'reach
 # the age of 18', 'from age 18', 'on turning 18', 'until their 22nd birthday', 'for 0-25
-# years', '0 to 2 years of age', '16 & 17 year old') and a rolling window ('rolling 12 months', 'the 12 months to December'). ('Year 4' is a
-# reference: see _REFERENCE.)
+# years', '0 to 2 years of age', '16 & 17 year old') and a rolling window ('rolling 12
+# months', 'the 12 months to December'). ('Year 4' is a reference: see _REFERENCE.)
 _NAMING = re.compile(r"\b\d+/\d{3,}\b|\b\d{1,2}(?:\s?[-–]\s?\d{1,2}|\+)(?=\s+(?:sections?|services?|teams?|cohorts?|pathways?|provision)\b)|"
                      r"\b(?:aged|the age of|(?:from|up to|until|at)\s+age|turn(?:s|ing|ed)?)\s+(?:under\s+|over\s+)?\d{1,2}(?:\s?(?:[-–]|to)\s?\d{1,2})?\b|"
                      r"\b\d{1,2}(?:st|nd|rd|th)\s+birthday\b|"

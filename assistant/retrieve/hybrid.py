@@ -173,11 +173,12 @@ class Retriever:
         for item in fused:
             node = item.node
             text = node.get_content(metadata_mode="none")
-            coverage = weighted_coverage(terms, content_terms(_indexed_text(node)), idf)
+            indexed = _indexed_text(node)
+            coverage = weighted_coverage(terms, content_terms(indexed), idf)
             cosine = float(np.dot(q, vectors.get(node.node_id, q * 0)))
             figure_bonus = 0.05 if want_number and has_figure(text, question) else 0.0
             # '5 to 9 year olds' is the '5 to 9 (Age Group)' row, whose words are only '5 to 9'
-            age_bonus = 0.05 if ages and ages & age_bands(_indexed_text(node)) else 0.0
+            age_bonus = 0.05 if ages and ages & age_bands(indexed) else 0.0
             # words in the passage itself, not only its context: of a table's rows, which
             # all share a caption, the one labelled 'February 2019' answers 'February 2019'
             own = weighted_coverage(terms, content_terms(text), idf)
