@@ -177,7 +177,8 @@ def detect_committee(head: list[str]) -> str | None:
         if m:
             name = re.sub(r"^(?:The|To the|to the|REPORT TO THE)\s+", "", m.group(1).strip())
             name = re.sub(r"^(?:Report|Draft Report) to the\s+", "", name, flags=re.I)
-            return name
+            # '... Key Decisions To Be Taken At Transport & Connectivity Policy Committee'
+            return re.sub(r"^(?:.*\s)?(?:At|Before|By|To)\s+(?=[A-Z])", "", name)
     return None
 
 

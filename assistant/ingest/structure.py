@@ -188,8 +188,14 @@ def _continues_item(text: str) -> bool:
 
 
 def _close_unless_open_sentence(block: Block | None) -> Block | None:
-    # A blank line inside a sentence is a page break in the source, not a new paragraph.
-    return block if _mid_sentence(block) else None
+    # A blank line inside a sentence is a page break in the source, not a new paragraph;
+    # nor does one end a list, or part a lead-in ('... a decision which is likely to:')
+    # from the items PDFs set out with space between them.
+    return block if _mid_sentence(block) or _open_list(block) else None
+
+
+def _open_list(block: Block | None) -> bool:
+    return block is not None and (bool(block.items) or bool(block.lines) and block.lines[-1].endswith(":"))
 
 
 def _take_table(lines: list[Line], i: int) -> tuple[list[str], int]:

@@ -61,3 +61,12 @@ def test_a_paper_that_names_no_council_is_the_council_of_its_contacts_domain(tmp
     paper.write_text(paper.read_text().replace("kent.gov.uk", "education.gov.uk"), encoding="utf-8")
     (doc,) = [p.document for p in parse_file(paper, lambda t: len(t.split()), 180)]
     assert doc.council is None
+
+
+def test_a_committee_named_after_what_is_done_at_it_is_the_committee_alone(tmp_path):
+    paper = tmp_path / "forward-plan.txt"
+    paper.write_text("Forward plan\n\nTHIS DOCUMENT GIVES NOTICE OF ANTICIPATED KEY DECISIONS TO BE TAKEN AT "
+                     "TRANSPORT & CONNECTIVITY POLICY COMMITTEE\n\nThe Forward Plan gives notice of key decisions.\n",
+                     encoding="utf-8")
+    (doc,) = [p.document for p in parse_file(paper, lambda t: len(t.split()), 180)]
+    assert doc.committee == "Transport & Connectivity Policy Committee"

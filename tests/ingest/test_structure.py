@@ -84,3 +84,19 @@ def test_a_line_that_counts_something_is_a_sentence_not_a_heading():
     assert [b.kind for b in found] == ["heading", "paragraph", "table"]
     assert found[1].heading == "Public Statements"
     assert found[2].caption == "68 statements were received and noted as follows"
+
+
+def test_a_list_set_out_with_space_between_its_items_stays_one_list_with_its_lead_in():
+    from assistant.ingest.structure import Line, blocks
+
+    lines = [Line(t, 2) for t in [
+        "Under the Council's constitution, the definition of a key decision is a decision which is likely to:", "",
+        "1) Result in expenditure of £500,000 or over.", "",
+        "2) Result in savings of £500,000 or over.", "",
+        "Non-key Decision", "",
+        "For additional information the Forward Plan also contains other items.",
+    ]]
+    found = blocks(lines)
+    assert [b.kind for b in found] == ["list", "heading", "paragraph"]
+    assert found[0].lines[0].endswith("likely to:")
+    assert found[0].items == ["Result in expenditure of £500,000 or over.", "Result in savings of £500,000 or over."]
