@@ -63,6 +63,16 @@ def holds(text: str, evidence: str) -> bool:
     its words in order with only column names between them."""
     if evidence in text:
         return True
+    return _holds_words(text, evidence) or _holds_words(_BRACKETED.sub(" ", text), evidence)
+
+
+# A row's group in brackets ('Family Hubs (Integrated Children's Services (Operations and
+# County Wide)) — Working Budget: £8.4m') stands between its name and its figures as a
+# column name does, but longer.
+_BRACKETED = re.compile(r"\((?:[^()]|\([^()]*\))*\)")
+
+
+def _holds_words(text: str, evidence: str) -> bool:
     wanted, words = _words(evidence), _words(text)
     if len(wanted) < 3:  # too short to be a row: only the same words together (a figure less its unit)
         return any(words[start : start + len(wanted)] == wanted for start in range(len(words)))

@@ -81,6 +81,11 @@ def test_table_evidence_as_the_pdf_lays_it_out_is_found_in_its_self_describing_r
     assert evidence_rank("Children, Young People & Education 430.6 420.8 -9.9", [in_money]) == 1
     assert evidence_rank("-9.9", [in_money]) == 1
     assert evidence_rank("-9.8", [in_money]) is None
+    # a row naming its group in brackets between its name and its figures
+    grouped = {"text": "Directorate, Division & Key Service: Family Hubs (Integrated Children's Services "
+                       "(Operations and County Wide)) — Working Budget: £8.4m; Forecast £m: £7.2m; Variance: -£1.2m"}
+    assert evidence_rank("Family Hubs 8.4 7.2 -1.2", [grouped]) == 1
+    assert evidence_rank("Family Hubs 8.4 7.2 -1.3", [grouped]) is None
 
 
 def test_a_bare_gold_figure_is_answered_by_the_same_figure_with_its_unit():
