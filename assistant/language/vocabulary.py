@@ -31,7 +31,7 @@ STOPWORDS = frozenset(
     about any all also more most much many not no nor only other same such up down out own
     very just tell me please show give much many number figure per latest current
     currently council councils report papers paper say says said mean means meaning
-    because go goes going went get gets got getting each every""".split()
+    because go goes going went get gets got getting each every through via during across upon""".split()
 )
 TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*|\d+(?:[.,]\d+)*%?")
 _PARTS = re.compile(r"[a-z0-9]+")
@@ -192,10 +192,15 @@ def _merged(known: Term | None, entry: dict, where: str) -> Term:
                 entry.get("required", True), tuple(entry.get("excludes", ())))
 
 
+# School-place plans count forms of entry (a class of 30 in each year group) with the figure
+# glued to 'FE' ('38FE', '2 FE'); 'FE' alone is as often further education ('FE College').
+_FORMS_OF_ENTRY = re.compile(r"(?<=\d) ?FE\b")
+
+
 def content_terms(text: str, expand: bool = True) -> list[str]:
     """Lower-cased, stemmed words that carry meaning (stop words dropped); figures kept.
     `expand`: with a token for each of the field's terms the text names."""
-    text = quarters_as_columns_say(text)
+    text = _FORMS_OF_ENTRY.sub(" forms of entry", quarters_as_columns_say(text))
     tokens = TOKEN.findall(text)
     terms = _stems_of(tokens, skip=frozenset())
     if expand:
@@ -250,6 +255,14 @@ def terms_required(question: str) -> set[str]:
     return {m.term.token for m in vocabulary().mentions(strip_council_names(question)) if m.term.required}
 
 
+def terms_about(question: str) -> set[str]:
+    """The field's terms a question is about, with the broader ones they are kinds of
+    ('unaccompanied children in our care' are children in care), unless another of its terms
+    rules those out ('UASC care leavers' are not)."""
+    asked = strip_council_names(question)
+    return terms_named(asked) - terms_excluded(asked)
+
+
 def term_wordings(question: str) -> dict[str, frozenset[str]]:
     """Each of the field's terms the question names, with the stems of its wording there."""
     tokens = TOKEN.findall(question)
@@ -259,7 +272,9 @@ def term_wordings(question: str) -> dict[str, frozenset[str]]:
 
 def _stems_of(tokens: list[str], skip: frozenset[int]) -> list[str]:
     # a hyphenated word is its parts: 'secondary-age pupils' are 'secondary' pupils
-    words = [part for i, w in enumerate(tokens) if i not in skip for part in w.lower().strip("'’-").split("-")]
+    # PDFs set apostrophes curly: 'Children’s' is 'Children's', whose stem is 'children'
+    words = [part for i, w in enumerate(tokens) if i not in skip
+             for part in w.lower().replace("’", "'").strip("'-").split("-")]
     words = [NUMBER_WORDS.get(w, w) for w in words if w and w not in STOPWORDS]
     return _stemmer().stemWords([w for w in words if len(w) > 1])
 

@@ -128,6 +128,28 @@ def test_broader_terms_are_named_with_the_narrower_one():
     assert "=care-leavers" in terms_named("How many young people who have left care is Kent supporting?")
 
 
+def test_services_members_ask_about_by_name_are_terms():
+    assert "=foster-carers" in terms_named("How much is the fostering budget forecast to overspend?")
+    assert "=youth-services" in terms_named("Review of youth services offer: cease commissioned contracts")
+    assert "=higher-education" in terms_named("How many care leavers are at university?")
+    assert "=youth-services" not in terms_named("The Kent Youth County Council elections")
+
+
+def test_a_curly_apostrophe_is_an_apostrophe():
+    from assistant.language.vocabulary import content_terms
+
+    assert content_terms("Integrated Children’s Services") == content_terms("Integrated Children's Services")
+
+
+def test_a_school_place_plan_s_figure_glued_to_fe_counts_forms_of_entry():
+    from assistant.language.vocabulary import content_terms
+
+    assert {"form", "entri"} <= set(content_terms("A total of 38FE across the Plan period"))
+    assert {"form", "entri"} <= set(content_terms("By 2025-26: 2 FE"))
+    # 'FE' standing alone is as often further education
+    assert "entri" not in content_terms("support for students at FE College")
+
+
 def test_a_council_file_adds_a_term_without_code(rutland, council_terms):
     question = "How many TAFs were open in Rutland at the end of January 2024?"
     before = rutland.ask(question)
