@@ -46,9 +46,11 @@ from assistant.language.questions import (
     wants_reason,
 )
 from assistant.language.vocabulary import (
+    content_terms,
     question_terms,
     said_terms,
     term_wordings,
+    terms_about,
     terms_excluded,
     terms_required,
 )
@@ -83,6 +85,10 @@ def _has_column_for(asked: list[Span], unit: Unit, hit: Hit) -> bool:
 
 _QUARTER_LABEL = re.compile(r"\bQ([1-4])\b")
 _QUARTER_TERMS = frozenset({"q1", "q2", "q3", "q4"})
+# Savings as finance reports and members name them ('Savings Target', 'to save', 'cuts')
+_SAVINGS = re.compile(r"\b(?:sav(?:e|es|ed|ing|ings)|cuts?)\b", re.I)
+# A treasury table's 'Average Rate' of a loan, deposit or bond is its interest rate.
+_LENT_OR_BORROWED = re.compile(r"\b(?:loans?|borrowing|debt|investments?|deposits?|bonds?|PWLB|LOBO)\b", re.I)
 # A name spelled out in capitals ('Business Intelligence; and Human Resources')
 _CAPITALISED_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:and\s+|of\s+|&\s+)?[A-Z][a-z]+)+")
 
@@ -130,6 +136,7 @@ class Asked:
     timescale_terms: frozenset[str]  # the words naming the timescale asked ('week')
     school_years: set[str]  # the years of school asked about ('Year R')
     names: frozenset[str]  # the names it gives, as terms ('Seashells and Millmead': 'seashel', 'millmead')
+    about: set[str]  # the field's terms it is about, with the broader ones they are kinds of
 
     @classmethod
     def of(cls, question: str) -> "Asked":
@@ -142,7 +149,7 @@ class Asked:
                    bare_months(question), timescales(question), frozenset(_ABBREVIATION.findall(question)),
                    frozenset() if periods else frozenset(terms) & _QUARTER_TERMS,
                    frozenset(said_terms(timescale_wording(question))), school_years(question),
-                   names_given(question, terms))
+                   names_given(question, terms), terms_about(question))
 
     def implied(self, unit: Unit, hit: Hit) -> set[str]:
         """The question's words a unit answers without repeating them: the period asked, when
@@ -161,6 +168,9 @@ class Asked:
             implied |= self.timescale_terms  # '20 working days' answers 'within four weeks'
         if self.quarter_terms:  # a row's 'Q1 2023-2024' column answers 'in the first quarter'
             implied |= self.quarter_terms & {f"q{n}" for n in _QUARTER_LABEL.findall(unit.text)}
+        if "interest" in self.measured and _LENT_OR_BORROWED.search(f"{unit.context} {unit.text}") and \
+                "rate" in content_terms(unit.text):
+            implied.add("interest")
         if spelled := {a for a in self.abbreviations if a.removesuffix("s") in _initials(unit.text)}:
             implied |= set(said_terms(" ".join(spelled)))  # 'Human Resources' answers 'HR'
         return implied
@@ -200,6 +210,9 @@ class Asked:
         elif self.count and (found := measures(unit.text, self.question)) and not counts(unit.text):
             # 'how many' is answered by a number before a rate (or a month's days), never by a sum of money
             fit *= 0.5 if all(is_money(f, unit.text) or is_length_of_time(f, unit.text) for f in found) else 0.85
+        elif self.kinds & {"rate", "share"} and "money" not in self.kinds and \
+                (found := measures(unit.text, self.question)) and all(is_money(f, unit.text) for f in found):
+            fit *= 0.5  # a vacancy rate is no sum of money, whatever a budget row says of vacancies
         if not set(said_terms(unit.text)) - set(self.terms):
             fit *= 0.5  # it only restates the question ('Findings from the inspection.')
         if self.reason and not REASON_CUES.search(unit.text):
@@ -208,8 +221,10 @@ class Asked:
             fit *= 0.5
         if self.required - passage_terms - in_context:
             fit *= 0.5  # a quote about in-house fostering does not answer a question about dental checks
-        elif self.required & terms_excluded(unit.text):
+        elif (self.required | self.about) & terms_excluded(unit.text):
             fit *= 0.5  # '1,036 non-UASC care leavers' are not children in care, whatever their heading
+        if hit.passage.kind == "table_row" and _SAVINGS.search(unit.text) and not _SAVINGS.search(self.question):
+            fit *= 0.5  # a savings tracker's row is what a cut saves, not what a service spends or gets
         if self.person and not PERSON.search(unit.text):
             fit *= 0.8
         if unit.text.count(". ") >= 1 and unit.own_scope.endswith(unit.text):

@@ -30,13 +30,22 @@ _KPI_FIELDS = frozenset({"latest", "target", "floor", "previous", "rag"})
 def units(hit: Hit) -> list[Unit]:
     """Sentences (and pairs of sentences), list items (read with their lead-in), or the
     whole table row (read with its label and caption: a row's figures mean nothing alone)."""
-    return _units(hit.passage, hit.document.title)
+    return _units(hit.passage, _paper(hit.document.title, hit.document.committee))
 
 
 def quotable(passage: Passage) -> list[str]:
     """What an answer may quote from a passage: the texts whose meaning is compared with a
     question's, so an ingest can embed them once rather than each question doing it."""
     return list(dict.fromkeys(unit.text for unit in _units(passage, None)))
+
+
+def _paper(title: str | None, committee: str | None) -> str | None:
+    """What a paper's passages are read with: its title, and its committee where the title
+    does not name it ('Minutes of the meeting of 12 September 2024' are some committee's,
+    and their 'Ed Plowden (Chair)' answers who chairs it)."""
+    if committee and committee.lower() not in (title or "").lower():
+        return f"{title or ''} {committee}".strip()
+    return title
 
 
 def _units(passage: Passage, title: str | None) -> list[Unit]:

@@ -30,7 +30,8 @@ REASON_CUES = re.compile(
     r"caused|pressures?|challeng\w*|shortage\w*|too few|lack of|demand|attribut\w*)\b",
     re.I,
 )
-PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2}\b")
+# A name: two or three capitalised words, not a sentence's 'The Chair' or 'This Committee'
+PERSON = re.compile(r"\b(?!(?:The|This|That|These|Those|A|An|Our|Its|Their)\s)[A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2}\b")
 _MEASURED = re.compile(r"\b([A-Za-z][\w'’-]*)\s+rates?\b")
 
 

@@ -472,3 +472,96 @@ def test_girls_and_boys_are_a_table_s_female_and_male_rows():
 
     assert "girl" in in_plain_words("Status: Female (Gender) — Dec-23: 666; Mar-24: 664")
     assert "boy" in in_plain_words("Status: Male (Gender) — Dec-23: 1,329")
+
+
+def test_a_treasury_table_s_rate_of_a_loan_is_its_interest_rate():
+    from assistant.answer.extractive import rank_quotes
+    from assistant.types import Hit, Passage, SourceDocument
+
+    paper = SourceDocument("d", "treasury.pdf", "hash", title="Treasury Management Mid-Year Update 2024-25")
+    question = "What average interest rate was paid on PWLB loans at 30 September 2024?"
+
+    def support(text: str) -> float:
+        passage = Passage("p", "d", text, kind="table_row", caption="The Council's borrowing activity")
+        return rank_quotes(question, [Hit(passage, paper, 1.0)], {})[0].support
+
+    assert support("PWLB Loan — Balance 30/09/2024 (£m): £432.4m; Average Rate 30/09/2024 (%): 4.33") >= 0.55
+    # a rate of anything else is no interest rate
+    assert support("Re-referrals — 30/09/2024: 21.0%; Average Rate 30/09/2024 (%): 4.33") < 0.55
+
+
+def test_minutes_name_their_chair_for_the_committee_they_are_the_minutes_of():
+    # the minutes' title names no committee; the paper's committee is in its metadata
+    from assistant.answer.extractive import rank_quotes
+    from assistant.types import Hit, Passage, SourceDocument
+
+    minutes = SourceDocument("d", "minutes.pdf", "hash", title="Minutes of the meeting of 12 September 2024",
+                             committee="Transport and Connectivity Policy Committee", kind="minutes")
+    present = Passage("p1", "d", "Councillors: Ed Plowden (Chair), Graham Morris (Vice-Chair), Donald Alexander",
+                      heading="Members Present:-")
+    opening = Passage("p2", "d", "The Chair asked the Committee members to introduce themselves.",
+                      heading="Welcome and Safety Information")
+    hits = [Hit(opening, minutes, 0.9), Hit(present, minutes, 1.0)]
+    best = rank_quotes("Who chairs the Transport and Connectivity Policy Committee?", hits, {})[0]
+    assert "Ed Plowden" in best.text and best.support >= 0.55, best
+
+
+def test_a_savings_tracker_row_answers_about_savings_not_spending():
+    from assistant.answer.extractive import rank_quotes
+    from assistant.types import Hit, Passage, SourceDocument
+
+    paper = SourceDocument("d", "finance.pdf", "hash", title="Revenue budget monitoring")
+    row = ("Saving: Review of open access services in light of implementing the Family Hub model — "
+           "2024-25 Savings Target: -400.0; Total Forecast: -£400.0k")
+    hit = Hit(Passage("p", "d", row, kind="table_row", caption="Savings delivery"), paper, 1.0)
+    spent = rank_quotes("How much family hub funding will the council spend in 2024-25?", [hit], {})[0]
+    saved = rank_quotes("How much is the council saving from the family hub model in 2024-25?", [hit], {})[0]
+    assert spent.support < 0.55 <= saved.support, (spent.support, saved.support)
+
+
+def test_a_budget_line_is_no_answer_about_another_service_s_budget():
+    # 'the fostering budget' names the fostering service; the schools' overspend covers the rest
+    from assistant.answer.extractive import rank_quotes
+    from assistant.types import Hit, Passage, SourceDocument
+
+    idf = {"foster": 5.4, "budget": 1.8, "forecast": 1.9, "=overspend": 4.8, "school": 2.5, "deleg": 3.9,
+           "=foster-carers": 5.0, "youth": 5.0, "=youth-services": 5.0}
+    paper = SourceDocument("d", "finance.pdf", "hash", title="Revenue budget monitoring")
+
+    def best_support(question: str, text: str) -> float:
+        hit = Hit(Passage("p", "d", text, kind="paragraph"), paper, 1.0)
+        return rank_quotes(question, [hit], idf)[0].support
+
+    schools = "Schools' Delegated Budgets are forecasting a £30.4m overspend."
+    for question, service in [("How much is the fostering budget forecast to overspend?", "fostering"),
+                              ("What is the forecast overspend on the youth services budget?", "youth service")]:
+        assert best_support(question, schools) < 0.55, question
+        assert best_support(question, f"The {service} budget is forecasting a £2.1m overspend.") >= 0.55, question
+
+
+def test_unaccompanied_children_in_care_are_not_unaccompanied_care_leavers():
+    from assistant.answer.extractive import rank_quotes
+    from assistant.types import Hit, Passage, SourceDocument
+
+    paper = SourceDocument("d", "performance.pdf", "hash", title="Quarterly Performance Report",
+                           council="Kent County Council")
+    leavers = Passage("p1", "d", "The number of care leavers at the end of December 2024 was 2,016. Of the 2,016 care "
+                      "leavers, 1,036 (51.4%) were non-UASC care leavers and 980 (48.6%) were UASC.", heading="Care Leavers")
+    in_care = Passage("p2", "d", "Status: UASC — Sep-24: 555; Dec-24: 475", kind="table_row",
+                      caption="Children in care by status")
+    hits = [Hit(leavers, paper, 1.0), Hit(in_care, paper, 0.9)]
+    best = rank_quotes("How many unaccompanied asylum-seeking children were in Kent's care in December 2024?", hits, {})[0]
+    assert "475" in best.text, best
+
+
+def test_a_rate_is_no_sum_of_money():
+    # a budget row whose summary is 'Vacancies' gives pounds, not a vacancy rate
+    from assistant.answer.extractive import rank_quotes
+    from assistant.types import Hit, Passage, SourceDocument
+
+    paper = SourceDocument("d", "finance.pdf", "hash", title="Revenue budget monitoring")
+    row = ("Key Service: Children's Social Work Services — Revenue Budget: £52.1m; Revenue Forecast: £50.9m; "
+           "Revenue Variance: -£1.2m; Summary: Vacancies")
+    hit = Hit(Passage("p", "d", row, kind="table_row"), paper, 1.0)
+    best = rank_quotes("What is the vacancy rate for children's social workers?", [hit], {})[0]
+    assert best.support < 0.55, best
