@@ -30,7 +30,8 @@ _KPI_FIELDS = frozenset({"latest", "target", "floor", "previous", "rag"})
 def units(hit: Hit) -> list[Unit]:
     """Sentences (and pairs of sentences), list items (read with their lead-in), or the
     whole table row (read with its label and caption: a row's figures mean nothing alone)."""
-    return _units(hit.passage, _paper(hit.document.title, hit.document.committee))
+    committee = hit.document.committee if hit.document.kind == "minutes" else None
+    return _units(hit.passage, _paper(hit.document.title, committee))
 
 
 def quotable(passage: Passage) -> list[str]:
@@ -40,9 +41,11 @@ def quotable(passage: Passage) -> list[str]:
 
 
 def _paper(title: str | None, committee: str | None) -> str | None:
-    """What a paper's passages are read with: its title, and its committee where the title
-    does not name it ('Minutes of the meeting of 12 September 2024' are some committee's,
-    and their 'Ed Plowden (Chair)' answers who chairs it)."""
+    """What a paper's passages are read with: its title, and the committee whose minutes
+    they are where the title does not name it ('Minutes of the meeting of 12 September 2024'
+    are some committee's, and their 'Ed Plowden (Chair)' answers who chairs it). A report's
+    title says what it is about; its committee's name ('Children and Young People's
+    Services Panel') would make every line of it seem about children's services."""
     if committee and committee.lower() not in (title or "").lower():
         return f"{title or ''} {committee}".strip()
     return title

@@ -504,6 +504,13 @@ def test_minutes_name_their_chair_for_the_committee_they_are_the_minutes_of():
     hits = [Hit(opening, minutes, 0.9), Hit(present, minutes, 1.0)]
     best = rank_quotes("Who chairs the Transport and Connectivity Policy Committee?", hits, {})[0]
     assert "Ed Plowden" in best.text and best.support >= 0.55, best
+    # a report's title says what it is about: its committee's name does not frame its lines
+    from assistant.answer.units import units
+
+    report = SourceDocument("r", "report.pdf", "hash", title="Supported living costs",
+                            committee="Children and Young People's Services Panel", kind="report")
+    assert "Panel" not in units(Hit(present, report, 1.0))[0].context
+    assert "Committee" in units(hits[1])[0].context
 
 
 def test_a_savings_tracker_row_answers_about_savings_not_spending():

@@ -135,6 +135,17 @@ def test_services_members_ask_about_by_name_are_terms():
     assert "=youth-services" not in terms_named("The Kent Youth County Council elections")
 
 
+def test_a_treasury_report_s_investments_are_not_budget_growth():
+    assert "=budget-growth" not in terms_named("Total investments at 30 September 2024")
+    assert "=budget-growth" in terms_named("additional investment in children's services")
+
+
+def test_a_route_is_no_part_of_what_is_asked():
+    from assistant.language.vocabulary import content_terms
+
+    assert "through" not in content_terms("How many enquiries went through the safeguarding hub?")
+
+
 def test_a_curly_apostrophe_is_an_apostrophe():
     from assistant.language.vocabulary import content_terms
 
