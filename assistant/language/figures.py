@@ -90,6 +90,19 @@ def is_length_of_time(figure: Figure, text: str) -> bool:
     return bool(_AFTER_NUMBER.match(text[figure.start:]))
 
 
+# Beds, places and spaces are what a service can hold, not how many it holds: '12 in house
+# beds were released' says nothing of how many children are in care.
+_CAPACITY_AFTER_NUMBER = re.compile(r"^[\d,.]*\s+(?:[\w-]+\s+){0,2}(?:beds|places|spaces)\b"
+                                    r"(?!\s+(?:were\s+|was\s+|have\s+been\s+)?(?:booked|taken|filled|used|occupied))", re.I)
+CAPACITY_ASKED = re.compile(r"\b(?:beds?|places?|spaces?|capacity|sufficiency)\b", re.I)
+
+
+def is_capacity(figure: Figure, text: str) -> bool:
+    """A number of beds, places or spaces: '12 in house beds', '810 Year 7 places' (not
+    '408 places booked': places taken are a count of those who took them)."""
+    return bool(_CAPACITY_AFTER_NUMBER.match(text[figure.start:]))
+
+
 def counts(text: str) -> list[Figure]:
     """The figures that can answer 'how many': not shares, sums of money, lengths of
     time ('20 working days'), years or dates (a column's 'Q4 22-23' too), nor numbers that
@@ -109,6 +122,10 @@ def has_figure(text: str, question: str = "") -> bool:
     return bool(measures(text, question))
 
 
+# Asking whether something meets its timescale, not how long it takes
+_ON_TIME = re.compile(r"\b(?:on time|in time|timely|in timescales?|within timescales?)\b", re.I)
+
+
 def measures(text: str, question: str = "") -> list[Figure]:
     """The figures `text` states that measure something the question does not already give:
     not references, paragraph or list numbers, numbers that name, a rate's population, or
@@ -116,7 +133,8 @@ def measures(text: str, question: str = "") -> list[Figure]:
     skipped = _not_measuring(text)
     if not WHEN.match(question):
         skipped += [m.span() for m in DATE.finditer(text)] + [m.span("year") for m in _YEAR_AS_TIME.finditer(text)]
-    within = bool(timescales(question))  # 'within three days' asks how many or what share, not how long
+    # 'within three days' or 'on time' asks how many or what share, not how long
+    within = bool(timescales(question)) or bool(_ON_TIME.search(question))
     return [
         f for f in figures(text)
         if not figure_in(f, question)
@@ -140,21 +158,26 @@ _LIST_NUMBER = re.compile(r"(?:^|(?<=[.:;]\s))\s*\(?(?:\d{1,2}|[a-z])(?:\.\d{1,2
 # date is asked for, the year something happened in ('In 2023, Kent created a role'); so
 # do the ages a population is counted over or a service is for ('aged under 18', 'reach
 # the age of 18', 'from age 18', 'on turning 18', 'until their 22nd birthday', 'for 0-25
-# years', '0 to 2 years of age', '16 & 17 year old') and a rolling window ('rolling 12
-# months', 'the 12 months to December'). ('Year 4' is a reference: see _REFERENCE.)
+# years', '0 to 2 years of age', '16 & 17 year old', 'post-16', 'under-18s') and a rolling
+# window ('rolling 12 months', 'the 12 months to December'). ('Year 4' is a reference: see
+# _REFERENCE.)
 _NAMING = re.compile(r"\b\d+/\d{3,}\b|\b\d{1,2}(?:\s?[-–]\s?\d{1,2}|\+)(?=\s+(?:sections?|services?|teams?|cohorts?|pathways?|provision)\b)|"
                      r"\b(?:aged|the age of|(?:from|up to|until|at)\s+age|turn(?:s|ing|ed)?)\s+(?:under\s+|over\s+)?\d{1,2}(?:\s?(?:[-–]|to)\s?\d{1,2})?\b|"
                      r"\b\d{1,2}(?:st|nd|rd|th)\s+birthday\b|"
                      r"\bfor\s+(?:ages\s+)?\d{1,2}\s?[-–]\s?\d{1,2}\s?(?:years?|yrs)\b|"
                      r"\b\d{1,2}\s*(?:(?:[-–&]|and|or|to)\s*\d{1,2}\s*)?[- ]?years?[- ](?:of\s+age|olds?)\b|"
-                     r"\brolling\s+\d+\s+months?\b|\b\d+\s+months?\s+to\b", re.I)
+                     r"\brolling\s+\d+\s+months?\b|\b\d+\s+months?\s+to\b|"
+                     r"\b(?:pre|post)[- ]?\d{1,2}\b|\b(?:under|over)-\d{1,2}s?\b", re.I)
 _YEAR_AS_TIME = re.compile(r"\b(?:in|since|during|from|until|by|before|after)\s+(?P<year>(?:19|20)\d\d)\b(?![,.]?\d)", re.I)
 
 
 def _budget_years(text: str) -> list[tuple[int, int]]:
-    """Spans of budget years written short ('the 25-26 budget'): two years in a row."""
-    return [m.span() for m in re.finditer(r"\b(\d\d)-(\d\d)\b(?!\s*year)", text)
-            if int(m.group(2)) == int(m.group(1)) + 1]
+    """Spans of financial years ('the 25-26 budget', 'in 2025-26', '2024/25'): two years
+    in a row, of which the second is no count ('2025-26' is not 26 of anything)."""
+    return [m.span() for m in _TWO_YEARS.finditer(text) if int(m.group(2)) == (int(m.group(1)) + 1) % 100]
+
+
+_TWO_YEARS = re.compile(r"\b(?:19|20)?(\d\d)\s?[-/]\s?(?:19|20)?(\d\d)\b(?!\s*year)")
 
 
 # 'per 10,000 children': the population a rate is counted over, not a figure it states

@@ -132,6 +132,23 @@ def reporting_window(meeting_date: str | None) -> list[Span]:
     return [(month - 15, month)]
 
 
+# A question after the figure before the latest ('the previous quarter's percentage', 'the
+# previous figure'); 'last quarter' is left out: members mean by it the latest one reported.
+_EARLIER_ASKED = re.compile(r"\b(?:previous|preceding|prior)\s+(?:quarter|month|year|period|figure|value)|"
+                            r"\b(?:quarter|month)\s+before\b", re.I)
+# A unit stating an earlier figure: a KPI card's 'Previous: 54.3%', 'up from 52%', 'in the prior quarter'
+_EARLIER_STATED = re.compile(r"\b(?:previous(?:ly)?|preceding|prior|last (?:quarter|month|year))\b|"
+                             r"\bfrom\s+[£$]?\d", re.I)
+
+
+def asks_earlier(question: str) -> bool:
+    return bool(_EARLIER_ASKED.search(question))
+
+
+def states_earlier(text: str) -> bool:
+    return bool(_EARLIER_STATED.search(text))
+
+
 # --- months without a year, quarters, timescales ------------------------------------------
 
 # A month named without its year ('18 missing episodes in October'): a monthly report's
