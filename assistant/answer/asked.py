@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 from assistant.answer.units import Unit
 from assistant.language.figures import (
+    CAPACITY_ASKED,
     counts,
     has_figure,
+    is_capacity,
     is_length_of_time,
     is_money,
     measures,
@@ -18,6 +20,7 @@ from assistant.language.figures import (
 from assistant.language.periods import (
     MONTH,
     Span,
+    asks_earlier,
     bare_months,
     months_named,
     overlaps,
@@ -25,12 +28,12 @@ from assistant.language.periods import (
     periods_in,
     reporting_window,
     states,
+    states_earlier,
     timescale_wording,
     timescales,
 )
 from assistant.language.questions import (
     MEASURE_TERMS,
-    PERSON,
     REASON_CUES,
     age_bands,
     age_wording,
@@ -38,6 +41,7 @@ from assistant.language.questions import (
     kinds_asked,
     kinds_stated,
     measured_terms,
+    names_person,
     school_years,
     subject_of,
     wants_count,
@@ -89,6 +93,21 @@ _QUARTER_TERMS = frozenset({"q1", "q2", "q3", "q4"})
 _SAVINGS = re.compile(r"\b(?:sav(?:e|es|ed|ing|ings)|cuts?)\b", re.I)
 # A treasury table's 'Average Rate' of a loan, deposit or bond is its interest rate.
 _LENT_OR_BORROWED = re.compile(r"\b(?:loans?|borrowing|debt|investments?|deposits?|bonds?|PWLB|LOBO)\b", re.I)
+# A budget row's variance states an overspend ('Variance: +£0.7m', 'Variance: £0.7m') or an
+# underspend ('Variance: -£8.6m', 'Variance (£): (261,214)') without naming it.
+_VARIANCE = re.compile(r"\bvariance\b[^;:—]{0,30}:\s*([-−–(+]?)\s*[£$]?\s*(\d[\d,]*(?:\.\d+)?)", re.I)
+
+
+def _variance_signs(text: str) -> set[str]:
+    """The signs of a row's variances: '+' for any above nought, signed or not."""
+    return {m.group(1) or "+" for m in _VARIANCE.finditer(text) if m.group(1) or float(m.group(2).replace(",", ""))}
+
+
+def _spending_stated(signs: set[str]) -> set[str]:
+    """'+' states an overspend; '-' or a bracket an underspend."""
+    return ({"=overspend"} if "+" in signs else set()) | ({"=underspend"} if signs - {"+"} else set())
+
+
 # A name spelled out in capitals ('Business Intelligence; and Human Resources')
 _CAPITALISED_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:and\s+|of\s+|&\s+)?[A-Z][a-z]+)+")
 
@@ -137,6 +156,7 @@ class Asked:
     school_years: set[str]  # the years of school asked about ('Year R')
     names: frozenset[str]  # the names it gives, as terms ('Seashells and Millmead': 'seashel', 'millmead')
     about: set[str]  # the field's terms it is about, with the broader ones they are kinds of
+    earlier: bool  # asks the figure before the latest ('the previous quarter's')
 
     @classmethod
     def of(cls, question: str) -> "Asked":
@@ -149,7 +169,7 @@ class Asked:
                    bare_months(question), timescales(question), frozenset(_ABBREVIATION.findall(question)),
                    frozenset() if periods else frozenset(terms) & _QUARTER_TERMS,
                    frozenset(said_terms(timescale_wording(question))), school_years(question),
-                   names_given(question, terms), terms_about(question))
+                   names_given(question, terms), terms_about(question), asks_earlier(question))
 
     def implied(self, unit: Unit, hit: Hit) -> set[str]:
         """The question's words a unit answers without repeating them: the period asked, when
@@ -171,6 +191,8 @@ class Asked:
         if "interest" in self.measured and _LENT_OR_BORROWED.search(f"{unit.context} {unit.text}") and \
                 "rate" in content_terms(unit.text):
             implied.add("interest")
+        if signs := _variance_signs(unit.text):
+            implied |= _spending_stated(signs) & set(self.terms)
         if spelled := {a for a in self.abbreviations if a.removesuffix("s") in _initials(unit.text)}:
             implied |= set(said_terms(" ".join(spelled)))  # 'Human Resources' answers 'HR'
         return implied
@@ -188,10 +210,14 @@ class Asked:
     def fit(self, unit: Unit, in_context: set[str], passage_terms: set[str], hit: Hit) -> float:
         """How well the unit fits what is asked, whatever words it shares (1: nothing amiss)."""
         fit = 1.0
-        if self.periods and not overlaps(self.periods, _periods_of(unit, hit)):
-            fit *= 0.4  # October 2023's figure is no answer about October 2022
+        if self.periods and not overlaps(self.periods, known := _periods_of(unit, hit)):
+            # October 2023's figure is no answer about October 2022; an undated line of an
+            # undated paper may be about any period, the one asked among them
+            fit *= 0.4 if known else 0.8
         elif self.periods and not _has_column_for(self.periods, unit, hit):
             fit *= 0.4  # a row of quarters with no column for Q4 2023/24 (its 'Target 23-24' is not that quarter's)
+        if self.earlier and not states_earlier(unit.text):
+            fit *= 0.7  # 'at 53.6%' is the latest quarter's figure, not the previous quarter's
         if self.ages and (stated := age_bands(f"{unit.context} {unit.text}")) and not self.ages & stated:
             fit *= 0.4  # care leavers aged 19-21 are not those aged 17 to 18
         if self.months and (named := months_named(unit.text)) and not self.months & named:
@@ -213,6 +239,9 @@ class Asked:
         elif self.kinds & {"rate", "share"} and "money" not in self.kinds and \
                 (found := measures(unit.text, self.question)) and all(is_money(f, unit.text) for f in found):
             fit *= 0.5  # a vacancy rate is no sum of money, whatever a budget row says of vacancies
+        if self.count and (found := counts(unit.text)) and all(is_capacity(f, unit.text) for f in found) and \
+                not CAPACITY_ASKED.search(self.question):
+            fit *= 0.8  # beds or places are what a service can hold, not how many children it holds
         if not set(said_terms(unit.text)) - set(self.terms):
             fit *= 0.5  # it only restates the question ('Findings from the inspection.')
         if self.reason and not REASON_CUES.search(unit.text):
@@ -225,7 +254,7 @@ class Asked:
             fit *= 0.5  # '1,036 non-UASC care leavers' are not children in care, whatever their heading
         if hit.passage.kind == "table_row" and _SAVINGS.search(unit.text) and not _SAVINGS.search(self.question):
             fit *= 0.5  # a savings tracker's row is what a cut saves, not what a service spends or gets
-        if self.person and not PERSON.search(unit.text):
+        if self.person and not names_person(unit.text):
             fit *= 0.8
         if unit.text.count(". ") >= 1 and unit.own_scope.endswith(unit.text):
             fit *= 0.97  # a pair of sentences must earn its extra length

@@ -138,17 +138,22 @@ def _said_in_each_paper(hits: list[Hit]) -> dict[str, set[str]]:
     return said
 
 
+# How many passages back a paragraph may continue the subject of (3.25 '19 young people
+# received a suspension' continues 3.23 'School attendance for children in care')
+CONTINUES_BACK = 2
+
+
 def _terms_in_place(hits: list[Hit]) -> list[set[str]]:
     """The field's terms each passage names, in its text or frame (a heading, a caption),
-    or, when the passage before it under the same heading was found too, in that one's:
+    or, when a passage just before it under the same heading was found too, in that one's:
     'Secondary attendance was 88.7%' continues 'School attendance for children in care...'."""
     own = [terms_named(" ".join(filter(None, [h.passage.text, h.passage.heading, h.passage.caption]))) for h in hits]
     where = {(h.passage.doc_id, h.passage.order): i for i, h in enumerate(hits)}
     found = []
     for i, hit in enumerate(hits):
-        before = where.get((hit.passage.doc_id, hit.passage.order - 1))
-        continues = before is not None and hits[before].passage.heading == hit.passage.heading
-        found.append(own[i] | own[before] if continues else own[i])
+        before = (where.get((hit.passage.doc_id, hit.passage.order - back)) for back in range(1, CONTINUES_BACK + 1))
+        continued = [b for b in before if b is not None and hits[b].passage.heading == hit.passage.heading]
+        found.append(own[i].union(*(own[b] for b in continued)))
     return found
 
 

@@ -71,5 +71,20 @@ def _units(passage: Passage, title: str | None) -> list[Unit]:
     found = [Unit(s, frame, f"{about} {s}") for s in sentences]
     found += [Unit(f"{a} {b}", frame, f"{about} {a} {b}") for a, b in zip(sentences, sentences[1:])]
     lead = sentences[-1] if sentences else ""
-    found += [Unit(item, f"{frame} {lead}", f"{lead} {item}") for item in items]
+    for item in items:
+        found.append(Unit(item, f"{frame} {lead}", f"{lead} {item}"))
+        # an item of several sentences (minutes' 'c. There were 21 activity days ... The
+        # annual picnic ...') is quoted sentence by sentence too, as a paragraph is
+        found += [Unit(s, f"{frame} {lead}", f"{lead} {s}") for s in _within(split_sentences(_ITEM_MARK.sub("", item)))]
     return found
+
+
+# An item's own letter or number ('c. ', '(ii) ', '3) ')
+_ITEM_MARK = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)]\s+", re.I)
+
+
+def _within(sentences: list[str]) -> list[str]:
+    """An item's sentences and pairs of them, when it has more than one."""
+    if len(sentences) < 2:
+        return []
+    return sentences + [f"{a} {b}" for a, b in zip(sentences, sentences[1:])]

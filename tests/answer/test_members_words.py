@@ -181,6 +181,93 @@ def test_the_previous_figure_is_the_one_before_the_latest(assistant_reading):
     assert not answer.abstained and "190" in answer.text, answer.text
 
 
+def test_the_previous_quarter_s_figure_is_not_the_latest():
+    # the paper's sentence gives the latest quarter; the KPI card gives the one before too
+    from assistant.answer.extractive import rank_quotes
+    from assistant.types import Hit, Passage, SourceDocument
+
+    paper = SourceDocument("d", "performance.pdf", "hash", title="Quarterly Performance Report, Quarter 3 2024/25")
+    sentence = Passage("p1", "d", "The percentage of care leavers in education, employment or training, "
+                       "at 53.6%, remained below the target of 65.0%.", heading="Care leavers")
+    card = Passage("p2", "d", "Percentage of care leavers in education, employment or training — RAG: RED; "
+                   "Latest: 53.6%; Target: 65.0%; Floor: 55.0%; Previous: 54.3%", kind="table_row")
+    hits = [Hit(sentence, paper, 1.0), Hit(card, paper, 0.95)]
+    previous = rank_quotes("What was the previous quarter's percentage of care leavers in education, "
+                           "employment or training?", hits, {})[0]
+    latest = rank_quotes("What is the percentage of care leavers in education, employment or training?", hits, {})[0]
+    assert "54.3%" in previous.text and previous.support >= 0.55, previous
+    assert latest.text.startswith("The percentage"), latest
+
+
+def test_beds_or_places_are_no_count_of_children():
+    from assistant.answer.extractive import rank_quotes
+    from assistant.types import Hit, Passage, SourceDocument
+
+    paper = SourceDocument("d", "performance.pdf", "hash", title="Quarterly Performance Report")
+    beds = Passage("p1", "d", "In December 2024, 12 in house beds were released from the UASC scheme.")
+    row = Passage("p2", "d", "Status: UASC — Sep-24: 555; Dec-24: 475", kind="table_row",
+                  caption="Children in care by status")
+    hits = [Hit(beds, paper, 1.0), Hit(row, paper, 1.0)]
+    children = rank_quotes("How many UASC children were in care in December 2024?", hits, {})[0]
+    released = rank_quotes("How many UASC beds were released in December 2024?", hits, {})[0]
+    assert "475" in children.text, children
+    assert "12 in house beds" in released.text, released
+
+
+def test_a_budget_row_s_signed_variance_is_an_overspend_or_an_underspend():
+    from assistant.answer.extractive import rank_quotes
+    from assistant.types import Hit, Passage, SourceDocument
+
+    paper = SourceDocument("d", "finance.pdf", "hash", title="Revenue budget monitoring")
+    row = ("Key Service: Home to School & College Transport — Revenue Budget: £96.3m; "
+           "Revenue Forecast: £87.7m; Revenue Variance: -£8.6m")
+    hit = Hit(Passage("p", "d", row, kind="table_row", caption="Significant variances"), paper, 1.0)
+
+    under = rank_quotes("How far under budget is home to school transport expected to come in?", [hit], {})[0]
+    assert under.support >= 0.55, under
+
+
+def test_a_paragraph_continues_the_subject_of_those_just_before_it_under_its_heading():
+    from assistant.answer.extractive import rank_quotes
+    from assistant.types import Hit, Passage, SourceDocument
+
+    paper = SourceDocument("d", "performance.txt", "hash", title="Children's Social Care Performance Report")
+
+    def paragraph(order: int, text: str) -> Passage:
+        return Passage(f"p{order}", "d", text, heading="Performance and Compliance", order=order)
+
+    subject = paragraph(41, "3.23 School attendance for children in care is measured from the start of the year.")
+    suspensions = paragraph(43, "3.25 To date, 19 young people have received a suspension from school.")
+    question = "How many children in care have been temporarily excluded from school?"
+    (alone,) = rank_quotes(question, [Hit(suspensions, paper, 1.0)], {})
+    assert alone.support < 0.55, alone  # who the 19 are is said two paragraphs back
+    best = rank_quotes(question, [Hit(suspensions, paper, 1.0), Hit(subject, paper, 0.9)], {})[0]
+    assert "19 young people" in best.text and best.support >= 0.55, best
+
+
+def test_a_list_item_of_several_sentences_is_quoted_sentence_by_sentence():
+    # minutes set out what an officer said as lettered items, each a paragraph
+    from assistant.answer.units import quotable
+    from assistant.types import Passage
+
+    item = ("c. There were 21 activity days run throughout the summer, with 408 places booked. The annual "
+            "picnic was a family day alongside an 18+ Care Leaver Event.")
+    passage = Passage("p", "d", f"She highlighted a few key areas:\n- {item}")
+    texts = quotable(passage)
+    assert item in texts
+    assert "There were 21 activity days run throughout the summer, with 408 places booked." in texts
+    assert "c." not in texts
+
+
+def test_a_committee_is_nobody_s_name():
+    from assistant.language.questions import names_person
+
+    assert names_person("a call-in made by Mrs Jackie Meade and Mr Barry Lewis")
+    assert names_person("Councillors: Ed Plowden (Chair), Graham Morris (Vice-Chair)")
+    assert not names_person("At the Scrutiny Committee held on 29th January 2025, Members considered the call-in.")
+    assert not names_person("The Chair asked the Committee members to introduce themselves.")
+
+
 def test_a_standard_is_not_how_a_service_is_doing(assistant_reading):
     wessex = assistant_reading("wessex-budget-and-performance-q3-2025-02-12.txt", WESSEX)
     for question in ("Is Wessex placing enough children in care with its own foster carers?",
@@ -264,6 +351,8 @@ def test_figures_that_name_rather_than_measure():
     assert not has_figure("Outcome 22 was available to all children who met the criteria", question)
     assert has_figure("In 2023, the council created a coordinator role", "When was the role created?")
     assert not has_figure("the 25-26 budget was agreed", question)
+    assert not has_figure("the grant funding in 2025-26 has been confirmed", question)  # a year, not 26 of anything
+    assert not has_figure("one celebration for pre-16 and one for post-16", question)  # ages that name groups
     assert has_figure("this year 450 children were seen", question)  # 'year' in lower case counts
     assert has_figure("2FE / 150 Year 7 places", question)  # 150 places, of Year 7
     assert has_figure("leavers fell to 1-2 FTE per month", question)
@@ -370,6 +459,10 @@ def test_the_timescale_asked_is_not_the_answer():
     assert not has_figure("- Percentage of return home interviews completed within 72 hours", question)
     assert has_figure("Return home interviews completed within 72 hours: 58%", question)
     assert has_figure("Interviews took 72 hours on average", "How long do return home interviews take?")
+    # 'on time' asks how many or what share met a timescale: a length of time is no answer
+    on_time = "Are EHC plans being finished on time?"
+    assert not has_figure("Annual EHCP reviews waiting over 12 months is ahead of target.", on_time)
+    assert has_figure("34% of EHCPs were issued within 20 weeks.", on_time)
 
 
 def test_care_leavers_are_not_children_in_care_whatever_the_heading(assistant_reading):
