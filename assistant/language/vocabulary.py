@@ -212,7 +212,7 @@ def content_terms(text: str, expand: bool = True) -> list[str]:
 # altogether?') and the asking itself ('what share of', 'how often', 'how are we doing on').
 # No answer repeats them.
 ASKING_WORDS = re.compile(r"\b(roughly|approximately|approx|altogether|all told|exactly|precisely|actually|really|"
-                          r"what share of|how often|how well|doing|done)\b", re.I)
+                          r"what share of|how often|how well|how far|doing|done)\b", re.I)
 # Whose word a member asks for ('..., according to the Cabinet Member?') says where the
 # answer is, not what it is: the quote need not name its speaker.
 ATTRIBUTION = re.compile(r",?\s*\baccording to\b[^,?;]*", re.I)

@@ -89,6 +89,18 @@ def test_plain_words_are_answered_from_the_report_words(rutland):
     assert plain.text == other.text and plain.support > other.support
 
 
+def test_everyday_verbs_for_report_words():
+    from assistant.answer.extractive import in_plain_words
+    from assistant.language.vocabulary import question_terms
+
+    for report, asked in [("Monitoring visits commencing on 3 December", "When do monitoring visits start?"),
+                          ("The Operational Group meets fortnightly", "How often does the group get together?"),
+                          ("parental involvement in needs assessments", "How many parents take part?"),
+                          ("repeat contacts within the previous 12 months", "contacts within the past year")]:
+        unasked = set(question_terms(asked)) - in_plain_words(report)
+        assert not unasked & {"start", "togeth", "part", "past"}, (report, unasked)
+
+
 def test_a_council_file_adds_plain_words_without_code(rutland, council_terms):
     question = "When did Rutland wrap up its review of early help?"
     before = rutland.ask(question)
@@ -133,6 +145,15 @@ def test_services_members_ask_about_by_name_are_terms():
     assert "=youth-services" in terms_named("Review of youth services offer: cease commissioned contracts")
     assert "=higher-education" in terms_named("How many care leavers are at university?")
     assert "=youth-services" not in terms_named("The Kent Youth County Council elections")
+
+
+def test_members_names_for_placements_hubs_staff_and_forecasts_are_terms():
+    assert "=parent-and-child" in terms_named("How much is spent on mother and baby placements?")
+    assert "=parent-and-child" in terms_named("Children looked after: Parent and Child — Budget for 2023/24: 186,560")
+    assert "=mash" in terms_named("How many enquiries did the safeguarding hub take?")
+    assert "=agency-workers" in terms_named("How many temporary social workers were there in June?")
+    assert "=forecast" in terms_named("How much is the service expected to overspend?")
+    assert "=forecast" in terms_named("Revenue Forecast: £87.7m")
 
 
 def test_a_treasury_report_s_investments_are_not_budget_growth():
