@@ -130,7 +130,8 @@ def _same_digits_in(gold: Figure, said: str) -> bool:
 
 
 def _unit_free(text: str) -> str:
-    return text.strip("+-−– ").removeprefix("£").removesuffix("m").removesuffix("k")
+    """'+£4.5m', '£23.3 million', '£850k' -> '4.5', '23.3', '850'."""
+    return re.sub(r"\s*(?:million|thousand|bn|m|k)$", "", text.strip("+-−– ").removeprefix("£"))
 
 
 def citations_valid(response: dict) -> bool:

@@ -92,6 +92,7 @@ def test_a_bare_gold_figure_is_answered_by_the_same_figure_with_its_unit():
     bare = {"answer": "4.5", "answer_type": "number"}
     assert answer_correct(bare, {"answer": "Variance: +£4.5m [1]", "abstained": False})
     assert not answer_correct(bare, {"answer": "Variance: +£4.6m [1]", "abstained": False})
+    assert answer_correct(bare, {"answer": "an overspend of £4.5 million [1]", "abstained": False})
     # a gold that names its unit still wants that value
     assert not answer_correct({"answer": "£4.5m", "answer_type": "number"},
                               {"answer": "Variance: £4.5k [1]", "abstained": False})
