@@ -93,6 +93,9 @@ _QUARTER_TERMS = frozenset({"q1", "q2", "q3", "q4"})
 _SAVINGS = re.compile(r"\b(?:sav(?:e|es|ed|ing|ings)|cuts?)\b", re.I)
 # A treasury table's 'Average Rate' of a loan, deposit or bond is its interest rate.
 _LENT_OR_BORROWED = re.compile(r"\b(?:loans?|borrowing|debt|investments?|deposits?|bonds?|PWLB|LOBO)\b", re.I)
+# A table of how many, whatever its columns are called: 'Placements Volume Activity By Month'
+# ('Budget for 2023/24: 12.99' is children budgeted for, not pounds)
+_COUNTS_TABLE = re.compile(r"\b(?:volumes?|headcount|numbers? of (?:children|young people|placements|pupils|staff))\b", re.I)
 # A budget row's variance states an overspend ('Variance: +£0.7m', 'Variance: £0.7m') or an
 # underspend ('Variance: -£8.6m', 'Variance (£): (261,214)') without naming it.
 _VARIANCE = re.compile(r"\bvariance\b[^;:—]{0,30}:\s*([-−–(+]?)\s*[£$]?\s*(\d[\d,]*(?:\.\d+)?)", re.I)
@@ -210,10 +213,8 @@ class Asked:
     def fit(self, unit: Unit, in_context: set[str], passage_terms: set[str], hit: Hit) -> float:
         """How well the unit fits what is asked, whatever words it shares (1: nothing amiss)."""
         fit = 1.0
-        if self.periods and not overlaps(self.periods, known := _periods_of(unit, hit)):
-            # October 2023's figure is no answer about October 2022; an undated line of an
-            # undated paper may be about any period, the one asked among them
-            fit *= 0.4 if known else 0.8
+        if self.periods and not overlaps(self.periods, _periods_of(unit, hit)):
+            fit *= 0.4  # October 2023's figure is no answer about October 2022
         elif self.periods and not _has_column_for(self.periods, unit, hit):
             fit *= 0.4  # a row of quarters with no column for Q4 2023/24 (its 'Target 23-24' is not that quarter's)
         if self.earlier and not states_earlier(unit.text):
@@ -239,6 +240,8 @@ class Asked:
         elif self.kinds & {"rate", "share"} and "money" not in self.kinds and \
                 (found := measures(unit.text, self.question)) and all(is_money(f, unit.text) for f in found):
             fit *= 0.5  # a vacancy rate is no sum of money, whatever a budget row says of vacancies
+        if "money" in self.kinds and hit.passage.kind == "table_row" and _COUNTS_TABLE.search(hit.passage.caption or ""):
+            fit *= 0.5  # a volumes table's row counts children, whatever its 'Budget' column says
         if self.count and (found := counts(unit.text)) and all(is_capacity(f, unit.text) for f in found) and \
                 not CAPACITY_ASKED.search(self.question):
             fit *= 0.8  # beds or places are what a service can hold, not how many children it holds

@@ -268,6 +268,21 @@ def test_a_committee_is_nobody_s_name():
     assert not names_person("The Chair asked the Committee members to introduce themselves.")
 
 
+def test_a_volumes_table_counts_children_not_pounds():
+    from assistant.answer.extractive import rank_quotes
+    from assistant.types import Hit, Passage, SourceDocument
+
+    paper = SourceDocument("d", "finance.txt", "hash", title="Children's Services Finance Report")
+    row = "Children looked after: Parent and Child — Average 2022/23: 0.45; Budget for 2023/24: 0.45; Forecast @ P8: 1.83"
+
+    def support(caption: str) -> float:
+        hit = Hit(Passage("p", "d", row, kind="table_row", caption=caption), paper, 1.0)
+        return rank_quotes("How much was spent on parent and child placements in 2022/23?", [hit], {})[0].support
+
+    assert support("Table 4 – Childrens Placements Volume Activity By Month For 2023/24") < 0.55
+    assert support("Table 5 – Childrens Placements Cost Forecast By Month For 2023/24") >= 0.55
+
+
 def test_a_standard_is_not_how_a_service_is_doing(assistant_reading):
     wessex = assistant_reading("wessex-budget-and-performance-q3-2025-02-12.txt", WESSEX)
     for question in ("Is Wessex placing enough children in care with its own foster carers?",
