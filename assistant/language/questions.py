@@ -31,7 +31,7 @@ REASON_CUES = re.compile(
     re.I,
 )
 # A name: two or three capitalised words, not a sentence's 'The Chair' or 'This Committee'
-PERSON = re.compile(r"\b(?!(?:The|This|That|These|Those|A|An|Our|Its|Their)\s)[A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2}\b")
+_PERSON = re.compile(r"\b(?!(?:The|This|That|These|Those|A|An|Our|Its|Their)\s)[A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2}\b")
 # Capitalised words that name a body, a place or a document, never a person
 _BODY = re.compile(r"\b(?:Committee|Council|Cabinet|Panel|Board|Group|Team|Service|Services|Hub|Hubs|Plan|Report|"
                    r"School|Schools|Partnership|Authority|Directorate|Decision|Children|Care|January|February|"
@@ -40,7 +40,9 @@ _BODY = re.compile(r"\b(?:Committee|Council|Cabinet|Panel|Board|Group|Team|Servi
 
 def names_person(text: str) -> bool:
     """Whether the text names someone: 'Mrs Jackie Meade', not 'the Scrutiny Committee'."""
-    return any(not _BODY.search(m.group(0)) for m in PERSON.finditer(text))
+    return any(not _BODY.search(m.group(0)) for m in _PERSON.finditer(text))
+
+
 _MEASURED = re.compile(r"\b([A-Za-z][\w'’-]*)\s+rates?\b")
 
 
