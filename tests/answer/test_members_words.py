@@ -8,10 +8,17 @@ The paper is written here; its questions never reuse its wording.
 
 import pytest
 
+from assistant.answer.extractive import rank_quotes
 from assistant.language.figures import counts
 from assistant.language.periods import period_wording, periods_in, states
 from assistant.language.questions import age_bands, kinds_asked, kinds_stated, school_years
 from assistant.language.vocabulary import content_terms
+from assistant.types import Hit, Passage, SourceDocument
+
+
+def best_quote(question: str, *hits: Hit):
+    """The quote the answerer ranks first for the question, from these hits alone."""
+    return rank_quotes(question, list(hits), {})[0]
 
 PAPER = """Rutland County Council
 Report to the Children's Services Scrutiny Committee
@@ -183,8 +190,6 @@ def test_the_previous_figure_is_the_one_before_the_latest(assistant_reading):
 
 def test_the_previous_quarter_s_figure_is_not_the_latest():
     # the paper's sentence gives the latest quarter; the KPI card gives the one before too
-    from assistant.answer.extractive import rank_quotes
-    from assistant.types import Hit, Passage, SourceDocument
 
     paper = SourceDocument("d", "performance.pdf", "hash", title="Quarterly Performance Report, Quarter 3 2024/25")
     sentence = Passage("p1", "d", "The percentage of care leavers in education, employment or training, "
@@ -192,44 +197,38 @@ def test_the_previous_quarter_s_figure_is_not_the_latest():
     card = Passage("p2", "d", "Percentage of care leavers in education, employment or training — RAG: RED; "
                    "Latest: 53.6%; Target: 65.0%; Floor: 55.0%; Previous: 54.3%", kind="table_row")
     hits = [Hit(sentence, paper, 1.0), Hit(card, paper, 0.95)]
-    previous = rank_quotes("What was the previous quarter's percentage of care leavers in education, "
-                           "employment or training?", hits, {})[0]
-    latest = rank_quotes("What is the percentage of care leavers in education, employment or training?", hits, {})[0]
+    previous = best_quote("What was the previous quarter's percentage of care leavers in education, "
+                          "employment or training?", *hits)
+    latest = best_quote("What is the percentage of care leavers in education, employment or training?", *hits)
     assert "54.3%" in previous.text and previous.support >= 0.55, previous
     assert latest.text.startswith("The percentage"), latest
 
 
 def test_beds_or_places_are_no_count_of_children():
-    from assistant.answer.extractive import rank_quotes
-    from assistant.types import Hit, Passage, SourceDocument
 
     paper = SourceDocument("d", "performance.pdf", "hash", title="Quarterly Performance Report")
     beds = Passage("p1", "d", "In December 2024, 12 in house beds were released from the UASC scheme.")
     row = Passage("p2", "d", "Status: UASC — Sep-24: 555; Dec-24: 475", kind="table_row",
                   caption="Children in care by status")
     hits = [Hit(beds, paper, 1.0), Hit(row, paper, 1.0)]
-    children = rank_quotes("How many UASC children were in care in December 2024?", hits, {})[0]
-    released = rank_quotes("How many UASC beds were released in December 2024?", hits, {})[0]
+    children = best_quote("How many UASC children were in care in December 2024?", *hits)
+    released = best_quote("How many UASC beds were released in December 2024?", *hits)
     assert "475" in children.text, children
     assert "12 in house beds" in released.text, released
 
 
 def test_a_budget_row_s_signed_variance_is_an_overspend_or_an_underspend():
-    from assistant.answer.extractive import rank_quotes
-    from assistant.types import Hit, Passage, SourceDocument
 
     paper = SourceDocument("d", "finance.pdf", "hash", title="Revenue budget monitoring")
     row = ("Key Service: Home to School & College Transport — Revenue Budget: £96.3m; "
            "Revenue Forecast: £87.7m; Revenue Variance: -£8.6m")
     hit = Hit(Passage("p", "d", row, kind="table_row", caption="Significant variances"), paper, 1.0)
 
-    under = rank_quotes("How far under budget is home to school transport expected to come in?", [hit], {})[0]
+    under = best_quote("How far under budget is home to school transport expected to come in?", hit)
     assert under.support >= 0.55, under
 
 
 def test_a_paragraph_continues_the_subject_of_those_just_before_it_under_its_heading():
-    from assistant.answer.extractive import rank_quotes
-    from assistant.types import Hit, Passage, SourceDocument
 
     paper = SourceDocument("d", "performance.txt", "hash", title="Children's Social Care Performance Report")
 
@@ -241,14 +240,13 @@ def test_a_paragraph_continues_the_subject_of_those_just_before_it_under_its_hea
     question = "How many children in care have been temporarily excluded from school?"
     (alone,) = rank_quotes(question, [Hit(suspensions, paper, 1.0)], {})
     assert alone.support < 0.55, alone  # who the 19 are is said two paragraphs back
-    best = rank_quotes(question, [Hit(suspensions, paper, 1.0), Hit(subject, paper, 0.9)], {})[0]
+    best = best_quote(question, Hit(suspensions, paper, 1.0), Hit(subject, paper, 0.9))
     assert "19 young people" in best.text and best.support >= 0.55, best
 
 
 def test_a_list_item_of_several_sentences_is_quoted_sentence_by_sentence():
     # minutes set out what an officer said as lettered items, each a paragraph
     from assistant.answer.units import quotable
-    from assistant.types import Passage
 
     item = ("c. There were 21 activity days run throughout the summer, with 408 places booked. The annual "
             "picnic was a family day alongside an 18+ Care Leaver Event.")
@@ -269,15 +267,13 @@ def test_a_committee_is_nobody_s_name():
 
 
 def test_a_volumes_table_counts_children_not_pounds():
-    from assistant.answer.extractive import rank_quotes
-    from assistant.types import Hit, Passage, SourceDocument
 
     paper = SourceDocument("d", "finance.txt", "hash", title="Children's Services Finance Report")
     row = "Children looked after: Parent and Child — Average 2022/23: 0.45; Budget for 2023/24: 0.45; Forecast @ P8: 1.83"
 
     def support(caption: str) -> float:
         hit = Hit(Passage("p", "d", row, kind="table_row", caption=caption), paper, 1.0)
-        return rank_quotes("How much was spent on parent and child placements in 2022/23?", [hit], {})[0].support
+        return best_quote("How much was spent on parent and child placements in 2022/23?", hit).support
 
     assert support("Table 4 – Childrens Placements Volume Activity By Month For 2023/24") < 0.55
     assert support("Table 5 – Childrens Placements Cost Forecast By Month For 2023/24") >= 0.55
@@ -500,7 +496,6 @@ Quarterly Performance Report – Quarter 3 2024/25
 
 def test_a_row_says_what_its_columns_are_when_they_name_its_figures():
     from assistant.answer.units import units
-    from assistant.types import Hit, Passage, SourceDocument
 
     def own_words(text):
         passage = Passage("p", "d", text, kind="table_row", caption="Progress against the plan")
@@ -562,8 +557,6 @@ def test_a_quote_from_a_paper_naming_none_of_the_places_asked_about_does_not_ans
 
 def test_a_budget_row_answers_whether_a_service_is_overspent():
     # a budget table states an overspend as a signed variance and never by name
-    from assistant.answer.extractive import rank_quotes
-    from assistant.types import Hit, Passage, SourceDocument
 
     row = ("Key Service: Looked After Children – Care & Support — Revenue Budget: £101.8m; "
            "Revenue Forecast: £102.5m; Revenue Variance: +£0.7m")
@@ -583,15 +576,13 @@ def test_girls_and_boys_are_a_table_s_female_and_male_rows():
 
 
 def test_a_treasury_table_s_rate_of_a_loan_is_its_interest_rate():
-    from assistant.answer.extractive import rank_quotes
-    from assistant.types import Hit, Passage, SourceDocument
 
     paper = SourceDocument("d", "treasury.pdf", "hash", title="Treasury Management Mid-Year Update 2024-25")
     question = "What average interest rate was paid on PWLB loans at 30 September 2024?"
 
     def support(text: str) -> float:
         passage = Passage("p", "d", text, kind="table_row", caption="The Council's borrowing activity")
-        return rank_quotes(question, [Hit(passage, paper, 1.0)], {})[0].support
+        return best_quote(question, Hit(passage, paper, 1.0)).support
 
     assert support("PWLB Loan — Balance 30/09/2024 (£m): £432.4m; Average Rate 30/09/2024 (%): 4.33") >= 0.55
     # a rate of anything else is no interest rate
@@ -600,8 +591,6 @@ def test_a_treasury_table_s_rate_of_a_loan_is_its_interest_rate():
 
 def test_minutes_name_their_chair_for_the_committee_they_are_the_minutes_of():
     # the minutes' title names no committee; the paper's committee is in its metadata
-    from assistant.answer.extractive import rank_quotes
-    from assistant.types import Hit, Passage, SourceDocument
 
     minutes = SourceDocument("d", "minutes.pdf", "hash", title="Minutes of the meeting of 12 September 2024",
                              committee="Transport and Connectivity Policy Committee", kind="minutes")
@@ -610,7 +599,7 @@ def test_minutes_name_their_chair_for_the_committee_they_are_the_minutes_of():
     opening = Passage("p2", "d", "The Chair asked the Committee members to introduce themselves.",
                       heading="Welcome and Safety Information")
     hits = [Hit(opening, minutes, 0.9), Hit(present, minutes, 1.0)]
-    best = rank_quotes("Who chairs the Transport and Connectivity Policy Committee?", hits, {})[0]
+    best = best_quote("Who chairs the Transport and Connectivity Policy Committee?", *hits)
     assert "Ed Plowden" in best.text and best.support >= 0.55, best
     # a report's title says what it is about: its committee's name does not frame its lines
     from assistant.answer.units import units
@@ -622,22 +611,18 @@ def test_minutes_name_their_chair_for_the_committee_they_are_the_minutes_of():
 
 
 def test_a_savings_tracker_row_answers_about_savings_not_spending():
-    from assistant.answer.extractive import rank_quotes
-    from assistant.types import Hit, Passage, SourceDocument
 
     paper = SourceDocument("d", "finance.pdf", "hash", title="Revenue budget monitoring")
     row = ("Saving: Review of open access services in light of implementing the Family Hub model — "
            "2024-25 Savings Target: -400.0; Total Forecast: -£400.0k")
     hit = Hit(Passage("p", "d", row, kind="table_row", caption="Savings delivery"), paper, 1.0)
-    spent = rank_quotes("How much family hub funding will the council spend in 2024-25?", [hit], {})[0]
-    saved = rank_quotes("How much is the council saving from the family hub model in 2024-25?", [hit], {})[0]
+    spent = best_quote("How much family hub funding will the council spend in 2024-25?", hit)
+    saved = best_quote("How much is the council saving from the family hub model in 2024-25?", hit)
     assert spent.support < 0.55 <= saved.support, (spent.support, saved.support)
 
 
 def test_a_budget_line_is_no_answer_about_another_service_s_budget():
     # 'the fostering budget' names the fostering service; the schools' overspend covers the rest
-    from assistant.answer.extractive import rank_quotes
-    from assistant.types import Hit, Passage, SourceDocument
 
     idf = {"foster": 5.4, "budget": 1.8, "forecast": 1.9, "=overspend": 4.8, "school": 2.5, "deleg": 3.9,
            "=foster-carers": 5.0, "youth": 5.0, "=youth-services": 5.0}
@@ -655,8 +640,6 @@ def test_a_budget_line_is_no_answer_about_another_service_s_budget():
 
 
 def test_unaccompanied_children_in_care_are_not_unaccompanied_care_leavers():
-    from assistant.answer.extractive import rank_quotes
-    from assistant.types import Hit, Passage, SourceDocument
 
     paper = SourceDocument("d", "performance.pdf", "hash", title="Quarterly Performance Report",
                            council="Kent County Council")
@@ -665,18 +648,16 @@ def test_unaccompanied_children_in_care_are_not_unaccompanied_care_leavers():
     in_care = Passage("p2", "d", "Status: UASC — Sep-24: 555; Dec-24: 475", kind="table_row",
                       caption="Children in care by status")
     hits = [Hit(leavers, paper, 1.0), Hit(in_care, paper, 0.9)]
-    best = rank_quotes("How many unaccompanied asylum-seeking children were in Kent's care in December 2024?", hits, {})[0]
+    best = best_quote("How many unaccompanied asylum-seeking children were in Kent's care in December 2024?", *hits)
     assert "475" in best.text, best
 
 
 def test_a_rate_is_no_sum_of_money():
     # a budget row whose summary is 'Vacancies' gives pounds, not a vacancy rate
-    from assistant.answer.extractive import rank_quotes
-    from assistant.types import Hit, Passage, SourceDocument
 
     paper = SourceDocument("d", "finance.pdf", "hash", title="Revenue budget monitoring")
     row = ("Key Service: Children's Social Work Services — Revenue Budget: £52.1m; Revenue Forecast: £50.9m; "
            "Revenue Variance: -£1.2m; Summary: Vacancies")
     hit = Hit(Passage("p", "d", row, kind="table_row"), paper, 1.0)
-    best = rank_quotes("What is the vacancy rate for children's social workers?", [hit], {})[0]
+    best = best_quote("What is the vacancy rate for children's social workers?", hit)
     assert best.support < 0.55, best
