@@ -51,6 +51,7 @@ class Term:
     broader: tuple[str, ...] = ()  # keys of the terms this one is a kind of
     required: bool = True  # False: a quote may leave the term implied
     excludes: tuple[str, ...] = ()  # keys of terms no one can be both of (care leavers, children in care)
+    not_after: tuple[str, ...] = ()  # words that make a wording part of a name ('West of England')
 
     @property
     def token(self) -> str:
@@ -110,7 +111,7 @@ class Vocabulary:
             if abbreviation and n < 2 and (at == 0 or flat[at - 1][1] != index):  # 'CP plan' is not 'CP'
                 found.append(Mention(abbreviation, frozenset({index})))
                 at = next((j for j in range(at, len(flat)) if flat[j][1] != index), len(flat))
-            elif phrase:
+            elif phrase and not (index and tokens[index - 1].lower() in phrase.not_after):
                 found.append(Mention(phrase, frozenset(i for _, i in flat[at:at + n])))
                 at += n
             else:
@@ -189,7 +190,7 @@ def _merged(known: Term | None, entry: dict, where: str) -> Term:
                        excludes=known.excludes + tuple(entry.get("excludes", ())))
     return Term(entry["key"], entry["name"], tuple(entry.get("abbreviations", ())), tuple(entry.get("forms", ())),
                 entry.get("source", ""), entry.get("expand", True), tuple(entry.get("broader", ())),
-                entry.get("required", True), tuple(entry.get("excludes", ())))
+                entry.get("required", True), tuple(entry.get("excludes", ())), tuple(entry.get("not_after", ())))
 
 
 # School-place plans count forms of entry (a class of 30 in each year group) with the figure

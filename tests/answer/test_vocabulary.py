@@ -154,6 +154,10 @@ def test_members_names_for_placements_hubs_staff_and_forecasts_are_terms():
     assert "=agency-workers" in terms_named("How many temporary social workers were there in June?")
     assert "=forecast" in terms_named("How much is the service expected to overspend?")
     assert "=forecast" in terms_named("Revenue Forecast: £87.7m")
+    assert "=forecast" in terms_named("Forecast of Projected Out-Turn (£)")
+    assert "=outturn" in terms_named("What did the authority end up spending on transport?")
+    # 'projected' stems to 'project': a capital project is no forecast
+    assert "=forecast" not in terms_named("How much did the authority spend on capital projects?")
 
 
 def test_a_treasury_report_s_investments_are_not_budget_growth():
@@ -225,3 +229,10 @@ def test_a_term_in_any_wording_is_one_thing_asked_about_in_a_follow_up():
 
     assert is_follow_up("Dental checks?") and is_follow_up("CLA?")  # one term, read with what came before
     assert not is_follow_up("How many children in care had dental checks?")
+
+
+def test_england_inside_a_name_is_not_the_national_average():
+    assert "=national" in terms_named("How does Kent compare with England?")
+    assert "=national" in terms_named("above the rest of England")
+    assert "=national" not in terms_named("How much did the West of England spend on buses?")
+    assert "=national" not in terms_named("Claire Hudson (Church of England Representative)")
