@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer.units import Unit
+from assistant.answer.units import WHOSE, Unit
 from assistant.language.figures import (
     CAPACITY_ASKED,
     counts,
@@ -263,3 +263,23 @@ class Asked:
             fit *= 0.97  # a pair of sentences must earn its extra length
         return fit
 
+
+
+# A group named in brackets inside a row's name ('Looked After Children (with Disability) -
+# Care & Support'); a group closing the name says whose the row is, not what it is.
+_BRACKETED = re.compile(r"\(([^()]*)\)")
+_CLOSING_GROUP = re.compile(r"(?<=\S)\s*\((?:[^()]|\([^()]*\))*\)\s*$")
+
+
+def narrower_rows(question: str, hits: list[Hit]) -> set[int]:
+    """The found rows that are another found row narrowed to a group the question does not
+    name: asked about children in care's placements, 'Looked After Children (with
+    Disability) - Care & Support' is not the row when 'Looked After Children - Care &
+    Support' is there too."""
+    asked = set(content_terms(question, expand=False))
+    names = {i: WHOSE.sub("", h.passage.text.partition(" — ")[0].split(": ", 1)[-1])
+             for i, h in enumerate(hits) if h.passage.kind == "table_row"}
+    plain = {frozenset(content_terms(name, expand=False)) for name in names.values() if "(" not in name}
+    return {i for i, name in names.items()
+            if any(set(content_terms(group, expand=False)) - asked for group in _BRACKETED.findall(name))
+            and frozenset(content_terms(_BRACKETED.sub(" ", name), expand=False)) in plain}

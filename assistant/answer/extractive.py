@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Mapping
 
-from assistant.answer.asked import Asked
+from assistant.answer.asked import Asked, narrower_rows
 from assistant.answer.grounding import check_sentence, evidence
 from assistant.answer.units import units
 from assistant.language.councils import councils_named
@@ -82,6 +82,7 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarit
     passage_terms = _terms_in_place(hits)
     rare_names = _rare_names(ask.names, idf)
     said_in_paper = _said_in_each_paper(hits) if rare_names else {}
+    narrower = narrower_rows(question, hits)
     scored: list[tuple[float, float, Quote]] = []
     for i, hit in enumerate(hits):
         for unit in units(hit):
@@ -93,6 +94,8 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarit
             fit = ask.fit(unit, in_context, passage_terms[i], hit)
             if rare_names and not rare_names & (in_context | said_in_paper[hit.document.doc_id]):
                 fit *= 0.5  # a quote from a paper naming none of the places or services asked about is about others
+            if i in narrower:
+                fit *= 0.8  # the disabled children's placements are not all children's in care
             scored.append((lexical, fit, Quote(i, unit.text, lexical * fit)))
     scored.sort(key=lambda s: s[2].support, reverse=True)
     if similarity is None or not scored:

@@ -25,6 +25,9 @@ class Unit:
 # ('2024-25 Savings Target', 'Revenue Forecast') are shared by every row and decide nothing.
 _COLUMN = re.compile(r"(?:^|;\s)([^:;]+):")
 _KPI_FIELDS = frozenset({"latest", "target", "floor", "previous", "rag"})
+# The group closing a row's name says whose the row is ('Family Hubs (Integrated Children's
+# Services (Operations and County Wide))'), not what it is: the group's own row is its total.
+WHOSE = re.compile(r"(?<=\S)\s+\((?:[^()]|\([^()]*\))*\)\s*$")
 
 
 def units(hit: Hit) -> list[Unit]:
@@ -59,7 +62,7 @@ def _units(passage: Passage, title: str | None) -> list[Unit]:
         # that is a period ('01 June – 30 June 23') has measures for columns ('Major concern: 7')
         by_period = bool(months_named(label))
         columns = " ".join(c for c in _COLUMN.findall(cells) if by_period or c.strip().lower() in _KPI_FIELDS)
-        return [Unit(passage.text, frame, f"{label} {columns} {frame}")]
+        return [Unit(passage.text, frame, f"{WHOSE.sub('', label)} {columns} {frame}")]
     lead_lines = [l for l in passage.text.split("\n") if l.strip() and not l.startswith("- ")]
     items = [l[2:].strip() for l in passage.text.split("\n") if l.startswith("- ")]
     sentences = split_sentences(" ".join(lead_lines))

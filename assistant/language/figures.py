@@ -197,8 +197,10 @@ _REFERENCE = re.compile(
 
 
 # 'to the target of £25,000', 'Target: 700', 'aiming for 85%', 'below the floor standard of
-# 75.0%': figures a paper sets as goals or as the level below which a KPI is rated red.
-_STANDARD_FIGURE = re.compile(r"\b(?:targets?|aim(?:s|ed|ing)?(?: for| at| to)?|ambitions?|goals?|floor(?: standards?)?)\b"
+# 75.0%': figures a paper sets as goals or as the level below which a KPI is rated red; 'the
+# budget assumed that 100% of learners would complete': what was planned on, not what happened.
+_STANDARD_FIGURE = re.compile(r"\b(?:targets?|aim(?:s|ed|ing)?(?: for| at| to)?|ambitions?|goals?|floor(?: standards?)?|"
+                              r"assum(?:e|es|ed|ing|ptions?))\b"
                           r"(?:\s*(?:(?:19|20)\d\d|\d\d)[-/]\d\d)?[^.;\d£$]{0,25}[£$]?\d[\d,.]*\s*(?:%|k\b|m\b|bn\b)?", re.I)
 
 

@@ -661,3 +661,38 @@ def test_a_rate_is_no_sum_of_money():
     hit = Hit(Passage("p", "d", row, kind="table_row"), paper, 1.0)
     best = best_quote("What is the vacancy rate for children's social workers?", hit)
     assert best.support < 0.55, best
+
+
+def test_a_row_narrowed_to_a_group_in_brackets_answers_only_for_that_group():
+    paper = SourceDocument("d", "finance.pdf", "hash", title="Revenue budget monitoring")
+    rows = ["Key Service: Looked After Children (with Disability) - Care & Support — Revenue Budget: £22.5m; "
+            "Revenue Forecast: £27.1m; Revenue Variance: +£4.5m",
+            "Key Service: Looked After Children - Care & Support — Revenue Budget: £101.8m; "
+            "Revenue Forecast: £102.5m; Revenue Variance: +£0.7m"]
+    hits = [Hit(Passage(f"p{i}", "d", row, kind="table_row", caption="Significant variances"), paper, 1.0)
+            for i, row in enumerate(rows)]
+
+    assert "+£0.7m" in best_quote("Is the care and support budget for looked after children overspent?", *hits).text
+    assert "+£4.5m" in best_quote("Is the care and support budget for disabled looked after children overspent?",
+                                  *hits).text
+
+
+def test_a_group_closing_a_row_s_name_is_whose_the_row_is_so_the_group_s_own_row_is_its_total():
+    paper = SourceDocument("d", "appendix.pdf", "hash", title="Key Service Statement")
+    rows = ["Directorate, Division & Key Service: Family Hubs (Integrated Children's Services "
+            "(Operations and County Wide)) — Working Budget: £8.4m; Forecast £m: £7.2m; Variance: -£1.2m",
+            "Directorate, Division & Key Service: Integrated Children's Services(Operations and County Wide) Total "
+            "— Working Budget: £300.8m; Forecast £m: £295.5m; Variance: -£5.3m"]
+    hits = [Hit(Passage(f"p{i}", "d", row, kind="table_row"), paper, 1.0) for i, row in enumerate(rows)]
+
+    asked = "What is the forecast variance for Integrated Children's Services (Operations and County Wide)?"
+    assert "-£5.3m" in best_quote(asked, *hits).text
+    assert "-£1.2m" in best_quote("What is the forecast variance for Family Hubs?", *hits).text
+
+
+def test_what_a_budget_assumed_is_not_what_happened():
+    paper = SourceDocument("d", "outturn.pdf", "hash", title="Budget Outturn 2025/26")
+    hit = Hit(Passage("p", "d", "The Skills Bootcamps budget assumed that 100% of learners would complete "
+                      "training, whereas the outturn reflects lower actual learner take-up and completion."), paper, 1.0)
+
+    assert best_quote("How many learners finished a Skills Bootcamp in 2025/26?", hit).support < 0.55
