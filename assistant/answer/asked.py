@@ -210,6 +210,10 @@ class Asked:
             words |= set(said_terms(unit.context))
         return {token for token, wording in self.wordings.items() if wording <= words}
 
+    def _done(self, text: str) -> str:
+        """What the text says was done: without its targets and assumptions, unless they are asked."""
+        return text if self.standard else without_standards(text)
+
     def fit(self, unit: Unit, in_context: set[str], passage_terms: set[str], hit: Hit) -> float:
         """How well the unit fits what is asked, whatever words it shares (1: nothing amiss)."""
         fit = 1.0
@@ -230,11 +234,11 @@ class Asked:
             fit *= 0.5  # decisions 'in one working day' are not those 'within two working days'
         if self.figure and not has_figure(unit.text, self.question):
             fit *= 0.5  # a figure question answered without a figure is not answered
-        elif self.figure and not self.standard and not has_figure(without_standards(unit.text), self.question):
+        elif self.figure and not has_figure(self._done(unit.text), self.question):
             fit *= 0.5  # a target is not what was done: 'the target of £25,000' says nothing of what was raised
         elif self.kinds - kinds_stated(f"{unit.context} {unit.text}"):
             fit *= 0.6  # a percentage is no answer to 'what is the average salary?'
-        elif self.count and (found := measures(unit.text, self.question)) and not counts(unit.text):
+        elif self.count and (found := measures(self._done(unit.text), self.question)) and not counts(unit.text):
             # 'how many' is answered by a number before a rate (or a month's days), never by a sum of money
             fit *= 0.5 if all(is_money(f, unit.text) or is_length_of_time(f, unit.text) for f in found) else 0.85
         elif self.kinds & {"rate", "share"} and "money" not in self.kinds and \

@@ -692,7 +692,8 @@ def test_a_group_closing_a_row_s_name_is_whose_the_row_is_so_the_group_s_own_row
 
 def test_what_a_budget_assumed_is_not_what_happened():
     paper = SourceDocument("d", "outturn.pdf", "hash", title="Budget Outturn 2025/26")
-    hit = Hit(Passage("p", "d", "The Skills Bootcamps budget assumed that 100% of learners would complete "
-                      "training, whereas the outturn reflects lower actual learner take-up and completion."), paper, 1.0)
+    hit = Hit(Passage("p", "d", "Skills bootcamp income reduced by £6.9m. The Skills Bootcamps budget assumed "
+                      "that 100% of learners would complete training, whereas the outturn reflects lower actual "
+                      "learner take-up and completion."), paper, 1.0)
 
     assert best_quote("How many learners finished a Skills Bootcamp in 2025/26?", hit).support < 0.55
