@@ -110,19 +110,6 @@ EARLIER_MINUTES = re.compile(r"^minutes of the (?:previous |last )?meeting (?:he
 # 'To: Cabinet - 30 January 2025', 'To Cabinet – 30 January 2025': the meeting a report goes to
 REPORT_TO = re.compile(r"^to\s*:?\s+\S", re.I)
 REPORT_TO_WORDS = 10  # longer, it is a sentence ('To address this, ...')
-# A header box field naming the meeting ('COMMITTEE: Transport and Connectivity Committee',
-# 'REPORT TO: ... COMMITTEE'): the box's 'DATE:' is then the meeting's, not a letter's
-MEETING_FIELD = re.compile(r"^(?:committee|meeting|report to|decision maker)\s*:", re.I)
-DATE_FIELD = re.compile(r"^date\s*:", re.I)
-# Meetings are announced with their weekday: 'CABINET - THURSDAY, 30 JANUARY 2025' (a
-# covering letter's heading), 'Thursday 13 March 2025'; the body named before it is the meeting's
-WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-MEETING_DAY = re.compile(rf"^(?:(?P<body>[A-Za-z][\w &'’]*?)\s*[-–—,:]\s*)?{WEEKDAY},?\s+\d{{1,2}}", re.I)
-
-
-# 'Agenda', or a covering letter's list of the agenda items it encloses ('Agenda Item No');
-# a report stamped 'Agenda Item 9' is a report
-AGENDA_LINE = re.compile(r"agenda|agenda item no\.?(?:\s.*)?")
 
 
 def detect_kind(head: list[str]) -> str:
@@ -131,7 +118,7 @@ def detect_kind(head: list[str]) -> str:
         return "minutes"
     if any(MINUTES_OPENING.search(t) and not EARLIER_MINUTES.match(t) for t in head[:3]):
         return "minutes"
-    if any(t == "public document pack" for t in first) or any(AGENDA_LINE.fullmatch(t.lower()) for t in head[:60]):
+    if any(t == "public document pack" for t in first) or any(t == "agenda" for t in head[:60]):
         return "agenda"
     if any(KIND_WORDS.search(t) for t in head[:3]):
         return "work programme"
@@ -206,10 +193,6 @@ def detect_committee(head: list[str]) -> str | None:
             name = re.sub(r"^(?:Report|Draft Report) to the\s+", "", name, flags=re.I)
             # '... Key Decisions To Be Taken At Transport & Connectivity Policy Committee'
             return re.sub(r"^(?:.*\s)?(?:At|Before|By|To)\s+(?=[A-Z])", "", name)
-    for text in head:  # 'CABINET - THURSDAY, 30 JANUARY 2025': a body that is no committee
-        m = MEETING_DAY.match(_caps_titled(text))
-        if m and m.group("body") and not re.match(r"^date\b", m.group("body"), re.I):
-            return m.group("body").strip()
     return None
 
 
@@ -220,15 +203,9 @@ def _uncapitalise(text: str) -> str:
 def detect_meeting_date(head: list[str]) -> str | None:
     """The meeting's date: on the line naming the meeting, or just below it; a report's
     header box says where it goes ('To: Cabinet - 30 January 2025')."""
-    box_names_meeting = any(MEETING_FIELD.match(t) for t in head[:15])
     for i, text in enumerate(map(_caps_titled, head[:15])):
         if EARLIER_MINUTES.match(text):
             continue
-        dated_field = DATE_FIELD.match(text)  # a letter's 'Date: Wednesday, 14 February 2024' too
-        if (MEETING_DAY.match(text) and not dated_field) or (box_names_meeting and dated_field):
-            found = parse_date(text)
-            if found:
-                return found.isoformat()
         report_to = REPORT_TO.match(text) and len(text.split()) <= REPORT_TO_WORDS
         if re.match(r"^DATE OF MEETING", text, re.I) or report_to:
             found = parse_date(text)

@@ -27,7 +27,6 @@ from docx.text.paragraph import Paragraph
 from assistant.access import strip_front_matter
 from assistant.errors import UnreadableFile
 from assistant.ingest.cards import cards_as_table
-from assistant.language.periods import MONTH
 
 # PyMuPDF's own notes ('RapidOCR is missing ...') go to the log, not the member's console.
 pymupdf.set_messages(pylogging=True, pylogging_level=logging.DEBUG)
@@ -221,14 +220,7 @@ def without_furniture(pages: list[Page]) -> list[Page]:
     furniture = {key for key, count in seen.items() if count >= floor}
     if not furniture:
         return pages
-    first, *rest = pages
-    return [replace(first, text=_drop_edges(first.text, furniture, keep=_DAY_DATE))] + [
-        replace(page, text=_drop_edges(page.text, furniture)) for page in rest]
-
-
-# A running header that dates the meeting ('COUNTY COUNCIL' / 'Thursday 13 March 2025' over
-# every answer) is furniture on later pages but the paper's front on its first.
-_DAY_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}\s+(?:19|20)\d\d\b", re.I)
+    return [replace(page, text=_drop_edges(page.text, furniture)) for page in pages]
 
 
 def _edge_positions(lines: list[str]) -> list[int]:
@@ -252,12 +244,11 @@ def _furniture_key(line: str) -> str:
     return re.sub(r"\d+", "#", " ".join(line.split()).lower())
 
 
-def _drop_edges(text: str, furniture: set[str], keep: re.Pattern[str] | None = None) -> str:
+def _drop_edges(text: str, furniture: set[str]) -> str:
     lines = text.splitlines()
     edges = set(_edge_positions(lines))
     return "\n".join(line for i, line in enumerate(lines)
-                     if i not in edges or _table_row(line) or _furniture_key(line) not in furniture
-                     or (keep is not None and keep.search(line)))
+                     if i not in edges or _table_row(line) or _furniture_key(line) not in furniture)
 
 
 # --- DOCX ------------------------------------------------------------------------------

@@ -78,32 +78,12 @@ def _front(tmp_path, text):
     return [p.document for p in parse_file(paper, lambda t: len(t.split()), 180)][0]
 
 
-def test_a_header_box_that_names_the_meeting_dates_it_with_its_date_field(tmp_path):
-    doc = _front(tmp_path, "Committee Report\nCOMMITTEE: Transport and Connectivity Committee\n"
-                           "DATE: 12 September 2024\nTITLE: Workplace Parking Levy")
-    assert (doc.meeting_date, doc.committee, doc.title) == (
-        "2024-09-12", "Transport and Connectivity Committee", "Workplace Parking Levy")
-    # a letter's 'Date:' is when it was written, not the meeting's
-    letter = _front(tmp_path, "Ask for: Jo Bloggs\nDate: 27 January 2025\nDear Member")
-    assert letter.meeting_date is None
-
-
 def test_a_title_label_wrapped_round_its_value_is_read_from_both_rows(tmp_path):
     """A two-column box ('REPORT / TITLE:' beside a value of two lines) read row by row."""
     doc = _front(tmp_path, "REPORT TO: WEST OF ENGLAND MAYORAL COMBINED AUTHORITY COMMITTEE\n"
                            "DATE: 5 JUNE 2026 REPORT MAYORAL COMBINED AUTHORITY AND MAYORAL BUDGET TITLE: "
                            "OUTTURN 2025/26 RESPONSIBLE DIRECTOR OF FINANCE OFFICER: (S73 OFFICER)")
     assert doc.title == "Mayoral Combined Authority and Mayoral Budget Outturn 2025/26"
-    assert doc.meeting_date == "2026-06-05"
-
-
-def test_a_covering_letter_dates_its_pack_by_the_meeting_it_announces(tmp_path):
-    doc = _front(tmp_path, "Ask for: Jo Bloggs\nDate: 27 January 2025\nDear Member\n"
-                           "CABINET - THURSDAY, 30 JANUARY 2025\n"
-                           "I am now able to enclose the following document.\nAgenda Item No\n"
-                           "9 24/00096 - Commissioning Plan for Education Provision (Pages 1 - 4)")
-    assert (doc.meeting_date, doc.committee, doc.kind, doc.title) == (
-        "2025-01-30", "Cabinet", "agenda", "Agenda: Cabinet")
 
 
 def test_a_paper_opening_as_an_appendix_is_titled_as_that_appendix(tmp_path):
