@@ -270,9 +270,8 @@ class Asked:
 
 
 # A group named in brackets inside a row's name ('Looked After Children (with Disability) -
-# Care & Support'); a group closing the name says whose the row is, not what it is.
+# Care & Support'); a group closing the name says whose the row is (units.WHOSE), not what it is.
 _BRACKETED = re.compile(r"\(([^()]*)\)")
-_CLOSING_GROUP = re.compile(r"(?<=\S)\s*\((?:[^()]|\([^()]*\))*\)\s*$")
 
 
 def narrower_rows(question: str, hits: list[Hit]) -> set[int]:

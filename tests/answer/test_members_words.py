@@ -20,6 +20,12 @@ def best_quote(question: str, *hits: Hit):
     """The quote the answerer ranks first for the question, from these hits alone."""
     return rank_quotes(question, list(hits), {})[0]
 
+
+def row_hits(paper: SourceDocument, rows: list[str], caption: str | None = None) -> list[Hit]:
+    """One found table row per text, all from the paper."""
+    return [Hit(Passage(f"p{i}", paper.doc_id, row, kind="table_row", caption=caption), paper, 1.0)
+            for i, row in enumerate(rows)]
+
 PAPER = """Rutland County Council
 Report to the Children's Services Scrutiny Committee
 Date of meeting: 14 March 2024
@@ -669,8 +675,7 @@ def test_a_row_narrowed_to_a_group_in_brackets_answers_only_for_that_group():
             "Revenue Forecast: £27.1m; Revenue Variance: +£4.5m",
             "Key Service: Looked After Children - Care & Support — Revenue Budget: £101.8m; "
             "Revenue Forecast: £102.5m; Revenue Variance: +£0.7m"]
-    hits = [Hit(Passage(f"p{i}", "d", row, kind="table_row", caption="Significant variances"), paper, 1.0)
-            for i, row in enumerate(rows)]
+    hits = row_hits(paper, rows, caption="Significant variances")
 
     assert "+£0.7m" in best_quote("Is the care and support budget for looked after children overspent?", *hits).text
     assert "+£4.5m" in best_quote("Is the care and support budget for disabled looked after children overspent?",
@@ -683,7 +688,7 @@ def test_a_group_closing_a_row_s_name_is_whose_the_row_is_so_the_group_s_own_row
             "(Operations and County Wide)) — Working Budget: £8.4m; Forecast £m: £7.2m; Variance: -£1.2m",
             "Directorate, Division & Key Service: Integrated Children's Services(Operations and County Wide) Total "
             "— Working Budget: £300.8m; Forecast £m: £295.5m; Variance: -£5.3m"]
-    hits = [Hit(Passage(f"p{i}", "d", row, kind="table_row"), paper, 1.0) for i, row in enumerate(rows)]
+    hits = row_hits(paper, rows)
 
     asked = "What is the forecast variance for Integrated Children's Services (Operations and County Wide)?"
     assert "-£5.3m" in best_quote(asked, *hits).text
