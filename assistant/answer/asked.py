@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from assistant.answer.units import WHOSE, Unit
 from assistant.language.figures import (
     CAPACITY_ASKED,
+    DIFFERENCE_ASKED,
     counts,
     has_figure,
     is_capacity,
+    is_difference,
     is_length_of_time,
     is_money,
     measures,
@@ -38,11 +40,13 @@ from assistant.language.questions import (
     age_bands,
     age_wording,
     asks_standard,
+    cost_per,
     kinds_asked,
     kinds_stated,
     measured_terms,
     names_person,
     school_years,
+    states_per,
     subject_of,
     wants_count,
     wants_figure,
@@ -160,6 +164,7 @@ class Asked:
     names: frozenset[str]  # the names it gives, as terms ('Seashells and Millmead': 'seashel', 'millmead')
     about: set[str]  # the field's terms it is about, with the broader ones they are kinds of
     earlier: bool  # asks the figure before the latest ('the previous quarter's')
+    per: str | None  # the unit of time a sum is asked for by ('week' in 'cost per week')
 
     @classmethod
     def of(cls, question: str) -> "Asked":
@@ -172,7 +177,8 @@ class Asked:
                    bare_months(question), timescales(question), frozenset(_ABBREVIATION.findall(question)),
                    frozenset() if periods else frozenset(terms) & _QUARTER_TERMS,
                    frozenset(said_terms(timescale_wording(question))), school_years(question),
-                   names_given(question, terms), terms_about(question), asks_earlier(question))
+                   names_given(question, terms), terms_about(question), asks_earlier(question),
+                   cost_per(question) if "money" in kinds_asked(question) else None)
 
     def implied(self, unit: Unit, hit: Hit) -> set[str]:
         """The question's words a unit answers without repeating them: the period asked, when
@@ -246,6 +252,11 @@ class Asked:
             fit *= 0.5  # a vacancy rate is no sum of money, whatever a budget row says of vacancies
         if "money" in self.kinds and hit.passage.kind == "table_row" and _COUNTS_TABLE.search(hit.passage.caption or ""):
             fit *= 0.5  # a volumes table's row counts children, whatever its 'Budget' column says
+        if self.figure and (found := measures(done := self._done(unit.text), self.question)) and \
+                all(is_difference(f, done) for f in found) and not DIFFERENCE_ASKED.search(self.question):
+            fit *= 0.5  # '£2k-£5k per week more than a shared placement' is not what a placement costs
+        if self.per and not states_per(self.per, f"{unit.context} {unit.text}"):
+            fit *= 0.5  # a year's spending on placements is not what a placement costs a week
         if self.count and (found := counts(unit.text)) and all(is_capacity(f, unit.text) for f in found) and \
                 not CAPACITY_ASKED.search(self.question):
             fit *= 0.8  # beds or places are what a service can hold, not how many children it holds

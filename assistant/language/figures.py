@@ -103,6 +103,19 @@ def is_capacity(figure: Figure, text: str) -> bool:
     return bool(_CAPACITY_AFTER_NUMBER.match(text[figure.start:]))
 
 
+# A figure said as a difference from another ('£2k-£5k per week more than a multi-occupancy
+# placement', '3% lower than last year') is how far apart two things are, not either of them.
+_DIFFERENCE_AFTER_NUMBER = re.compile(r"^[^\s]*(?:\s*[-–]\s*[^\s]+)?\s+(?:(?:a|per|each)\s+\w+\s+)?"
+                                      r"(?:more|less|higher|lower|cheaper|dearer|greater|fewer)\s+than\b", re.I)
+DIFFERENCE_ASKED = re.compile(r"\b(?:more|less|higher|lower|cheaper|dearer|greater|fewer|difference|gap|compare[sd]?|"
+                              r"extra|increase[sd]?|decrease[sd]?|rise|rose|fall|fell|change[sd]?|by how much)\b", re.I)
+
+
+def is_difference(figure: Figure, text: str) -> bool:
+    """A figure said as how much more or less than something else it is."""
+    return bool(_DIFFERENCE_AFTER_NUMBER.match(text[figure.start:]))
+
+
 def counts(text: str) -> list[Figure]:
     """The figures that can answer 'how many': not shares, sums of money, lengths of
     time ('20 working days'), years or dates (a column's 'Q4 22-23' too), nor numbers that

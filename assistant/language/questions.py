@@ -178,3 +178,21 @@ def measured_terms(question: str) -> set[str]:
         ending_here = [t for t in vocabulary().mentions(before) if len(TOKEN.findall(before)) - 1 in t.tokens]
         measured |= {ending_here[-1].term.token} if ending_here else set(said_terms(m.group(1)))
     return measured
+
+
+# A sum asked for by the week, day or night ('per week', 'weekly', 'each day') is a rate of
+# spending: a year's total for the same service is no answer to it.
+_PER_UNIT = re.compile(r"\b(?:(?:per|each|a|every)\s+(?P<unit>week|day|night|hour)|(?P<adverb>week|dai|night|hour)ly)\b", re.I)
+
+
+def cost_per(question: str) -> str | None:
+    """The unit of time a sum is asked for by ('week' in 'cost per week'), if any."""
+    m = _PER_UNIT.search(question)
+    return None if m is None else (m["unit"] or m["adverb"].replace("dai", "day")).lower()
+
+
+def states_per(unit_of_time: str, text: str) -> bool:
+    """Whether the text gives a figure by that unit ('per week', 'a week', 'weekly', 'pw')."""
+    adverb = "daily" if unit_of_time == "day" else f"{unit_of_time}ly"
+    short = {"week": "|pw|p/w", "day": "|pd|p/d"}.get(unit_of_time, "")
+    return bool(re.search(rf"\b(?:(?:per|a|each|every)\s+{unit_of_time}|{adverb}{short})\b", text, re.I))

@@ -702,3 +702,33 @@ def test_what_a_budget_assumed_is_not_what_happened():
                       "learner take-up and completion."), paper, 1.0)
 
     assert best_quote("How many learners finished a Skills Bootcamp in 2025/26?", hit).support < 0.55
+
+
+def test_a_difference_between_two_costs_is_neither_cost():
+    paper = SourceDocument("d", "sufficiency.pdf", "hash", title="Placement sufficiency")
+    hit = Hit(Passage("p", "d", "Solo placements cost £3k-£4k per week more than a shared placement."), paper, 1.0)
+
+    assert best_quote("What does a solo placement cost per week?", hit).support < 0.55
+    assert best_quote("How much more does a solo placement cost each week?", hit).support >= 0.55
+
+
+def test_a_year_s_spending_is_not_a_weekly_cost():
+    paper = SourceDocument("d", "finance.pdf", "hash", title="Placement costs")
+    rows = ["Placement costs by type: Residential — 2022/23 (£'000): £2,890k; 2023/24 forecast (£'000): £7,941k"]
+    hits = row_hits(paper, rows)
+
+    assert best_quote("What does a children's home placement cost per week?", *hits).support < 0.55
+    assert best_quote("How much was spent on children's home placements in 2022/23?", *hits).support >= 0.55
+
+
+def test_members_words_for_officers_terms():
+    paper = SourceDocument("d", "kpi.pdf", "hash", title="Performance monitor")
+    isro, stability, inflation = row_hits(paper, [
+        "Percentage of ISROs with more than 50 children allocated — Q3: 12%; Target: 0%",
+        "Long term placement stability (a child in care 2.5 years in the same placement for 2 years) — Q3: 71%",
+        "Placements budget growth: +£0.6m for price inflation on placement costs"])
+
+    # an independent safeguarding and reviewing officer is a kind of independent reviewing officer
+    assert best_quote("What share of independent reviewing officers have over 50 children?", isro).support >= 0.55
+    assert best_quote("What share of children in care a long time stay in the same home?", stability).support >= 0.55
+    assert best_quote("How much is put aside for rising placement prices?", inflation).support >= 0.55
