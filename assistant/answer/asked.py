@@ -53,6 +53,7 @@ from assistant.language.questions import (
     wants_person,
     wants_reason,
 )
+from assistant.language.sentences import split_sentences
 from assistant.language.vocabulary import (
     content_terms,
     question_terms,
@@ -81,7 +82,22 @@ def _stated_periods(unit: Unit, hit: Hit) -> list[Span]:
     window = reporting_window(hit.document.meeting_date)
     meeting_month = [(window[0][1], window[0][1])] if window else []
     framed = [span for span in periods_in(unit.context) if span not in meeting_month]
-    return periods_in(unit.text) or framed or periods_in(hit.passage.text)
+    row = hit.passage.kind == "table_row"
+    return periods_in(_figures_of_row(unit.text) if row else unit.text) or framed or \
+        periods_in(_figures_of_row(hit.passage.text) if row else hit.passage.text)
+
+
+def _figures_of_row(row: str) -> str:
+    """A table row without its commentary: a 'Detail:' field's sentence ('the grant continues
+    in 2025-26') is about what the officer wrote, not the period of the row's figures."""
+    name, dash, fields = row.partition(" — ")
+    if not dash:
+        return row
+    kept = [field for field in fields.split("; ") if len((field.partition(": ")[2] or field).split()) < _PROSE_WORDS]
+    return f"{name} — {'; '.join(kept)}"
+
+
+_PROSE_WORDS = 8  # a field's value this long is a sentence, not a figure or a label
 
 
 def _has_column_for(asked: list[Span], unit: Unit, hit: Hit) -> bool:
@@ -91,6 +107,17 @@ def _has_column_for(asked: list[Span], unit: Unit, hit: Hit) -> bool:
     return len(columns) < 2 or states(asked, columns)
 
 
+_SPENDING_TERMS = frozenset({"=overspend", "=underspend", "=forecast", "=outturn"})  # what a sum is, not whose
+_CAUSE = re.compile(r"\b(?:(?:primarily|mainly|largely|partly|mostly)\s+)?(?:due to|because of|related to|"
+                    r"attributable to|driven by|as a result of|caused by)\b", re.I)
+# A sentence explaining a variance ('lower than budgeted expenditure on Skills Bootcamps
+# (£6.8m)') gives how far spending missed its budget, not the spending.
+_GAP_TOLD = re.compile(r"\b(?:variances?|underspen\w*|overspen\w*|(?:lower|higher|less|more) than (?:budgeted|planned|"
+                       r"expected|forecast)|(?:reduced|increased) by)\b", re.I)
+# ... unless it also says what was spent ('estimated spend on IFAs of £2.853m (almost £1m more than budgeted)')
+_SPEND_TOLD = re.compile(r"\b(?:spend|spent|expenditure|costs?)\b[^.;()]{0,40}?\b(?:of|at|was|is)\s+[£$]\s?\d", re.I)
+_GAP_ASKED = re.compile(r"\b(?:variances?|budget\w*|gap|over|under|short\w*|sav(?:e|ed|ing|ings)|cuts?|more|less|"
+                        r"differ\w*|compared?|changed?|increased?|decreased?|reduced?|rise|fall)\b", re.I)
 _QUARTER_LABEL = re.compile(r"\bQ([1-4])\b")
 _QUARTER_TERMS = frozenset({"q1", "q2", "q3", "q4"})
 # Savings as finance reports and members name them ('Savings Target', 'to save', 'cuts')
@@ -220,8 +247,25 @@ class Asked:
         """What the text says was done: without its targets and assumptions, unless they are asked."""
         return text if self.standard else without_standards(text)
 
-    def fit(self, unit: Unit, in_context: set[str], passage_terms: set[str], hit: Hit) -> float:
-        """How well the unit fits what is asked, whatever words it shares (1: nothing amiss)."""
+    def _figure_is_what_the_cause_explains(self, unit: Unit) -> bool:
+        """Whether the unit names what is asked only as the cause of another thing's figure
+        ('X underspends by £5m due to Y' gives X's figure, not Y's)."""
+        subject = set(self.terms) - self.period_terms - MEASURE_TERMS - _SPENDING_TERMS
+        if not subject or subject & set(content_terms(unit.context)):
+            return False
+        naming = [s for s in split_sentences(unit.text) if subject & set(content_terms(s))]
+        return bool(naming) and all(self._only_as_cause(s, subject) for s in naming)
+
+    def _only_as_cause(self, sentence: str, subject: set[str]) -> bool:
+        cause = _CAUSE.search(sentence)
+        if cause is None:
+            return False
+        effect, because = sentence[:cause.start()], sentence[cause.end():]
+        return bool(measures(effect, self.question)) and not measures(because, self.question) and \
+            not subject & set(content_terms(effect))
+
+    def _fits_when_and_whom(self, unit: Unit, hit: Hit) -> float:
+        """The period, month, timescale, age band and school year asked, where the unit states one."""
         fit = 1.0
         if self.periods and not overlaps(self.periods, _periods_of(unit, hit)):
             fit *= 0.4  # October 2023's figure is no answer about October 2022
@@ -238,6 +282,11 @@ class Asked:
         if self.timescales and not self.timescales & (stated := timescales(unit.text)) and \
                 {kind for _, kind in self.timescales} & {kind for _, kind in stated}:
             fit *= 0.5  # decisions 'in one working day' are not those 'within two working days'
+        return fit
+
+    def _fits_figure(self, unit: Unit, hit: Hit) -> float:
+        """The kind of figure asked (a share, a count, a sum, by the week), as what was done."""
+        fit = 1.0
         if self.figure and not has_figure(unit.text, self.question):
             fit *= 0.5  # a figure question answered without a figure is not answered
         elif self.figure and not has_figure(self._done(unit.text), self.question):
@@ -255,11 +304,22 @@ class Asked:
         if self.figure and (found := measures(done := self._done(unit.text), self.question)) and \
                 all(is_difference(f, done) for f in found) and not DIFFERENCE_ASKED.search(self.question):
             fit *= 0.5  # '£2k-£5k per week more than a shared placement' is not what a placement costs
+        if "money" in self.kinds and hit.passage.kind != "table_row" and _GAP_TOLD.search(unit.text) and \
+                not _SPEND_TOLD.search(unit.text) and not self.about & {"=overspend", "=underspend"} and \
+                not _GAP_ASKED.search(self.question):
+            fit *= 0.5  # 'a variance of £14.5m, largely Skills Bootcamps (£6.8m)' is not what they cost
+        if self.figure and self._figure_is_what_the_cause_explains(unit):
+            fit *= 0.6  # 'Education is forecasting an underspend of -£5m, due to Home to School Transport'
         if self.per and not states_per(self.per, f"{unit.context} {unit.text}"):
             fit *= 0.5  # a year's spending on placements is not what a placement costs a week
         if self.count and (found := counts(unit.text)) and all(is_capacity(f, unit.text) for f in found) and \
                 not CAPACITY_ASKED.search(self.question):
             fit *= 0.8  # beds or places are what a service can hold, not how many children it holds
+        return fit
+
+    def fit(self, unit: Unit, in_context: set[str], passage_terms: set[str], hit: Hit) -> float:
+        """How well the unit fits what is asked, whatever words it shares (1: nothing amiss)."""
+        fit = self._fits_when_and_whom(unit, hit) * self._fits_figure(unit, hit)
         if not set(said_terms(unit.text)) - set(self.terms):
             fit *= 0.5  # it only restates the question ('Findings from the inspection.')
         if self.reason and not REASON_CUES.search(unit.text):

@@ -732,3 +732,45 @@ def test_members_words_for_officers_terms():
     assert best_quote("What share of independent reviewing officers have over 50 children?", isro).support >= 0.55
     assert best_quote("What share of children in care a long time stay in the same home?", stability).support >= 0.55
     assert best_quote("How much is put aside for rising placement prices?", inflation).support >= 0.55
+
+
+def test_a_row_s_commentary_does_not_date_its_figures():
+    # the row's figures are this year's monitoring; its 'Detail:' mentions next year's grant
+    paper = SourceDocument("d", "finance.pdf", "hash", title="Finance Monitoring Report November 2024-25")
+    rows = ["Key Service: Children in Care – Care & Support — Revenue Budget: £101.8m; Revenue Forecast: £102.5m; "
+            "Revenue Variance: +£0.7m; Detail: costs of external placements rose, and the continuation of the "
+            "grant funding in 2025-26 has recently been confirmed."]
+    hits = row_hits(paper, rows)
+
+    assert best_quote("How much is the children in care budget forecast to go over in 2024-25?", *hits).support >= 0.55
+
+
+def test_a_variance_explained_is_not_what_was_spent():
+    paper = SourceDocument("d", "outturn.pdf", "hash", title="Budget Outturn 2025/26")
+    hit = Hit(Passage("p", "d", "Third Party Payments: the variance of £14.5m is largely due to lower than budgeted "
+                      "expenditure on Skills Bootcamps (£6.8m)."), paper, 1.0)
+
+    assert best_quote("What was spent on Skills Bootcamps in 2025/26?", hit).support < 0.55
+    assert best_quote("How far below budget was spending on Skills Bootcamps in 2025/26?", hit).support >= 0.55
+    # a sentence saying what was spent as well as how far it missed its budget still answers
+    both = Hit(Passage("q", "d", "This resulted in estimated spend on agency foster placements of £2.9m (almost £1m "
+                       "more than budgeted)."), paper, 1.0)
+    assert best_quote("How much is expected to be spent on agency foster placements?", both).support >= 0.55
+
+
+def test_a_figure_is_not_that_of_what_it_is_due_to():
+    paper = SourceDocument("d", "finance.pdf", "hash", title="Finance Monitoring Report")
+    hit = Hit(Passage("p", "d", "Education is forecasting a net underspend of -£5m primarily due to an underspend on "
+                      "Home to School Transport."), paper, 1.0)
+
+    assert best_quote("How far under budget is home to school transport expected to come in?", hit).support < 0.55
+    assert best_quote("How far under budget is Education expected to come in?", hit).support >= 0.55
+
+
+def test_relying_less_is_reducing_dependency():
+    paper = SourceDocument("d", "savings.pdf", "hash", title="Savings delivery")
+    rows = ["Saving: Reduce dependency on social work agency staff — 2024-25 Savings Target: -300.0; "
+            "Total Forecast: -£300.0k"]
+
+    assert best_quote("How much did the council plan to save by relying less on agency social workers?",
+                      *row_hits(paper, rows)).support >= 0.55
