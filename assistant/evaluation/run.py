@@ -106,14 +106,23 @@ def _percentile(values: list[float], pct: int) -> float | None:
 # --- the gate --------------------------------------------------------------------------
 
 def gate(summary: dict, thresholds_path: Path) -> list[str]:
-    """Failures as readable lines; empty when every threshold holds."""
+    """Failures as readable lines; empty when every threshold holds. `[min]` and `[max]`
+    hold the whole set's metrics; `[tags.<tag>]` floors those of the questions so tagged
+    (`[tags.table]` answer_accuracy: the questions answered from a table's rows)."""
     thresholds = tomllib.loads(Path(thresholds_path).read_text("utf-8"))
+    failures = _held(summary, thresholds.get("min", {}), thresholds.get("max", {}))
+    for tag, floors in thresholds.get("tags", {}).items():
+        failures += [f"{tag}: {line}" for line in _held(summary.get("by_tag", {}).get(tag, {}), floors, {})]
+    return failures
+
+
+def _held(summary: dict, floors: dict, ceilings: dict) -> list[str]:
     failures = []
-    for metric, floor in thresholds.get("min", {}).items():
+    for metric, floor in floors.items():
         value = summary.get(metric)
         if value is None or value < floor:
             failures.append(f"{metric} = {value} is below the threshold {floor}")
-    for metric, ceiling in thresholds.get("max", {}).items():
+    for metric, ceiling in ceilings.items():
         value = summary.get(metric)
         if value is None or value > ceiling:
             failures.append(f"{metric} = {value} is above the threshold {ceiling}")

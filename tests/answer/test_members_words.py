@@ -21,6 +21,11 @@ def best_quote(question: str, *hits: Hit):
     return rank_quotes(question, list(hits), {})[0]
 
 
+def prose_hit(title: str, text: str) -> Hit:
+    """One found paragraph of a paper with this title."""
+    return Hit(Passage("p", "d", text), SourceDocument("d", "paper.pdf", "hash", title=title), 1.0)
+
+
 def row_hits(paper: SourceDocument, rows: list[str], caption: str | None = None) -> list[Hit]:
     """One found table row per text, all from the paper."""
     return [Hit(Passage(f"p{i}", paper.doc_id, row, kind="table_row", caption=caption), paper, 1.0)
@@ -746,22 +751,20 @@ def test_a_row_s_commentary_does_not_date_its_figures():
 
 
 def test_a_variance_explained_is_not_what_was_spent():
-    paper = SourceDocument("d", "outturn.pdf", "hash", title="Budget Outturn 2025/26")
-    hit = Hit(Passage("p", "d", "Third Party Payments: the variance of £14.5m is largely due to lower than budgeted "
-                      "expenditure on Skills Bootcamps (£6.8m)."), paper, 1.0)
+    hit = prose_hit("Budget Outturn 2025/26", "Third Party Payments: the variance of £14.5m is largely due to lower "
+                    "than budgeted expenditure on Skills Bootcamps (£6.8m).")
 
     assert best_quote("What was spent on Skills Bootcamps in 2025/26?", hit).support < 0.55
     assert best_quote("How far below budget was spending on Skills Bootcamps in 2025/26?", hit).support >= 0.55
     # a sentence saying what was spent as well as how far it missed its budget still answers
-    both = Hit(Passage("q", "d", "This resulted in estimated spend on agency foster placements of £2.9m (almost £1m "
-                       "more than budgeted)."), paper, 1.0)
+    both = prose_hit("Budget Outturn 2025/26", "This resulted in estimated spend on agency foster placements of "
+                     "£2.9m (almost £1m more than budgeted).")
     assert best_quote("How much is expected to be spent on agency foster placements?", both).support >= 0.55
 
 
 def test_a_figure_is_not_that_of_what_it_is_due_to():
-    paper = SourceDocument("d", "finance.pdf", "hash", title="Finance Monitoring Report")
-    hit = Hit(Passage("p", "d", "Education is forecasting a net underspend of -£5m primarily due to an underspend on "
-                      "Home to School Transport."), paper, 1.0)
+    hit = prose_hit("Finance Monitoring Report", "Education is forecasting a net underspend of -£5m primarily due to "
+                    "an underspend on Home to School Transport.")
 
     assert best_quote("How far under budget is home to school transport expected to come in?", hit).support < 0.55
     assert best_quote("How far under budget is Education expected to come in?", hit).support >= 0.55

@@ -104,6 +104,18 @@ def test_a_date_is_the_same_date_with_or_without_its_ordinal():
     assert not answer_correct(date, {"answer": "held on 9th January 2025 [1]", "abstained": False})
 
 
+def test_the_gate_floors_a_tag_s_questions_as_well_as_the_whole_set(tmp_path):
+    thresholds = tmp_path / "thresholds.toml"
+    thresholds.write_text("[min]\nanswer_accuracy = 0.8\n\n[tags.table]\nanswer_accuracy = 0.85\n")
+    summary = {"answer_accuracy": 0.9, "by_tag": {"table": {"answer_accuracy": 0.84}, "card": {"answer_accuracy": 0.5}}}
+
+    assert evaluation.gate(summary, thresholds) == ["table: answer_accuracy = 0.84 is below the threshold 0.85"]
+    summary["by_tag"]["table"]["answer_accuracy"] = 0.85
+    assert evaluation.gate(summary, thresholds) == []
+    del summary["by_tag"]["table"]  # a set with no such questions fails: the gate cannot be met by leaving them out
+    assert evaluation.gate(summary, thresholds) == ["table: answer_accuracy = None is below the threshold 0.85"]
+
+
 def test_answer_checks():
     item = {"answer": "£7.2M", "answer_type": "number"}
     assert answer_correct(item, {"answer": "pressure of £7.2M [1]", "abstained": False})
