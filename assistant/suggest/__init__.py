@@ -29,7 +29,7 @@ from assistant.suggest.questions import (
     with_voice,
     written,
 )
-from assistant.suggest.remit import within_remit
+from assistant.suggest.remit import another_services, within_remit
 from assistant.suggest.distinct import one_per_indicator
 from assistant.suggest.signals import Signal, signals_for, voice_signals
 from assistant.types import Grounding, Passage, SourceDocument
@@ -86,24 +86,32 @@ def suggest_questions(
     reports: list[Passage] = []
     officer: list[OfficerQuestion] = []
     wanted, left_out = meeting_remit(documents) or remit_named(remit), 0
+    papers = []  # (its passages, its points within the remit, how many were cut, another service's)
     for document in documents:
         own = [p for p in passages if p.doc_id == document.doc_id]
         officer += officer_questions(own, by_id)
         if document.kind != "report":
             continue  # minutes, agendas and work programmes are read for what was promised
         usable = [p for p in own if not is_officer_section(p)]
-        reports += usable
         series = earlier_reports(document, library)
         earlier_rows = [p for p in passages_of(sorted(series)) if p.kind == "table_row"]
-        kept, cut = within_remit(signals_for(usable, earlier_rows), document, usable, wanted)
+        found = signals_for(usable, earlier_rows)
+        papers.append((usable, *within_remit(found, document, usable, wanted),
+                       another_services(found, document, usable, wanted)))
+    theirs = not all(foreign for *_, foreign in papers)  # a meeting all of other services' papers is not cut
+    for usable, kept, cut, foreign in papers:
+        if theirs and foreign:
+            left_out += len(kept) + cut
+            continue
+        reports += usable
         signals += kept
         left_out += cut
     candidates = [Candidate(s, _theme(s)) for s in one_per_indicator(signals)]
     candidates += [Candidate(s, VOICE_THEME) for s in voice_signals(reports)[:1]]
     ranked = with_voice(rank(candidates, max_questions), candidates)
     questions = [q for q in written(ranked, by_id) if not ungrounded(q.question, [c.text for c in q.citations])]
-    note = (f"Kept to {wanted.name}: {left_out} point{'s' * (left_out != 1)} about other services in "
-            "whole-council papers left out.") if left_out else None
+    note = f"Kept to {wanted.name}: {left_out} point{'s' * (left_out != 1)} about other services left out." \
+        if left_out else None
     return Suggestions(tuple(documents), tuple(questions), tuple(officer), remit_note=note,
                        remit=wanted.name if wanted else None)
 

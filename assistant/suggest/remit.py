@@ -1,9 +1,11 @@
-"""Keep a whole-council paper's questions to the committee's remit.
+"""Keep a meeting's questions to the committee's remit.
 
 A quarterly performance report for the whole council holds highways, adult social care
 and data-protection indicators beside the children's ones; a children's committee member
 wants the children's. A paper whose own committee names a remit (a children's panel's
 report, a transport committee's) is that committee's business throughout and is not cut.
+A meeting that takes the remit's papers beside other services' (a combined authority's
+budget outturn with its transport reports) leaves the other services' papers out.
 """
 
 from __future__ import annotations
@@ -20,18 +22,30 @@ def within_remit(signals: list[Signal], document: SourceDocument, passages: list
     mostly the remit's (a children's report mentioning adult mental health services)."""
     if remit is None or committee_remit(document.committee) is not None:
         return signals, 0
-    place = dict(zip((p.passage_id for p in passages), remits_in_place([_words(p) for p in passages])))
-
-    def remit_of_signal(signal: Signal) -> Remit | None:
-        own = remit_of(" ".join(filter(None, [signal.subject, signal.area, signal.statement])))
-        return own or place.get(signal.passages[0].passage_id)
-
-    remits = [remit_of_signal(s) for s in signals]
+    remits = signal_remits(signals, passages)
     inside = [s for s, r in zip(signals, remits) if r == remit]
     others = [r.key for r in remits if r is not None and r != remit]
     if not inside or not _whole_council(others, len(signals)):
         return signals, 0
     return inside, len(signals) - len(inside)
+
+
+def another_services(signals: list[Signal], document: SourceDocument, passages: list[Passage],
+                     remit: Remit | None) -> bool:
+    """Whether a paper is another service's business: none of its points is the remit's and
+    most are another's (a transport report on the agenda beside a children's one)."""
+    if remit is None or not signals or committee_remit(document.committee) == remit:
+        return False
+    remits = signal_remits(signals, passages)
+    others = [r for r in remits if r is not None and r != remit]
+    return remit not in remits and len(others) * 3 >= len(signals) * 2
+
+
+def signal_remits(signals: list[Signal], passages: list[Passage]) -> list[Remit | None]:
+    """Each point's remit: its own words', else that of the part of the paper it sits in."""
+    place = dict(zip((p.passage_id for p in passages), remits_in_place([_words(p) for p in passages])))
+    return [remit_of(" ".join(filter(None, [s.subject, s.area, s.statement]))) or place.get(s.passages[0].passage_id)
+            for s in signals]
 
 
 def _whole_council(other_remits: list[str], signals: int) -> bool:

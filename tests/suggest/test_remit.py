@@ -76,9 +76,32 @@ def test_a_whole_council_paper_keeps_to_the_remit_but_a_committees_own_paper_is_
     asked = " ".join(q.question for q in whole.questions)
     assert "foster households" in asked and "social workers" in asked
     assert "pothole" not in asked and "care needs" not in asked
-    assert whole.remit_note == "Kept to children's services: 2 points about other services in whole-council papers left out."
+    assert whole.remit_note == "Kept to children's services: 2 points about other services left out."
     own = _suggest("Environment and Transport Cabinet Committee")
     assert any("pothole" in q.question for q in own.questions) and own.remit_note is None
+
+
+TRANSPORT = [
+    Passage("t0", "t", "Highways: pothole repairs and bus services in the quarter.", order=0),
+    _card(1, "Percentage of routine pothole repairs completed within 28 days — RAG: RED; Latest: 70%; Target: 90%; "
+             "Floor: 80%; Previous: 75% (Red)"),
+    _card(2, "Percentage of bus services running on time — RAG: RED; Latest: 81%; Target: 95%; Floor: 85%; "
+             "Previous: 83% (Red)"),
+]
+
+
+def test_a_meeting_kept_to_the_remit_leaves_another_services_paper_out():
+    children = SourceDocument("d", "cs.pdf", "h", title="Children's services performance")
+    transport = SourceDocument("t", "roads.pdf", "h", title="Highways and transport performance")
+    transport_rows = [Passage(p.passage_id.replace("p", "t"), "t", p.text, kind=p.kind, order=p.order, page=1)
+                      for p in TRANSPORT]
+    both = suggest_questions([children, transport], WHOLE_COUNCIL[:4] + transport_rows, remit="children's services")
+    asked = " ".join(q.question for q in both.questions)
+    assert "foster households" in asked and "pothole" not in asked and "bus services" not in asked
+    assert both.remit_note and "left out" in both.remit_note
+    # a meeting with none of the remit's papers is not emptied: there is nothing to keep it to
+    alone = suggest_questions([transport], transport_rows, remit="children's services")
+    assert any("pothole" in q.question for q in alone.questions) and alone.remit_note is None
 
 
 def test_a_card_reads_as_its_paper_means_it():
