@@ -61,9 +61,17 @@ def holds(text: str, evidence: str) -> bool:
     """Whether `text` holds `evidence` (both normalised): word for word (a figure with or
     without the unit its table's note gives it), or, for evidence of three words or more,
     its words in order with only column names between them."""
-    if evidence in text:
+    if evidence in text or _in_millions(evidence) in _in_millions(text):
         return True
     return _holds_words(text, evidence) or _holds_words(_BRACKETED.sub(" ", text), evidence)
+
+
+def _in_millions(text: str) -> str:
+    """'£315.5 million' and '£1million' as the other papers print them: '£315.5m', '£1m'."""
+    return _MILLIONS.sub(r"\1m", text)
+
+
+_MILLIONS = re.compile(r"(£\d[\d,]*(?:\.\d+)?)\s?million\b")
 
 
 # A row's group in brackets ('Family Hubs (Integrated Children's Services (Operations and

@@ -88,6 +88,15 @@ def test_table_evidence_as_the_pdf_lays_it_out_is_found_in_its_self_describing_r
     assert evidence_rank("Family Hubs 8.4 7.2 -1.3", [grouped]) is None
 
 
+def test_a_sum_in_millions_is_found_however_the_paper_spells_million():
+    """One paper prints '£315.5 million', the report it quotes '£315.5m'; '£1million' too."""
+    report = {"text": "The capital programme spend for the year is forecast at £315.5m, or 74% of budget."}
+    assert evidence_rank("£315.5 million", [report]) == 1
+    assert evidence_rank("£1million", [{"text": "approved up to £1 million for its development"}]) == 1
+    assert evidence_rank("£31.5 million", [report]) is None
+    assert evidence_rank("£1million", [{"text": "1. approved up to £1.5 million"}]) is None
+
+
 def test_a_bare_gold_figure_is_answered_by_the_same_figure_with_its_unit():
     bare = {"answer": "4.5", "answer_type": "number"}
     assert answer_correct(bare, {"answer": "Variance: +£4.5m [1]", "abstained": False})
