@@ -34,7 +34,9 @@ COMMITTEE = re.compile(
     r"((?:[A-Z][\w'’&,-]*\s+|and\s+|of\s+|&\s+)*?(?:[A-Z][\w'’&-]*\s+)"
     r"(?:(?:Select|Scrutiny|Overview|Policy)\s+)*(?:Committee|Panel|Sub-Committee))\b"
 )
-LABELLED_TITLE = re.compile(r"^(?:SUBJECT(?: OF REPORT)?|TITLE|REPORT TITLE)\s*:\s*(.+)$", re.I)
+# 'TITLE: ...', and a record of decision's 'Subject Matter / Title of Decision ...'
+LABELLED_TITLE = re.compile(r"^(?:(?:SUBJECT(?: OF REPORT)?|TITLE|REPORT TITLE)\s*:|"
+                            r"(?:subject matter\s*/\s*)?title of (?:the )?decision\s*:?)\s*(.+)$", re.I)
 # A header box whose label 'REPORT TITLE:' wraps over two lines beside a value of two lines
 # reads row by row: 'REPORT MAYORAL ... BUDGET TITLE: OUTTURN 2025/26 RESPONSIBLE ... OFFICER:'
 SPLIT_TITLE = re.compile(r"\bREPORT\s+([^:]+?)\s+TITLE\s*:\s*(.*)$")
@@ -63,11 +65,17 @@ class Metadata:
     kind: str = "report"
 
     def inherit(self, pack: "Metadata") -> "Metadata":
+        """A paper's metadata filled in from its pack's front. An agenda or covering letter
+        names the one meeting every paper in the pack goes to: its meeting wins over the
+        committees a report says it passed through on the way. Minutes in a pack keep the
+        earlier meeting they record."""
+        front_names_meeting = pack.kind == "agenda" and pack.committee and pack.meeting_date
+        meeting = pack if front_names_meeting and self.kind != "minutes" else self
         return Metadata(
             title=self.title,
             council=self.council or pack.council,
-            committee=self.committee or pack.committee,
-            meeting_date=self.meeting_date or pack.meeting_date,
+            committee=meeting.committee or pack.committee,
+            meeting_date=meeting.meeting_date or pack.meeting_date,
             author=self.author,
             kind=self.kind,
         )
@@ -110,6 +118,26 @@ EARLIER_MINUTES = re.compile(r"^minutes of the (?:previous |last )?meeting (?:he
 # 'To: Cabinet - 30 January 2025', 'To Cabinet – 30 January 2025': the meeting a report goes to
 REPORT_TO = re.compile(r"^to\s*:?\s+\S", re.I)
 REPORT_TO_WORDS = 10  # longer, it is a sentence ('To address this, ...')
+BODY_MET = re.compile(r"^to\s*:?\s+(?P<body>[A-Z][\w &'’,]*?)\s*[-–—,]\s*\d", re.I)
+# 'MINUTES of a meeting of the Cabinet held in the Council Chamber ...'
+BODY_MINUTED = re.compile(r"\bminutes of (?:a|the) meeting of (?:the )?(?P<body>[A-Z][\w &'’,-]*?)\s+held\b", re.I)
+# Members' questions to cabinet members, each with its answer: 'Question by Jo Bloggs to Sam Smith, Cabinet Member for ...'
+QUESTION_PUT = re.compile(r"^question by \S.*\bto \S", re.I)
+# A meeting's name in a running header over its date ('COUNTY COUNCIL' / 'Thursday 13 March 2025')
+BODY_LINE = re.compile(r"^(?:[A-Z][\w'’&-]*\s+){0,4}(?:Council|Cabinet|Committee|Panel|Board)$")
+# A header box field naming the meeting ('COMMITTEE: Transport and Connectivity Committee',
+# 'REPORT TO: ... COMMITTEE'): the box's 'DATE:' is then the meeting's, not a letter's
+MEETING_FIELD = re.compile(r"^(?:committee|meeting|report to|decision maker)\s*:", re.I)
+DATE_FIELD = re.compile(r"^date\s*:", re.I)
+# Meetings are announced with their weekday: 'CABINET - THURSDAY, 30 JANUARY 2025' (a
+# covering letter's heading), 'Thursday 13 March 2025'; the body named before it is the meeting's
+WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+MEETING_DAY = re.compile(rf"^(?:(?P<body>[A-Za-z][\w &'’]*?)\s*[-–—,:]\s*)?{WEEKDAY},?\s+\d{{1,2}}", re.I)
+
+
+# 'Agenda', or a covering letter's list of the agenda items it encloses ('Agenda Item No');
+# a report stamped 'Agenda Item 9' is a report
+AGENDA_LINE = re.compile(r"agenda|agenda item no\.?(?:\s.*)?")
 
 
 def detect_kind(head: list[str]) -> str:
@@ -118,7 +146,7 @@ def detect_kind(head: list[str]) -> str:
         return "minutes"
     if any(MINUTES_OPENING.search(t) and not EARLIER_MINUTES.match(t) for t in head[:3]):
         return "minutes"
-    if any(t == "public document pack" for t in first) or any(t == "agenda" for t in head[:60]):
+    if any(t == "public document pack" for t in first) or any(AGENDA_LINE.fullmatch(t.lower()) for t in head[:60]):
         return "agenda"
     if any(KIND_WORDS.search(t) for t in head[:3]):
         return "work programme"
@@ -138,9 +166,10 @@ def detect_title(head: list[str], kind: str) -> str | None:
     if kind == "minutes":
         found = next((parse_date(t) for t in head[:8] if parse_date(t)), None)
         return f"Minutes of the meeting of {_long_date(found)}" if found else "Minutes"
-    if kind == "agenda":
+    if kind == "agenda" or any(QUESTION_PUT.match(t) for t in head[:12]):
+        name = "Agenda" if kind == "agenda" else "Questions and answers"
         committee = detect_committee(head)
-        return f"Agenda: {committee}" if committee else "Agenda"
+        return f"{name}: {committee}" if committee else name
     for text in head[:12]:
         if _title_candidate(text):
             return _tidy_title(text)
@@ -160,7 +189,7 @@ def _title_candidate(text: str) -> bool:
     if COMMITTEE.fullmatch(text.strip()):
         return False
     return bool(re.search(r"report|update|plan|programme|monitor|review|strategy|performance|"
-                          r"budget|mtfp|improvement|recruitment", lowered))
+                          r"budget|mtfp|improvement|recruitment|assessment|\bform\b", lowered))
 
 
 def _tidy_title(text: str) -> str:
@@ -184,6 +213,14 @@ def detect_committee(head: list[str]) -> str | None:
         m = re.match(r"^(?:MEETING|COMMITTEE)\s*:\s*(.+)$", text, re.I)
         if m:
             return m.group(1).strip()
+    # the body a report goes to, or whose minutes these are, before any committee the front
+    # merely mentions (a report's 'Past Pathway' of cabinet committees, an item's 'Scrutiny
+    # Committee')
+    for before, text in zip([""] + head, head):
+        if body := _body_met(text):
+            return body
+        if MEETING_DAY.match(text) and BODY_LINE.match(_caps_titled(before)):
+            return _caps_titled(before)
     for text in head:
         # a name in capitals beside a date ('CORPORATE PARENTING PANEL – 10th December 2024')
         # is read once its capitals are titled; acronyms in a mixed line ('CYPE') are kept
@@ -193,7 +230,19 @@ def detect_committee(head: list[str]) -> str | None:
             name = re.sub(r"^(?:Report|Draft Report) to the\s+", "", name, flags=re.I)
             # '... Key Decisions To Be Taken At Transport & Connectivity Policy Committee'
             return re.sub(r"^(?:.*\s)?(?:At|Before|By|To)\s+(?=[A-Z])", "", name)
+    for text in head:  # 'CABINET - THURSDAY, 30 JANUARY 2025': a body that is no committee
+        m = MEETING_DAY.match(_caps_titled(text))
+        if m and m.group("body") and not re.match(r"^date\b", m.group("body"), re.I):
+            return m.group("body").strip()
     return None
+
+
+def _body_met(text: str) -> str | None:
+    to = BODY_MET.match(_caps_titled(text))
+    if to and parse_date(text) and len(text.split()) <= REPORT_TO_WORDS:
+        return to.group("body").strip()
+    minuted = BODY_MINUTED.search(text)
+    return minuted.group("body").strip() if minuted else None
 
 
 def _uncapitalise(text: str) -> str:
@@ -203,9 +252,15 @@ def _uncapitalise(text: str) -> str:
 def detect_meeting_date(head: list[str]) -> str | None:
     """The meeting's date: on the line naming the meeting, or just below it; a report's
     header box says where it goes ('To: Cabinet - 30 January 2025')."""
+    box_names_meeting = any(MEETING_FIELD.match(t) for t in head[:15])
     for i, text in enumerate(map(_caps_titled, head[:15])):
         if EARLIER_MINUTES.match(text):
             continue
+        dated_field = DATE_FIELD.match(text)  # a letter's 'Date: Wednesday, 14 February 2024' too
+        if (MEETING_DAY.match(text) and not dated_field) or (box_names_meeting and dated_field):
+            found = parse_date(text)
+            if found:
+                return found.isoformat()
         report_to = REPORT_TO.match(text) and len(text.split()) <= REPORT_TO_WORDS
         if re.match(r"^DATE OF MEETING", text, re.I) or report_to:
             found = parse_date(text)

@@ -16,6 +16,7 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 import docx
 import pymupdf
@@ -27,6 +28,7 @@ from docx.text.paragraph import Paragraph
 from assistant.access import strip_front_matter
 from assistant.errors import UnreadableFile
 from assistant.ingest.cards import cards_as_table
+from assistant.language.periods import MONTH
 
 # PyMuPDF's own notes ('RapidOCR is missing ...') go to the log, not the member's console.
 pymupdf.set_messages(pylogging=True, pylogging_level=logging.DEBUG)
@@ -220,7 +222,21 @@ def without_furniture(pages: list[Page]) -> list[Page]:
     furniture = {key for key, count in seen.items() if count >= floor}
     if not furniture:
         return pages
-    return [replace(page, text=_drop_edges(page.text, furniture)) for page in pages]
+    first, *rest = pages
+    return [replace(first, text=_drop_edges(first.text, furniture, _dated_edge))] + [
+        replace(page, text=_drop_edges(page.text, furniture)) for page in rest]
+
+
+# A running header that dates the meeting ('COUNTY COUNCIL' / 'Thursday 13 March 2025' over
+# every answer) is furniture on later pages but the paper's front on its first.
+_DAY_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}\s+(?:19|20)\d\d\b", re.I)
+
+
+def _dated_edge(lines: list[str]) -> set[int]:
+    """Where the first or last few lines of a page are, if they hold a date."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    edges = (filled[:EDGE_LINES], filled[-EDGE_LINES:])
+    return {i for edge in edges if any(_DAY_DATE.search(lines[j]) for j in edge) for i in edge}
 
 
 def _edge_positions(lines: list[str]) -> list[int]:
@@ -244,9 +260,9 @@ def _furniture_key(line: str) -> str:
     return re.sub(r"\d+", "#", " ".join(line.split()).lower())
 
 
-def _drop_edges(text: str, furniture: set[str]) -> str:
+def _drop_edges(text: str, furniture: set[str], kept: Callable[[list[str]], set[int]] = lambda _: set()) -> str:
     lines = text.splitlines()
-    edges = set(_edge_positions(lines))
+    edges = set(_edge_positions(lines)) - kept(lines)
     return "\n".join(line for i, line in enumerate(lines)
                      if i not in edges or _table_row(line) or _furniture_key(line) not in furniture)
 

@@ -78,12 +78,72 @@ def _front(tmp_path, text):
     return [p.document for p in parse_file(paper, lambda t: len(t.split()), 180)][0]
 
 
+def test_a_header_box_that_names_the_meeting_dates_it_with_its_date_field(tmp_path):
+    doc = _front(tmp_path, "Committee Report\nCOMMITTEE: Transport and Connectivity Committee\n"
+                           "DATE: 12 September 2024\nTITLE: Workplace Parking Levy")
+    assert (doc.meeting_date, doc.committee, doc.title) == (
+        "2024-09-12", "Transport and Connectivity Committee", "Workplace Parking Levy")
+    # a letter's 'Date:' is when it was written, not the meeting's
+    letter = _front(tmp_path, "Ask for: Jo Bloggs\nDate: 27 January 2025\nDear Member")
+    assert letter.meeting_date is None
+
+
 def test_a_title_label_wrapped_round_its_value_is_read_from_both_rows(tmp_path):
     """A two-column box ('REPORT / TITLE:' beside a value of two lines) read row by row."""
     doc = _front(tmp_path, "REPORT TO: WEST OF ENGLAND MAYORAL COMBINED AUTHORITY COMMITTEE\n"
                            "DATE: 5 JUNE 2026 REPORT MAYORAL COMBINED AUTHORITY AND MAYORAL BUDGET TITLE: "
                            "OUTTURN 2025/26 RESPONSIBLE DIRECTOR OF FINANCE OFFICER: (S73 OFFICER)")
     assert doc.title == "Mayoral Combined Authority and Mayoral Budget Outturn 2025/26"
+    assert doc.meeting_date == "2026-06-05"
+
+
+def test_a_covering_letter_dates_its_pack_by_the_meeting_it_announces(tmp_path):
+    doc = _front(tmp_path, "Ask for: Jo Bloggs\nDate: 27 January 2025\nDear Member\n"
+                           "CABINET - THURSDAY, 30 JANUARY 2025\n"
+                           "I am now able to enclose the following document.\nAgenda Item No\n"
+                           "9 24/00096 - Commissioning Plan for Education Provision (Pages 1 - 4)")
+    assert (doc.meeting_date, doc.committee, doc.kind, doc.title) == (
+        "2025-01-30", "Cabinet", "agenda", "Agenda: Cabinet")
+
+
+def test_the_body_a_report_goes_to_is_its_committee_not_one_it_passed_through(tmp_path):
+    doc = _front(tmp_path, "From: Jo Bloggs, Cabinet Member\nTo: Cabinet - 30 January 2025\n"
+                           "Subject: Transfer of a service\nPast Pathway of report:\n"
+                           "Adult Social Care Cabinet Committee – 15 January 2025")
+    assert (doc.committee, doc.meeting_date) == ("Cabinet", "2025-01-30")
+
+
+def test_minutes_belong_to_the_body_that_met_not_a_committee_an_item_names(tmp_path):
+    doc = _front(tmp_path, "KENT COUNTY COUNCIL\nCABINET\nMINUTES of a meeting of the Cabinet held in the "
+                           "Council Chamber on Thursday, 30 January 2025.\n"
+                           "12. Referral from the Scrutiny Committee")
+    assert (doc.committee, doc.kind, doc.meeting_date) == ("Cabinet", "minutes", "2025-01-30")
+
+
+def test_a_questions_paper_is_titled_and_dated_by_the_meeting_over_its_questions(tmp_path):
+    doc = _front(tmp_path, "Question 1\nCOUNTY COUNCIL\nThursday 13 March 2025\n"
+                           "Question by Jo Bloggs to Sam Smith, Cabinet Member for Education\nAnswer\n"
+                           "At the Adult Social Care Cabinet Committee meeting held on 4 May we heard ...")
+    assert (doc.committee, doc.meeting_date, doc.title) == ("County Council", "2025-03-13", "Questions and answers: County Council")
+
+
+def test_a_record_of_decision_is_titled_by_its_decision(tmp_path):
+    doc = _front(tmp_path, "Agenda Item 9\nKENT COUNTY COUNCIL – PROPOSED RECORD OF DECISION\n"
+                           "Subject Matter / Title of Decision Commissioning Plan for Education Provision 2025-29\n"
+                           "Decision:")
+    assert doc.title == "Commissioning Plan for Education Provision 2025-29"
+
+
+def test_a_report_in_a_pack_goes_to_the_meeting_its_covering_letter_announces(tmp_path):
+    pack = tmp_path / "pack.txt"
+    letter = ("Dear Member\nCABINET - THURSDAY, 30 JANUARY 2025\nI am now able to enclose the following report.\n"
+              "Agenda Item No\n7 Transfer of a service (Pages 1 - 20)\n" + "Yours sincerely, General Counsel. " * 5)
+    report = ("Agenda Item 7\nFrom: Jo Bloggs, Cabinet Member\nTo: Cabinet Committee for Children – 16 January 2025\n"
+              "Subject: Transfer of a service\n" + "1.1 The committee is asked to note the transfer of a service. " * 5)
+    pack.write_text(f"{letter}\nThis page is intentionally left blank\n{report}\n", encoding="utf-8")
+    docs = [p.document for p in parse_file(pack, lambda t: len(t.split()), 180)]
+    assert [(d.kind, d.committee, d.meeting_date) for d in docs] == [
+        ("agenda", "Cabinet", "2025-01-30"), ("report", "Cabinet", "2025-01-30")]
 
 
 def test_a_paper_opening_as_an_appendix_is_titled_as_that_appendix(tmp_path):

@@ -137,3 +137,15 @@ def test_a_tables_header_repeated_on_every_page_is_not_page_furniture():
     for page in kept:
         assert page.text.splitlines()[0] == header  # it names the columns of the rows under it
         assert "County Council" not in page.text and "of 4" not in page.text  # running footers go
+
+
+def test_a_running_header_dating_the_meeting_is_the_first_pages_front_and_furniture_after():
+    """'COUNTY COUNCIL' / 'Thursday 13 March 2025' heads every page of a questions paper."""
+    pages = [Page(n, f"Question {n}\nCOUNTY COUNCIL\nThursday 13 March 2025\nQuestion by A to B\n"
+                     f"The answer to question {n} is a long paragraph of its own.") for n in range(1, 5)]
+    first, *rest = without_furniture(pages)
+    assert first.text.splitlines()[:3] == ["Question 1", "COUNTY COUNCIL", "Thursday 13 March 2025"]
+    assert all("COUNTY COUNCIL" not in p.text and "March 2025" not in p.text for p in rest)
+    # an undated running header is furniture on the first page too
+    footed = [Page(n, f"Some paragraph number {n} of the report.\nKent County Council\nPage {n} of 4") for n in range(1, 5)]
+    assert all("Kent County Council" not in p.text for p in without_furniture(footed))

@@ -80,31 +80,68 @@ def test_children_in_care_table_rows_describe_themselves(real_passages):
     assert not any("Ethnicity" in label and "16 to 17" in label for label in rows)
 
 
-@pytest.mark.parametrize("name, kind, meeting_date, title", [
-    ("kent-corporate-parenting-minutes-2024-10-29.pdf", "minutes", "2024-10-29", "Minutes of the meeting of 29 October 2024"),
-    ("kent-corporate-parenting-minutes-2024-12-10.pdf", "minutes", "2024-12-10", "Minutes of the meeting of 10 December 2024"),
-    ("kent-cabinet-minutes-2025-01-30.pdf", "minutes", "2025-01-30", "Minutes of the meeting of 30 January 2025"),
-    ("kent-sis-18-25-transfer-2025-01-30.pdf", "report", "2025-01-30", "Transfer the 18-25 section of the Strengthening Independence"),
-    ("kent-education-commissioning-plan-2025.pdf", "report", "2025-01-30", "Commissioning Plan for Education Provision in Kent 2025-29"),
-    ("kent-council-mid-year-report-2024-25.pdf", "report", "2025-03-13", "Treasury Management Mid-Year Update 2024-25"),
-    ("kent-finance-monitoring-q3-2024-25.pdf", "report", "2025-01-30", "Finance Monitoring Report"),
-    ("kent-scrutiny-call-in-family-hubs-2025-03.pdf", "report", "2025-03-04", "Cabinet reconsideration of Decision 24/00093"),
-    ("kent-quarterly-performance-q3-2024-25.pdf", "report", None, "Kent County Council Quarterly Performance Report"),
-    ("kent-finance-monitoring-appendix-nov-2024-25.pdf", "report", None, "Appendix 1 - Key Service Statement"),
-    # a header box's 'REPORT / TITLE:' label wrapped round its value
-    ("weca-joint-committee-budget-outturn-2026-06-05.pdf", "report", None,
+# Every paper of every Kent file (a pack's papers in order), then other councils' header boxes
+FRONTS = [
+    ("kent-corporate-parenting-minutes-2024-10-29.pdf", "minutes", "2024-10-29", "Corporate Parenting Panel", "Minutes of the meeting of 29 October 2024"),
+    ("kent-corporate-parenting-minutes-2024-12-10.pdf", "minutes", "2024-12-10", "Corporate Parenting Panel", "Minutes of the meeting of 10 December 2024"),
+    # 'MINUTES of a meeting of the Cabinet held ...', not the Scrutiny Committee an item names
+    ("kent-cabinet-minutes-2025-01-30.pdf", "minutes", "2025-01-30", "Cabinet", "Minutes of the meeting of 30 January 2025"),
+    # 'To: Cabinet - 30 January 2025', not the cabinet committees of its 'Past Pathway'
+    ("kent-sis-18-25-transfer-2025-01-30.pdf", "report", "2025-01-30", "Cabinet", "Transfer the 18-25 section of the Strengthening Independence"),
+    ("kent-education-commissioning-plan-2025.pdf", "report", "2025-01-30", "Cabinet", "Commissioning Plan for Education Provision in Kent 2025-29"),
+    ("kent-council-mid-year-report-2024-25.pdf", "report", "2025-03-13", "County Council", "Treasury Management Mid-Year Update 2024-25"),
+    ("kent-finance-monitoring-q3-2024-25.pdf", "report", "2025-01-30", "Cabinet", "Finance Monitoring Report"),
+    ("kent-scrutiny-call-in-family-hubs-2025-03.pdf", "report", "2025-03-04", "Cabinet", "Cabinet reconsideration of Decision 24/00093"),
+    # 'COUNTY COUNCIL' / 'Thursday 13 March 2025' over every answer: furniture after page 1
+    ("kent-council-questions-and-answers-2025-03.pdf", "report", "2025-03-13", "County Council", "Questions and answers: County Council"),
+    # neither states a meeting on its front: the date stays unknown (an officer may set it)
+    ("kent-quarterly-performance-q3-2024-25.pdf", "report", None, None, "Kent County Council Quarterly Performance Report"),
+    ("kent-finance-monitoring-appendix-nov-2024-25.pdf", "report", None, None, "Appendix 1 - Key Service Statement"),
+    # header boxes: 'COMMITTEE: ...' with 'DATE: ...'; 'REPORT / TITLE:' wrapped round its value
+    ("bristol-transport-committee-wpl-report-2024-09-12.pdf", "report", "2024-09-12", "Transport and Connectivity Committee", "Workplace Parking Levy"),
+    ("weca-joint-committee-budget-outturn-2026-06-05.pdf", "report", "2026-06-05", "West of England Mayoral Combined Authority",
      "Mayoral Combined Authority and Mayoral Budget Outturn 2025/26"),
-    ("weca-joint-committee-transport-report-2026-03-27.pdf", "report", None, "Transport"),
-    ("bristol-transport-committee-minutes-2024-09-12.pdf", "minutes", "2024-09-12", "Minutes of the meeting of 12 September 2024"),
-    ("bristol-transport-committee-minutes-2025-10-23.pdf", "minutes", "2025-10-23", "Minutes of the meeting of 23 October 2025"),
-])
-def test_papers_get_their_own_meeting_date_kind_and_title(real_papers, name, kind, meeting_date, title):
+    ("weca-joint-committee-transport-report-2026-03-27.pdf", "report", "2026-03-27", "West of England Combined Authority", "Transport"),
+    ("bristol-transport-committee-minutes-2024-09-12.pdf", "minutes", "2024-09-12", "Transport and Connectivity Policy Committee", "Minutes of the meeting of 12 September 2024"),
+    ("bristol-transport-committee-minutes-2025-10-23.pdf", "minutes", "2025-10-23", "Transport & Connectivity Policy Committee", "Minutes of the meeting of 23 October 2025"),
+]
+# A pack's covering letter announces the meeting ('CABINET - THURSDAY, 30 JANUARY 2025'); each
+# paper it encloses keeps its own title and goes to that meeting
+PACKS = [
+    ("kent-cabinet-2025-01-30-education-commissioning-pack.pdf",
+     ["Agenda: Cabinet", "Commissioning Plan for Education Provision in Kent 2025-29"]),  # a record of decision
+    ("kent-cabinet-2025-01-30-sis-transfer-supplementary-pack.pdf",
+     ["Agenda: Cabinet", "Transfer the 18-25 section of the Strengthening Independence", "EQIA Submission Form"]),
+]
+
+
+@pytest.mark.parametrize("name, kind, meeting_date, committee, title", FRONTS)
+def test_papers_get_their_own_meeting_date_kind_and_title(real_papers, name, kind, meeting_date, committee, title):
     """Read from the paper's own front (the minutes' heading, a report's 'To:' box), not
-    the first date in the text (minutes approve the previous meeting's) or the file name.
-    The performance report states no meeting on its front: its date stays unknown."""
-    document = real_papers[name][0].document
+    the first date in the text (minutes approve the previous meeting's) or the file name."""
+    (paper,) = real_papers[name]
+    document = paper.document
     assert (document.kind, document.meeting_date) == (kind, meeting_date)
+    assert document.committee == committee or (committee and document.committee.startswith(committee))
     assert document.title.startswith(title)
+
+
+@pytest.mark.parametrize("name, titles", PACKS)
+def test_every_paper_in_a_pack_has_its_title_and_the_meeting_its_letter_announces(real_papers, name, titles):
+    papers = [parsed.document for parsed in real_papers[name]]
+    assert [d.kind for d in papers] == ["agenda"] + ["report"] * (len(titles) - 1)
+    assert len(papers) == len(titles) and all(d.title.startswith(t) for d, t in zip(papers, titles))
+    assert {(d.meeting_date, d.committee) for d in papers} == {("2025-01-30", "Cabinet")}
+
+
+def test_a_running_header_that_dates_the_meeting_is_not_repeated_over_every_answer(real_papers):
+    (paper,) = real_papers["kent-council-questions-and-answers-2025-03.pdf"]
+    assert sum("13 March 2025" in p.text for p in paper.passages) <= 1
+
+
+def test_every_kent_file_is_covered_by_a_metadata_test():
+    covered = {front[0] for front in FRONTS} | {pack[0] for pack in PACKS}
+    assert {p.name for p in (REAL / "kent").glob("*.pdf")} <= covered
 
 
 def test_every_kent_paper_is_kent_county_council_s(real_papers):

@@ -37,6 +37,14 @@ def test_a_passage_belongs_to_the_remit_whose_words_it_uses_else_to_the_part_it_
     assert [r.key if r else None for r in placed] == ["children", "children", "children", "adults", "adults", "adults"]
 
 
+def test_a_policy_a_council_has_adopted_is_not_adoption():
+    """A treasury appendix ('has adopted a voluntary measure of its exposure to credit risk')
+    is no children's business; adopters and adopted children are."""
+    assert remit_of("The Authority has adopted a voluntary measure of its exposure to credit risk") is None
+    assert remit_of("Number of adopters approved in the quarter").key == "children"
+    assert remit_of("Timeliness of adoption for children adopted from care").key == "children"
+
+
 def test_a_misspelt_remit_is_said_plainly():
     assert remit_named("") is None and remit_named("Children's Services").key == "children"
     with pytest.raises(AssistantError, match="known remits"):
