@@ -11,6 +11,7 @@ from assistant.language.figures import (
     CAPACITY_ASKED,
     DIFFERENCE_ASKED,
     counts,
+    own_period,
     has_figure,
     is_capacity,
     is_difference,
@@ -67,6 +68,13 @@ from assistant.types import Hit
 
 # An abbreviation a member writes ('TAFs', 'HR')
 _ABBREVIATION = re.compile(r"\b[A-Z]{2,}s?\b")
+
+
+def _reached_by_another_time(asked: list[Span], text: str, question: str) -> bool:
+    """A figure of a period other than the one asked ('£140m by 2027-28', 'In 2024-25, ...
+    £9m'), and none of the one asked."""
+    reached = [own_period(f, text) for f in measures(text, question)]
+    return any(r and not overlaps(asked, r) for r in reached) and not any(r and overlaps(asked, r) for r in reached)
 
 
 def _periods_of(unit: Unit, hit: Hit) -> list[Span]:
@@ -271,6 +279,8 @@ class Asked:
             fit *= 0.4  # October 2023's figure is no answer about October 2022
         elif self.periods and not _has_column_for(self.periods, unit, hit):
             fit *= 0.4  # a row of quarters with no column for Q4 2023/24 (its 'Target 23-24' is not that quarter's)
+        elif self.periods and self.figure and _reached_by_another_time(self.periods, unit.text, self.question):
+            fit *= 0.4  # '£140m by 2027-28' is no answer about what came in 2022-23
         if self.earlier and not states_earlier(unit.text):
             fit *= 0.7  # 'at 53.6%' is the latest quarter's figure, not the previous quarter's
         if self.ages and (stated := age_bands(f"{unit.context} {unit.text}")) and not self.ages & stated:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.language.periods import DATE, TIMESCALE_UNIT, WHEN, months_named, timescales
+from assistant.language.periods import DATE, TIMESCALE_UNIT, WHEN, months_named, periods_in, timescales
 
 FIGURE = re.compile(
     r"(?P<neg>[-−–(])?\s?(?P<cur>£|\$)?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -114,6 +114,21 @@ DIFFERENCE_ASKED = re.compile(r"\b(?:more|less|higher|lower|cheaper|dearer|great
 def is_difference(figure: Figure, text: str) -> bool:
     """A figure said as how much more or less than something else it is."""
     return bool(_DIFFERENCE_AFTER_NUMBER.match(text[figure.start:]))
+
+
+# '£140m by 2027-28', '£96.6m as at 31st March 2025': a figure's own time, whatever year the sentence opens with
+_BY_PERIOD = re.compile(r"(?<![\w.,])[\d,.]*\d\s?(?:%|m|bn|k|million|billion)?\s+(?:by|as at)\s+(?:the\s+end\s+of\s+)?(?P<when>.{4,20})", re.I)
+# 'In 2024-25, the Council is expecting to receive a further £9m': the sentence's time
+_SENTENCE_OPENING_PERIOD = re.compile(r"\s*(?:In|During|At the end of)\s+(?P<when>[^,.]{4,25}),")
+
+
+def own_period(figure: Figure, text: str) -> list[tuple[int, int]]:
+    """The period a figure is said to be reached by (or the figure before it in its sentence,
+    '£140m by 2027-28 (plus £2m of project costs)'), else the one its sentence opens with."""
+    sentence = text.rfind(". ", 0, figure.start) + 1
+    reached_by = [m for m in _BY_PERIOD.finditer(text, sentence, figure.start + 30) if m.start() <= figure.start]
+    said = reached_by[-1] if reached_by else _SENTENCE_OPENING_PERIOD.match(text, sentence)
+    return periods_in(said.group("when"))[:1] if said else []
 
 
 def counts(text: str) -> list[Figure]:

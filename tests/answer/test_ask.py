@@ -166,3 +166,16 @@ def test_a_report_published_again_in_its_pack_takes_one_place_in_the_hits(make_a
     texts = [" ".join(hit.passage.text.split()) for hit in hits]
     assert len(texts) == len(set(texts)), texts
     assert any("216" in text for text in texts), texts
+
+
+def test_a_figure_of_its_own_time_is_no_answer_about_the_year_its_sentence_names(assistant_reading):
+    """'In 2022-23, the council entered ...; ... totalling £140m by 2027-28' is no sum for 2022-23,
+    nor is 'In 2024-25, ... a further £9m', nor '£96.6m as at 31st March 2025'."""
+    paper = ("Dedicated Schools Grant\n1. In 2022-23, the Council entered the DfE's Safety Valve Programme; this "
+             "includes annual funding from the DfE, totalling £140m by 2027-28 (plus £2m of project costs).\n"
+             "2. In 2024-25, the Council is expecting to receive a further £9m from the DfE. This additional funding, "
+             "along with the funding in 2022-23, will have reduced the deficit from £227m to £96.6m as at 31st March 2025.\n")
+    assistant = assistant_reading("dsg-report.txt", paper)
+    assert assistant.ask("How much Safety Valve money did the council get from the DfE in 2022-23?").abstained
+    answer = assistant.ask("How much Safety Valve money is the council getting from the DfE in 2024-25?")
+    assert not answer.abstained and "£9m" in answer.text, answer.text

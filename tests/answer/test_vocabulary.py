@@ -128,6 +128,15 @@ def test_a_term_the_question_requires_is_not_answered_by_a_nearby_figure_about_a
     assert answer.abstained, answer.text
 
 
+def test_adults_care_homes_rated_by_the_cqc_are_no_answer_about_childrens_homes(assistant_reading):
+    paper = PAPER.replace("1.3 Dental", "1.3 In Quarter 3, 76% of people supported by the council in residential or "
+                                       "nursing care were in a home rated Good or Outstanding by the CQC.\n1.4 Dental")
+    assert "=residential" not in terms_named("people in residential or nursing care")
+    answer = assistant_reading("rutland-performance-2024-03-12.txt", paper).ask(
+        "How many of Rutland's children's homes are rated outstanding by Ofsted?")
+    assert answer.abstained, answer.text
+
+
 def test_broader_terms_are_named_with_the_narrower_one():
     assert {"=uasc", "=children-in-care"} <= terms_named("63 unaccompanied asylum-seeking children")
     assert {"=child-protection-plan", "=child-protection"} <= terms_named("subject to a CP plan")
@@ -219,9 +228,9 @@ def test_a_council_file_adds_wordings_to_a_built_in_term(rutland, council_terms)
 def test_a_council_file_adds_an_exclusion_to_a_built_in_term(council_terms):
     from assistant.language.vocabulary import terms_excluded
 
-    assert terms_excluded("children placed in residential care") == set()
+    assert terms_excluded("children placed in residential care") == {"=adult-residential"}
     council_terms('[[term]]\nkey = "residential"\nexcludes = ["in-house-fostering"]\n')
-    assert terms_excluded("children placed in residential care") == {"=in-house-fostering"}
+    assert terms_excluded("children placed in residential care") == {"=adult-residential", "=in-house-fostering"}
 
 
 def test_a_term_in_any_wording_is_one_thing_asked_about_in_a_follow_up():
