@@ -20,10 +20,10 @@ from assistant.language.councils import councils_named
 from assistant.language.scoring import MAX_IDF, weighted_coverage
 from assistant.language.vocabulary import (
     content_terms,
+    in_plain_words,
     question_terms,
     said_terms,
     terms_named,
-    vocabulary,
 )
 from assistant.types import Answer, Citation, Grounding, Hit
 
@@ -114,11 +114,6 @@ def _weights(terms: list[str], idf: Mapping[str, float], abbreviations: set[str]
     """Each question term's weight: its rarity in the papers; a word no paper uses weighs
     as a common word, an abbreviation no paper uses as the rarest (see UNSEEN_WEIGHT)."""
     return {t: idf.get(t, MAX_IDF if t in abbreviations else UNSEEN_WEIGHT) for t in terms}
-
-
-def in_plain_words(text: str) -> set[str]:
-    """A quote's terms, with the plain words a member may use for its report words."""
-    return vocabulary().in_plain_words(set(content_terms(text)))
 
 
 def _rare_names(names: frozenset[str], idf: Mapping[str, float]) -> set[str]:

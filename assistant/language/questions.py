@@ -68,7 +68,7 @@ _KIND_ASKED = {
     # staffing?'), not whenever spending is named ('by how much has spend risen?' is answered
     # by a percentage)
     "money": re.compile(r"\b(salary|salaries|wages?|fees?|how much money|"
-                        r"(?<!by )how much (?:\w+ ){0,6}(?:cost|pay|paid|spen[dt]|budget|funding|grant|savings?|overspend|underspend)|"
+                        r"(?<!by )how much (?:[\w'’]+ ){0,8}(?:cost|pay|paid|spen[dt]|budget|funding|grant|savings?|overspend|underspend)|"
                         r"what (?:did|does|do|will|would) .{0,60}\b(?:cost|spend)|(?:is|was|were|are) spent on|what (?:are|is) .{0,40}\bspending on)\b", re.I),
     # a rate is a share or a rate per so many children, never a plain count ('7 leavers a month')
     "rate": re.compile(r"\brates?\b", re.I),

@@ -297,6 +297,12 @@ def _is_abbreviation(text: str, mention: Mention) -> bool:
     return word[:2].isupper()
 
 
+def in_plain_words(text: str) -> set[str]:
+    """A text's terms, with the plain words a member may use for its report words: what a
+    passage is ranked by and a quote is scored by, so both read a member's words alike."""
+    return vocabulary().in_plain_words(set(content_terms(text)))
+
+
 def expand_query(text: str) -> str:
     """The question with the official name (and abbreviation) of every term it names in
     other words: what the lexical and dense searches look for."""

@@ -27,7 +27,7 @@ from assistant.index import PAPER_KEY, SLICE, Index, passage_from_node, stored_n
 from assistant.language.figures import has_figure
 from assistant.language.questions import age_bands, wants_figure
 from assistant.language.scoring import weighted_coverage
-from assistant.language.vocabulary import content_terms, expand_query, question_terms
+from assistant.language.vocabulary import expand_query, in_plain_words, question_terms
 from assistant.retrieve.scope import Retrieval, allowed_doc_ids, scope
 from assistant.retrieve.lexical import LexicalIndex
 from assistant.retrieve.snapshot import Snapshot
@@ -174,14 +174,14 @@ class Retriever:
             node = item.node
             text = node.get_content(metadata_mode="none")
             indexed = _indexed_text(node)
-            coverage = weighted_coverage(terms, content_terms(indexed), idf)
+            coverage = weighted_coverage(terms, in_plain_words(indexed), idf)
             cosine = float(np.dot(q, vectors.get(node.node_id, q * 0)))
             figure_bonus = 0.05 if want_number and has_figure(text, question) else 0.0
             # '5 to 9 year olds' is the '5 to 9 (Age Group)' row, whose words are only '5 to 9'
             age_bonus = 0.05 if ages and ages & age_bands(indexed) else 0.0
             # words in the passage itself, not only its context: of a table's rows, which
             # all share a caption, the one labelled 'February 2019' answers 'February 2019'
-            own = weighted_coverage(terms, content_terms(text), idf)
+            own = weighted_coverage(terms, in_plain_words(text), idf)
             score = 0.45 * coverage + 0.4 * cosine + 0.15 * (item.score / top_fused) + 0.05 * own + figure_bonus + age_bonus
             ranked.append(RankedCandidate(node, item.score, cosine, coverage, score))
         ranked.sort(key=lambda c: c.score, reverse=True)

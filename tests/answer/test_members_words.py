@@ -122,6 +122,8 @@ def test_years_of_school_as_written():
 def test_kinds_of_figure_asked_and_stated():
     assert kinds_asked("How much did the council spend on secure accommodation?") == {"money"}
     assert kinds_asked("By how much has spend on agency staff risen?") == set()  # a percentage answers it
+    # however many words (a possessive among them) stand between 'how much' and the spending
+    assert kinds_asked("How much did Bristol's Transport and Connectivity Committee approve to spend on it?") == {"money"}
     assert kinds_asked("What did the council spend on the transitions service in 2023-24?") == {"money"}
     assert kinds_asked("What are we spending on agency staff?") == {"money"}
     assert "rate" in kinds_asked("What is the staff turnover rate?")
@@ -580,7 +582,7 @@ def test_a_budget_row_answers_whether_a_service_is_overspent():
 
 
 def test_girls_and_boys_are_a_table_s_female_and_male_rows():
-    from assistant.answer.extractive import in_plain_words
+    from assistant.language.vocabulary import in_plain_words
 
     assert "girl" in in_plain_words("Status: Female (Gender) — Dec-23: 666; Mar-24: 664")
     assert "boy" in in_plain_words("Status: Male (Gender) — Dec-23: 1,329")
@@ -777,3 +779,22 @@ def test_relying_less_is_reducing_dependency():
 
     assert best_quote("How much did the council plan to save by relying less on agency social workers?",
                       *row_hits(paper, rows)).support >= 0.55
+
+
+def test_a_passage_is_ranked_by_the_plain_words_for_its_report_words(assistant_reading):
+    """A 'department' is a directorate, 'left care' is care leavers, who 'chaired' was the
+    Chairman: the rerank reads a passage's report words as the answer does."""
+    from assistant.language.vocabulary import in_plain_words
+    from assistant.types import Filters
+
+    assert {"depart", "left", "chair"} <= in_plain_words("The Directorate's care leavers; Mr Gough (Chairman)")
+    paper = ("Revenue monitoring\n\n1. Directorates\n"
+             "1.1 The Children's Directorate is forecast to end the year £9.9m under its budget.\n\n"
+             "2. Adults\n2.1 Adult social care is forecast to end the year £35.4m over its budget.\n")
+    retriever = assistant_reading("monitoring.txt", paper).retriever
+    question = "children's department budget"
+    embedding = retriever.index.embedder.embed_query(question)
+    fused = retriever._fuse(question, embedding, retriever._allowed(Filters()))
+    ranked = retriever._rerank(question, embedding, fused, retriever.snapshot.idf(()))
+    directorate = next(c for c in ranked if "Directorate" in c.node.get_content())
+    assert directorate.coverage == 1.0
