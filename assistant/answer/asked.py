@@ -11,13 +11,13 @@ from assistant.language.figures import (
     CAPACITY_ASKED,
     DIFFERENCE_ASKED,
     counts,
-    own_period,
     has_figure,
     is_capacity,
     is_difference,
     is_length_of_time,
     is_money,
     measures,
+    own_period,
     without_standards,
 )
 from assistant.language.periods import (

@@ -12,24 +12,9 @@ from datetime import date
 
 from assistant.ingest.structure import Line
 from assistant.language.councils import detect_council
+from assistant.language.periods import parse_date
 from assistant.language.sentences import clean
 
-MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-         ("september", "sept", "sep"), ("october", "oct"), ("november", "nov"),
-         ("december", "dec")],
-        start=1,
-    )
-    for m in names
-}
-DATE = re.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True))
-    + r")\.?,?\s+((?:19|20)\d\d)\b",
-    re.I,
-)
 COMMITTEE = re.compile(
     r"((?:[A-Z][\w'’&,-]*\s+|and\s+|of\s+|&\s+)*?(?:[A-Z][\w'’&-]*\s+)"
     r"(?:(?:Select|Scrutiny|Overview|Policy)\s+)*(?:Committee|Panel|Sub-Committee))\b"
@@ -305,16 +290,6 @@ def _tidy_person(text: str) -> str:
     text = re.split(r"\s+(?:TOWN OR PARISH|KEY DECISION)\b", text)[0]
     text = text.strip(" .,")
     return _tidy_title(text) if text.isupper() else text
-
-
-def parse_date(text: str) -> date | None:
-    m = DATE.search(text)
-    if not m:
-        return None
-    try:
-        return date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
-    except ValueError:
-        return None
 
 
 def _long_date(d: date) -> str:

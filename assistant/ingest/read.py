@@ -28,7 +28,7 @@ from docx.text.paragraph import Paragraph
 from assistant.access import strip_front_matter
 from assistant.errors import UnreadableFile
 from assistant.ingest.cards import cards_as_table
-from assistant.language.periods import MONTH
+from assistant.language.periods import FULL_DATE
 
 # PyMuPDF's own notes ('RapidOCR is missing ...') go to the log, not the member's console.
 pymupdf.set_messages(pylogging=True, pylogging_level=logging.DEBUG)
@@ -227,16 +227,13 @@ def without_furniture(pages: list[Page]) -> list[Page]:
         replace(page, text=_drop_edges(page.text, furniture)) for page in rest]
 
 
-# A running header that dates the meeting ('COUNTY COUNCIL' / 'Thursday 13 March 2025' over
-# every answer) is furniture on later pages but the paper's front on its first.
-_DAY_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}\s+(?:19|20)\d\d\b", re.I)
-
-
 def _dated_edge(lines: list[str]) -> set[int]:
-    """Where the first or last few lines of a page are, if they hold a date."""
+    """Where the first or last few lines of a page are, if they hold a date: a running header
+    that dates the meeting ('COUNTY COUNCIL' / 'Thursday 13 March 2025' over every answer)
+    is furniture on later pages but the paper's front on its first."""
     filled = [i for i, line in enumerate(lines) if line.strip()]
     edges = (filled[:EDGE_LINES], filled[-EDGE_LINES:])
-    return {i for edge in edges if any(_DAY_DATE.search(lines[j]) for j in edge) for i in edge}
+    return {i for edge in edges if any(FULL_DATE.search(lines[j]) for j in edge) for i in edge}
 
 
 def _edge_positions(lines: list[str]) -> list[int]:

@@ -5,11 +5,29 @@ and timescales ('within 20 working days', 'in two weeks')."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*"
 DATE = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}(?:\s+\d{{4}})?|{MONTH}\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\b"
+)
+# A day, month and year written out ('13 March 2025', '1st Sept. 2025'), as a meeting is dated
+_MONTH_NUMBERS = {
+    name: number
+    for number, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+         ("september", "sept", "sep"), ("october", "oct"), ("november", "nov"),
+         ("december", "dec")],
+        start=1,
+    )
+    for name in names
+}
+FULL_DATE = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(sorted(_MONTH_NUMBERS, key=len, reverse=True))
+    + r")\.?,?\s+((?:19|20)\d\d)\b",
+    re.I,
 )
 # A question that wants a date: a date answers it, and is no count for any other.
 WHEN = re.compile(r"\s*(when|what date|by when|since when)\b", re.I)
@@ -210,3 +228,14 @@ _LENGTHS = {
     "month": lambda n: {(n, "month")},
     "year": lambda n: {(n * 12, "month")},
 }
+
+
+def parse_date(text: str) -> date | None:
+    """The first date written out in full in `text` ('30 January 2025'), if a real one."""
+    m = FULL_DATE.search(text)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(3)), _MONTH_NUMBERS[m.group(2).lower()], int(m.group(1)))
+    except ValueError:
+        return None

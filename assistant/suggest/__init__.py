@@ -29,7 +29,7 @@ from assistant.suggest.questions import (
     with_voice,
     written,
 )
-from assistant.suggest.remit import another_services, within_remit
+from assistant.suggest.remit import another_services, signal_remits, within_remit
 from assistant.suggest.distinct import one_per_indicator
 from assistant.suggest.signals import Signal, signals_for, voice_signals
 from assistant.types import Grounding, Passage, SourceDocument
@@ -96,8 +96,9 @@ def suggest_questions(
         series = earlier_reports(document, library)
         earlier_rows = [p for p in passages_of(sorted(series)) if p.kind == "table_row"]
         found = signals_for(usable, earlier_rows)
-        papers.append((usable, *within_remit(found, document, usable, wanted),
-                       another_services(found, document, usable, wanted)))
+        remits = signal_remits(found, usable) if wanted else []
+        papers.append((usable, *within_remit(found, remits, document, wanted),
+                       another_services(remits, document, wanted)))
     theirs = not all(foreign for *_, foreign in papers)  # a meeting all of other services' papers is not cut
     for usable, kept, cut, foreign in papers:
         if theirs and foreign:

@@ -15,14 +15,14 @@ from assistant.suggest.signals import Signal
 from assistant.types import Passage, SourceDocument
 
 
-def within_remit(signals: list[Signal], document: SourceDocument, passages: list[Passage],
+def within_remit(signals: list[Signal], remits: list[Remit | None], document: SourceDocument,
                  remit: Remit | None) -> tuple[list[Signal], int]:
-    """(the signals within the remit, how many were left out). Only a paper that covers
-    the whole council is cut: not a committee's own paper, and not one whose points are
-    mostly the remit's (a children's report mentioning adult mental health services)."""
+    """(the signals within the remit, how many were left out), given each signal's remit
+    (`signal_remits`). Only a paper that covers the whole council is cut: not a committee's
+    own paper, and not one whose points are mostly the remit's (a children's report
+    mentioning adult mental health services)."""
     if remit is None or committee_remit(document.committee) is not None:
         return signals, 0
-    remits = signal_remits(signals, passages)
     inside = [s for s, r in zip(signals, remits) if r == remit]
     others = [r.key for r in remits if r is not None and r != remit]
     if not inside or not _whole_council(others, len(signals)):
@@ -30,15 +30,13 @@ def within_remit(signals: list[Signal], document: SourceDocument, passages: list
     return inside, len(signals) - len(inside)
 
 
-def another_services(signals: list[Signal], document: SourceDocument, passages: list[Passage],
-                     remit: Remit | None) -> bool:
+def another_services(remits: list[Remit | None], document: SourceDocument, remit: Remit | None) -> bool:
     """Whether a paper is another service's business: none of its points is the remit's and
     most are another's (a transport report on the agenda beside a children's one)."""
-    if remit is None or not signals or committee_remit(document.committee) == remit:
+    if remit is None or not remits or committee_remit(document.committee) == remit:
         return False
-    remits = signal_remits(signals, passages)
     others = [r for r in remits if r is not None and r != remit]
-    return remit not in remits and len(others) * 3 >= len(signals) * 2
+    return remit not in remits and len(others) * 3 >= len(remits) * 2
 
 
 def signal_remits(signals: list[Signal], passages: list[Passage]) -> list[Remit | None]:
