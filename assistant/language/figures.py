@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.language.periods import DATE, TIMESCALE_UNIT, WHEN, months_named, periods_in, timescales
+from assistant.language.periods import DATE, TIMESCALE_UNIT, asks_when, months_named, periods_in, timescales
 
 FIGURE = re.compile(
     r"(?P<neg>[-−–(])?\s?(?P<cur>£|\$)?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -145,7 +145,7 @@ def counts(text: str) -> list[Figure]:
 def has_figure(text: str, question: str = "") -> bool:
     """Does `text` state a figure the question does not already give? ('…for 2024/25' in
     a question about 2024/25 budgets is a restatement, not an answer.)"""
-    if WHEN.match(question) and months_named(text) - months_named(question):
+    if asks_when(question) and months_named(text) - months_named(question):
         return True  # 'an official launch ... in October' answers 'when'
     return bool(measures(text, question))
 
@@ -159,7 +159,7 @@ def measures(text: str, question: str = "") -> list[Figure]:
     not references, paragraph or list numbers, numbers that name, a rate's population, or
     (unless a date is asked for) dates."""
     skipped = _not_measuring(text)
-    if not WHEN.match(question):
+    if not asks_when(question):
         skipped += [m.span() for m in DATE.finditer(text)] + [m.span("year") for m in _YEAR_AS_TIME.finditer(text)]
     # 'within three days' or 'on time' asks how many or what share, not how long
     within = bool(timescales(question)) or bool(_ON_TIME.search(question))

@@ -29,8 +29,12 @@ FULL_DATE = re.compile(
     + r")\.?,?\s+((?:19|20)\d\d)\b",
     re.I,
 )
-# A question that wants a date: a date answers it, and is no count for any other.
-WHEN = re.compile(r"\s*(when|what date|by when|since when)\b", re.I)
+# A question that wants a date: a date answers it, and is no count for any other. It asks
+# at its start or at its main clause's ('If Cabinet confirms the decision, when does Council
+# see it?'), and may ask from or by when ('From what date is the service to move?').
+_WHEN_WORDS = r"(?:(?:from|by|since|until|till)\s+)?(?:when|what date)\b"
+_WHEN = re.compile(rf"^\s*{_WHEN_WORDS}|[,;]\s*{_WHEN_WORDS}\s+(?:is|are|was|were|will|would|does|do|did|can|could|"
+                   r"should|has|have|must)\b", re.I)
 
 # Table columns name periods in short ('Dec-24', 'Mar 24', "Sep'23"); members say 'December 2024'.
 _SHORT_MONTH_YEAR = re.compile(rf"\b({MONTH})[-\s'’]?(\d{{2}})\b")
@@ -239,3 +243,8 @@ def parse_date(text: str) -> date | None:
         return date(int(m.group(3)), _MONTH_NUMBERS[m.group(2).lower()], int(m.group(1)))
     except ValueError:
         return None
+
+
+def asks_when(question: str) -> bool:
+    """Whether the question asks for a date ('When will …', 'From what date …')."""
+    return bool(_WHEN.search(question))

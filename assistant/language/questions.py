@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 from assistant.language.councils import strip_council_names
-from assistant.language.periods import NUMBER_WORDS
+from assistant.language.periods import NUMBER_WORDS, asks_when
 from assistant.language.vocabulary import TOKEN, said_terms, vocabulary
 
 QUANTITY_WORDS = re.compile(
     r"\b(how many|how much|what share|what proportion|by how much|gap|what (?:is|was|were|are) the (?:number|percentage|rate|proportion|"
     r"average|total|cost|budget|forecast|target|figure|variance|overspend)|percentage|per cent|"
     r"rate|proportion|number of|figures? (?:for|on|of)|target|floor|budget|overspend|forecast|cost|£|average|total|how far|how long|"
-    r"allowance|salary|salaries|pay|fees?|^\s*when|spend on|spent on|spending on|"
+    r"allowance|salary|salaries|pay|fees?|spend on|spent on|spending on|"
     # how members ask about performance: 'How are we doing on dental checks?', 'Are reviews on time?'
     r"how (?:is|are|was|were)\b.*\b(?:doing|getting on|faring|performing|progressing)|how well|how quickly|how timely|on time|in time|enough)\b",
     re.I,
@@ -58,7 +58,7 @@ def subject_of(question: str) -> str:
 
 def wants_figure(question: str) -> bool:
     """'How many…', '…rate', '…budget' ask for a figure; 'Why is … off target?' does not."""
-    return bool(QUANTITY_WORDS.search(question)) and not EXPLANATION.search(question)
+    return bool(QUANTITY_WORDS.search(question) or asks_when(question)) and not EXPLANATION.search(question)
 
 
 # The kind of figure a question asks for, and how a quote shows it has one of that kind.

@@ -814,3 +814,25 @@ def test_a_figure_question_ranks_the_passage_giving_a_figure_clearly_above_its_f
     fused = retriever._fuse(question, embedding, retriever._allowed(Filters()))
     first, second = retriever._rerank(question, embedding, fused, retriever.snapshot.idf(()))
     assert "2,016" in first.node.get_content() and first.score - second.score >= 0.08
+
+
+@pytest.mark.parametrize("question", [
+    "If Cabinet keeps the decision, when does full Council review it?",
+    "From what date does full Council review the decision?",
+])
+def test_a_date_asked_after_a_clause_or_from_when_ranks_the_dated_passage_first(assistant_reading, question):
+    """A question asks for a date from its main clause ('If Cabinet …, when does …') or from
+    when ('From what date …'), not only at its start: the passage giving the date is ranked
+    above its undated twin, as for any figure asked."""
+    from assistant.language.periods import asks_when
+    from assistant.types import Filters
+
+    assert asks_when(question) and not asks_when("What happens when a child goes missing from care?")
+    assert not asks_when("How many children, when assessed, needed a plan?")
+    paper = ("Call-in of the decision\n\n1. Before Council\n1.1 Full Council will review the decision.\n\n"
+             "2. Dates\n2.1 Full Council will review the decision on 13 March 2025.\n")
+    retriever = assistant_reading("call-in.txt", paper).retriever
+    embedding = retriever.index.embedder.embed_query(question)
+    fused = retriever._fuse(question, embedding, retriever._allowed(Filters()))
+    first, second = retriever._rerank(question, embedding, fused, retriever.snapshot.idf(()))
+    assert "13 March 2025" in first.node.get_content() and first.score - second.score >= 0.08
