@@ -86,20 +86,30 @@ def _unit_texts(block: Block, tables: TableReader, count: TokenCounter, limit: i
 
 def _within_limit(text: str, count: TokenCounter, limit: int, keep: str = "") -> Iterator[str]:
     """The text in parts the embedding model reads whole: never truncated. Sentences and
-    list items are kept together upstream; a unit still too long (a run of names with no
-    full stop, a very wide row) is split between words, each part of a row keeping its label."""
+    list items are kept together upstream; a unit still too long (a list item of several
+    sentences, a run of names with no full stop, a very wide row) is split between its
+    sentences, then between words into parts of even length, each part of a row keeping
+    its label: an even split leaves no tail of a few words ('family.') to be found alone."""
     if count(text) <= limit:
         yield text
         return
-    words = text[len(keep):].split(" ") if keep else text.split(" ")
-    part: list[str] = []
-    for word in words:
-        if part and count(keep + " ".join(part + [word])) > limit:
-            yield keep + " ".join(part)
-            part = []
-        part.append(word)
-    if part:
-        yield keep + " ".join(part)
+    sentences = [] if keep else split_sentences(text)
+    if len(sentences) > 1:
+        for part in _pack_sentences(sentences, count, limit):
+            yield from _within_limit(part, count, limit) if count(part) > limit else [part]
+        return
+    yield from _even_parts(text, count, limit, keep)
+
+
+def _even_parts(text: str, count: TokenCounter, limit: int, keep: str) -> list[str]:
+    words = text[len(keep):].split(" ")
+    parts = -(-count(text) // limit)
+    while True:
+        size = -(-len(words) // parts)
+        chunks = [keep + " ".join(words[i:i + size]) for i in range(0, len(words), size)]
+        if size == 1 or all(count(chunk) <= limit for chunk in chunks):
+            return chunks
+        parts += 1
 
 
 def _row_label(row: str) -> str:

@@ -29,6 +29,8 @@ NUMBERED_PARAGRAPH = re.compile(r"^(\d{1,2})[.)]\s+(\S+(?:\s+\S+){7,}.*)$")
 # A minute's own number before its title ('CAY 15 Annual Report of Adoption West', 'OSC 23/45
 # Budget', 'Min 12 Apologies'): what members cite a minute by.
 MINUTE_NUMBER = re.compile(r"^((?:[A-Z]{2,6}|Min(?:ute)?\.?)\s?\d{1,3}(?:/\d{2,4})?)\s+[A-Z]")
+# A line that only refers: a minute's '(Item 4)' under its title, a lone 'Page 15'
+REFERENCE_ONLY = re.compile(r"^(?:\(Item\s+\d+[a-z]?\)|Page\s+\d+(?:\s+of\s+\d+)?)$", re.I)
 BULLET = re.compile(r"^\s*(?:[-•*▪◦]|\(?[a-z0-9ivx]{1,3}[.)])\s+(\S.*)$")
 TERMINAL = re.compile(r"[.;,]$")
 
@@ -112,6 +114,8 @@ def blocks(lines: list[Line]) -> list[Block]:
         i += 1
         if not text:
             current = _close_unless_open_sentence(current)
+            continue
+        if REFERENCE_ONLY.match(text):
             continue
 
         numbered = NUMBERED.match(text)

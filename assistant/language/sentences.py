@@ -7,7 +7,7 @@ import re
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"(£])")
 _ABBREVIATION_END = re.compile(r"\b(e\.g|i\.e|etc|approx|no|Mr|Mrs|Ms|Dr|Cllr|vs)\.$", re.I)
 # Extraction artefacts: **bold**, <b>, ^{*}, markdown headings
-MARKUP = re.compile(r"</?(?:b|u|i|strong|em|span)[^>]*>|\*\*|\^\{\*\}|^#+\s*")
+MARKUP = re.compile(r"</?(?:b|u|i|strong|em|span)[^>]*>|\*\*|~~|\^\{\*\}|^#+\s*")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -23,7 +23,7 @@ def split_sentences(text: str) -> list[str]:
 
 
 def clean(text: str) -> str:
-    """Drop extraction artefacts (**bold**, <b>, ^{*}, markdown #) but keep every word."""
+    """Drop extraction artefacts (**bold**, ~~struck~~, <b>, ^{*}, markdown #) but keep every word."""
     text = MARKUP.sub("", text.strip())
     text = re.sub(r"<u>|</u>", "", text)
     return re.sub(r"[ \u00a0]+", " ", text).strip()

@@ -14,7 +14,7 @@ from assistant.ingest import parse_file
 
 PERFORMANCE = REAL / "kent" / "kent-quarterly-performance-q3-2024-25.pdf"
 MODEL_LIMIT = 256  # word-pieces all-MiniLM-L6-v2 reads
-MARKUP = re.compile(r"<[A-Za-z!/][^<>]*>|\*\*")
+MARKUP = re.compile(r"<[A-Za-z!/][^<>]*>|\*\*|~~")
 
 pytestmark = [
     pytest.mark.slow,
@@ -41,7 +41,8 @@ def test_no_passage_holds_markup_or_page_furniture(real_passages):
         assert passages, name
         marked = [p.text[:80] for p in passages if MARKUP.search(p.text)]
         assert not marked, (name, marked[:3])
-        furniture = [p.text[:80] for p in passages if re.search(r"\bPage \d+ of \d+\b", p.text)]
+        furniture = [p.text[:80] for p in passages
+                     if re.search(r"\bPage \d+ of \d+\b", p.text) or re.fullmatch(r"Page \d+|\(Item \d+\)", p.text)]
         assert not furniture, (name, furniture[:3])
 
 

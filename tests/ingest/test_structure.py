@@ -100,3 +100,29 @@ def test_a_list_set_out_with_space_between_its_items_stays_one_list_with_its_lea
     assert [b.kind for b in found] == ["list", "heading", "paragraph"]
     assert found[0].lines[0].endswith("likely to:")
     assert found[0].items == ["Result in expenditure of £500,000 or over.", "Result in savings of £500,000 or over."]
+
+
+def test_a_long_list_item_is_split_between_its_sentences_and_leaves_no_scrap():
+    """An update of several sentences under 'provided an update on the following:' is too
+    long for the model: it is split at its sentences, never leaving a tail of a few words
+    ('family.') to be found alone; a run of words with no full stop splits into even parts."""
+    from assistant.ingest.passages import build_passages
+    from assistant.ingest.structure import Block
+
+    sentences = [f"Sentence {n} says the service {'worked with many more families this year ' * 2}in Kent." for n in range(6)]
+    update = Block("list", ["Mrs Chandler provided an update on the following:"], 3, items=[" ".join(sentences)])
+    names = Block("paragraph", [" ".join(f"Name{n}" for n in range(50))], 4)
+    passages = build_passages("d", [update, names], words, 40)
+    updates = [p.text for p in passages if "Sentence" in p.text]
+    assert len(updates) > 1 and all(words(t) <= 40 and t.endswith("in Kent.") for t in updates)
+    parts = [words(p.text) for p in passages if "Name" in p.text]
+    assert sum(parts) == 50 and max(parts) <= 40 and min(parts) >= max(parts) - 1
+
+
+def test_a_line_that_only_refers_is_not_a_passage():
+    """A minute's '(Item 4)' under its title and a lone 'Page 15' are references, not text."""
+    from assistant.ingest.structure import Line, blocks
+
+    lines = [Line(t, 1) for t in ["## **87. Cabinet Member Updates**", "", "(Item 4)", "", "Page 15", "",
+                                  "1. Mr Gough, Leader of the Council, provided an update on the budget and its savings."]]
+    assert all("Item 4" not in line and "Page 15" not in line for b in blocks(lines) for line in b.lines)
