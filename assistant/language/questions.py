@@ -38,9 +38,14 @@ _BODY = re.compile(r"\b(?:Committee|Council|Cabinet|Panel|Board|Group|Team|Servi
                    r"March|April|May|June|July|August|September|October|November|December)\b")
 
 
+# A name with its title, as minutes write them ('Mr R W Gough', 'Cllr Smith')
+_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor)\.?\s+(?:[A-Z]\.?\s+){0,3}[A-Z][a-z'’-]+")
+
+
 def names_person(text: str) -> bool:
-    """Whether the text names someone: 'Mrs Jackie Meade', not 'the Scrutiny Committee'."""
-    return any(not _BODY.search(m.group(0)) for m in _PERSON.finditer(text))
+    """Whether the text names someone: 'Mrs Jackie Meade', 'Mr R W Gough', not 'the
+    Scrutiny Committee'."""
+    return bool(_TITLED.search(text)) or any(not _BODY.search(m.group(0)) for m in _PERSON.finditer(text))
 
 
 _MEASURED = re.compile(r"\b([A-Za-z][\w'’-]*)\s+rates?\b")

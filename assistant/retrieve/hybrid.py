@@ -25,7 +25,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from assistant.errors import IndexNotBuilt
 from assistant.index import PAPER_KEY, SLICE, Index, passage_from_node, stored_node
 from assistant.language.figures import has_figure
-from assistant.language.questions import age_bands, wants_figure
+from assistant.language.questions import age_bands, names_person, wants_figure, wants_person
 from assistant.language.scoring import weighted_coverage
 from assistant.language.vocabulary import expand_query, in_plain_words, question_terms
 from assistant.retrieve.scope import Retrieval, allowed_doc_ids, scope
@@ -170,6 +170,7 @@ class Retriever:
             return []
         terms = question_terms(question)
         want_number = wants_figure(question)
+        want_person = wants_person(question)
         ages = age_bands(question)
         vectors = self._embeddings([n.node.node_id for n in fused])
         q = np.asarray(query_embedding)
@@ -182,12 +183,14 @@ class Retriever:
             coverage = weighted_coverage(terms, in_plain_words(indexed), idf)
             cosine = float(np.dot(q, vectors.get(node.node_id, q * 0)))
             figure_bonus = FIGURE_BONUS if want_number and has_figure(text, question) else 0.0
+            # 'Who chaired …' is answered by a passage naming someone, as a figure answers 'how many'
+            person_bonus = FIGURE_BONUS if want_person and names_person(text) else 0.0
             # '5 to 9 year olds' is the '5 to 9 (Age Group)' row, whose words are only '5 to 9'
             age_bonus = 0.05 if ages and ages & age_bands(indexed) else 0.0
             # words in the passage itself, not only its context: of a table's rows, which
             # all share a caption, the one labelled 'February 2019' answers 'February 2019'
             own = weighted_coverage(terms, in_plain_words(text), idf)
-            score = 0.45 * coverage + 0.4 * cosine + 0.15 * (item.score / top_fused) + 0.05 * own + figure_bonus + age_bonus
+            score = 0.45 * coverage + 0.4 * cosine + 0.15 * (item.score / top_fused) + 0.05 * own + figure_bonus + person_bonus + age_bonus
             ranked.append(RankedCandidate(node, item.score, cosine, coverage, score))
         ranked.sort(key=lambda c: c.score, reverse=True)
         return ranked

@@ -836,3 +836,21 @@ def test_a_date_asked_after_a_clause_or_from_when_ranks_the_dated_passage_first(
     fused = retriever._fuse(question, embedding, retriever._allowed(Filters()))
     first, second = retriever._rerank(question, embedding, fused, retriever.snapshot.idf(()))
     assert "13 March 2025" in first.node.get_content() and first.score - second.score >= 0.08
+
+
+def test_a_who_question_ranks_the_passage_naming_someone_above_its_nameless_twin(assistant_reading):
+    """'Who gave the update …' is answered by 'Mr R W Gough, Leader of the Council, gave …',
+    not by the same line naming only the role: a passage naming someone gains as a figure
+    does for 'how many' (a real 'who chaired' answer sat just outside the top five)."""
+    from assistant.language.questions import names_person
+    from assistant.types import Filters
+
+    assert names_person("PRESENT: Mr R W Gough (Chairman)") and not names_person("signed by the Chair")
+    paper = ("Minutes of the Cabinet\n\n1. Updates\n1.1 The Leader of the Council gave an update on the budget.\n\n"
+             "2. Budget\n2.1 Mr R W Gough, Leader of the Council, gave an update on the budget.\n")
+    retriever = assistant_reading("minutes.txt", paper).retriever
+    question = "Who gave the Cabinet an update on the budget?"
+    embedding = retriever.index.embedder.embed_query(question)
+    fused = retriever._fuse(question, embedding, retriever._allowed(Filters()))
+    first, second = retriever._rerank(question, embedding, fused, retriever.snapshot.idf(()))
+    assert "Gough" in first.node.get_content() and first.score - second.score >= 0.05, (first.score, second.score)
