@@ -184,7 +184,7 @@ NUMBER_WORDS = {word: str(n) for n, word in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())} | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100"}
 # A timescale: a number of hours, days, weeks, months or years ('within 45 working days').
-TIMESCALE_UNIT = r"(?:working\s+|calendar\s+|school\s+)?(hour|day|week|month|year)s?\b"
+TIMESCALE_UNIT = r"(?:working\s+|calendar\s+|school\s+|full\s+|whole\s+)?(hour|day|week|month|year)s?\b"
 _TIMESCALE = re.compile(rf"\b(\d+(?:\.\d+)?|an?|{'|'.join(NUMBER_WORDS)})\s+{TIMESCALE_UNIT}", re.I)
 
 

@@ -464,6 +464,7 @@ def test_time_as_members_say_it():
 
     assert timescales("within two working days, 72 hours or a year") == {(2, "day"), (3, "day"), (12, "month")}
     assert timescales("four weeks") == {(20, "day"), (28, "day")}
+    assert timescales("it would take a full year of tracking") == {(12, "month")}
     assert bare_months("How many went missing in September?") == {9}
     assert bare_months("How many went missing in September 2024?") == set()  # a dated month is a period
     assert bare_months("The council may decide") == set()

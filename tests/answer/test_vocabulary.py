@@ -245,3 +245,14 @@ def test_england_inside_a_name_is_not_the_national_average():
     assert "=national" in terms_named("above the rest of England")
     assert "=national" not in terms_named("How much did the West of England spend on buses?")
     assert "=national" not in terms_named("Claire Hudson (Church of England Representative)")
+
+
+def test_children_arriving_alone_from_abroad_are_not_recruited_from_abroad():
+    """'From abroad' alone names no international recruitment: children arriving alone from
+    abroad are unaccompanied asylum-seeking children; social workers recruited from overseas
+    are still internationally recruited."""
+    from assistant.language.vocabulary import question_terms
+
+    children = question_terms("From when will Kent need fewer foster beds for children arriving alone from abroad?")
+    assert "=uasc" in children and "=international-recruitment" not in children
+    assert "=international-recruitment" in question_terms("How many social workers were recruited from overseas?")
