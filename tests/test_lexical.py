@@ -108,9 +108,12 @@ def _searches_chroma_with(index, monkeypatch) -> list:
     return calls
 
 
-def test_a_few_papers_are_searched_exactly_over_their_vectors_in_the_mirror(make_assistant, monkeypatch):
+def test_a_few_papers_or_a_small_library_are_searched_exactly_over_their_vectors_in_the_mirror(make_assistant, monkeypatch):
     """Chroma evaluates any filter over its whole collection (slow in a large archive), so
-    a question within one council's papers compares their vectors, kept in the mirror."""
+    a question within one council's papers compares their vectors, kept in the mirror; so
+    does a question over every paper of a library small enough (HNSW is approximate)."""
+    import assistant.retrieve.hybrid as hybrid
+
     app = make_assistant()
     app.ingest([corpus_file("barnsley-osc-2024"), corpus_file("bury")])
     barnsley = tuple(d.doc_id for d in app.documents() if "Barnsley" in (d.council or ""))
@@ -127,6 +130,10 @@ def test_a_few_papers_are_searched_exactly_over_their_vectors_in_the_mirror(make
     hits = app.retriever.retrieve(RE_REFERRALS, Filters(), 5).hits  # scoped to Barnsley by its name
     assert hits and all(h.document.doc_id in barnsley for h in hits)
     assert searches == []  # Chroma was not asked
+    app.retriever.search("re-referrals", Filters(), 5)
+    assert searches == []  # every paper of a small library: exact too
+    monkeypatch.setattr(hybrid, "FLAT_LIMIT", 0)  # as if the library were large
+    app.reload()
     app.retriever.search("re-referrals", Filters(), 5)
     assert searches == [()]  # every paper allowed: Chroma's own index, unfiltered
 
