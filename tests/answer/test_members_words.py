@@ -13,7 +13,7 @@ from assistant.language.figures import counts
 from assistant.language.periods import period_wording, periods_in, states
 from assistant.language.questions import age_bands, kinds_asked, kinds_stated, school_years
 from assistant.language.vocabulary import content_terms
-from assistant.types import Hit, Passage, SourceDocument
+from assistant.types import Filters, Hit, Passage, SourceDocument
 
 
 def best_quote(question: str, *hits: Hit):
@@ -24,6 +24,14 @@ def best_quote(question: str, *hits: Hit):
 def prose_hit(title: str, text: str) -> Hit:
     """One found paragraph of a paper with this title."""
     return Hit(Passage("p", "d", text), SourceDocument("d", "paper.pdf", "hash", title=title), 1.0)
+
+
+def reranked(retriever, question: str):
+    """Every candidate the retriever fuses for the question over all its papers, as its
+    question-aware rerank orders them (before duplicates and tables are spread)."""
+    embedding = retriever.index.embedder.embed_query(question)
+    fused = retriever._fuse(question, embedding, retriever._allowed(Filters()))
+    return retriever._rerank(question, embedding, fused, retriever.snapshot.idf(()))
 
 
 def row_hits(paper: SourceDocument, rows: list[str], caption: str | None = None) -> list[Hit]:
@@ -786,7 +794,6 @@ def test_a_passage_is_ranked_by_the_plain_words_for_its_report_words(assistant_r
     """A 'department' is a directorate, 'left care' is care leavers, who 'chaired' was the
     Chairman: the rerank reads a passage's report words as the answer does."""
     from assistant.language.vocabulary import in_plain_words
-    from assistant.types import Filters
 
     assert {"depart", "left", "chair"} <= in_plain_words("The Directorate's care leavers; Mr Gough (Chairman)")
     paper = ("Revenue monitoring\n\n1. Directorates\n"
@@ -794,9 +801,7 @@ def test_a_passage_is_ranked_by_the_plain_words_for_its_report_words(assistant_r
              "2. Adults\n2.1 Adult social care is forecast to end the year £35.4m over its budget.\n")
     retriever = assistant_reading("monitoring.txt", paper).retriever
     question = "children's department budget"
-    embedding = retriever.index.embedder.embed_query(question)
-    fused = retriever._fuse(question, embedding, retriever._allowed(Filters()))
-    ranked = retriever._rerank(question, embedding, fused, retriever.snapshot.idf(()))
+    ranked = reranked(retriever, question)
     directorate = next(c for c in ranked if "Directorate" in c.node.get_content())
     assert directorate.coverage == 1.0
 
@@ -805,15 +810,12 @@ def test_a_figure_question_ranks_the_passage_giving_a_figure_clearly_above_its_f
     """'How many …' is answered by '… supporting 2,016 care leavers', not by the sentence
     saying the same without the number: the figure is worth more than a small difference in
     wording (0.05 left three real answers just outside the top five)."""
-    from assistant.types import Filters
 
     paper = ("Care leavers\n\n1. Support\n1.1 At the end of December the service was supporting care leavers "
              "across the county.\n\n2. Numbers\n2.1 At the end of December the service was supporting 2,016 care leavers.\n")
     retriever = assistant_reading("leavers.txt", paper).retriever
     question = "How many young people who have left care is the service supporting?"
-    embedding = retriever.index.embedder.embed_query(question)
-    fused = retriever._fuse(question, embedding, retriever._allowed(Filters()))
-    first, second = retriever._rerank(question, embedding, fused, retriever.snapshot.idf(()))
+    first, second = reranked(retriever, question)
     assert "2,016" in first.node.get_content() and first.score - second.score >= 0.08
 
 
@@ -826,16 +828,13 @@ def test_a_date_asked_after_a_clause_or_from_when_ranks_the_dated_passage_first(
     when ('From what date …'), not only at its start: the passage giving the date is ranked
     above its undated twin, as for any figure asked."""
     from assistant.language.periods import asks_when
-    from assistant.types import Filters
 
     assert asks_when(question) and not asks_when("What happens when a child goes missing from care?")
     assert not asks_when("How many children, when assessed, needed a plan?")
     paper = ("Call-in of the decision\n\n1. Before Council\n1.1 Full Council will review the decision.\n\n"
              "2. Dates\n2.1 Full Council will review the decision on 13 March 2025.\n")
     retriever = assistant_reading("call-in.txt", paper).retriever
-    embedding = retriever.index.embedder.embed_query(question)
-    fused = retriever._fuse(question, embedding, retriever._allowed(Filters()))
-    first, second = retriever._rerank(question, embedding, fused, retriever.snapshot.idf(()))
+    first, second = reranked(retriever, question)
     assert "13 March 2025" in first.node.get_content() and first.score - second.score >= 0.08
 
 
@@ -844,14 +843,11 @@ def test_a_who_question_ranks_the_passage_naming_someone_above_its_nameless_twin
     not by the same line naming only the role: a passage naming someone gains as a figure
     does for 'how many' (a real 'who chaired' answer sat just outside the top five)."""
     from assistant.language.questions import names_person
-    from assistant.types import Filters
 
     assert names_person("PRESENT: Mr R W Gough (Chairman)") and not names_person("signed by the Chair")
     paper = ("Minutes of the Cabinet\n\n1. Updates\n1.1 The Leader of the Council gave an update on the budget.\n\n"
              "2. Budget\n2.1 Mr R W Gough, Leader of the Council, gave an update on the budget.\n")
     retriever = assistant_reading("minutes.txt", paper).retriever
     question = "Who gave the Cabinet an update on the budget?"
-    embedding = retriever.index.embedder.embed_query(question)
-    fused = retriever._fuse(question, embedding, retriever._allowed(Filters()))
-    first, second = retriever._rerank(question, embedding, fused, retriever.snapshot.idf(()))
+    first, second = reranked(retriever, question)
     assert "Gough" in first.node.get_content() and first.score - second.score >= 0.05, (first.score, second.score)
