@@ -30,12 +30,16 @@ REASON_CUES = re.compile(
     r"caused|pressures?|challeng\w*|shortage\w*|too few|lack of|demand|attribut\w*)\b",
     re.I,
 )
-# A name: two or three capitalised words, not a sentence's 'The Chair' or 'This Committee'
-_PERSON = re.compile(r"\b(?!(?:The|This|That|These|Those|A|An|Our|Its|Their)\s)[A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2}\b")
-# Capitalised words that name a body, a place or a document, never a person
+# A name: two or three capitalised words ('Christine McInnes', 'Jo Smith-Jones'), not a
+# sentence's 'The Chair' or 'This Committee'
+_NAME_WORD = r"(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+_PERSON = re.compile(rf"\b(?!(?:The|This|That|These|Those|A|An|Our|Its|Their)\s){_NAME_WORD}(?:\s{_NAME_WORD}){{1,2}}\b")
+# Capitalised words that name a body, a place, a budget or a document, never a person
 _BODY = re.compile(r"\b(?:Committee|Council|Cabinet|Panel|Board|Group|Team|Service|Services|Hub|Hubs|Plan|Report|"
                    r"School|Schools|Partnership|Authority|Directorate|Decision|Children|Care|January|February|"
-                   r"March|April|May|June|July|August|September|October|November|December)\b")
+                   r"March|April|May|June|July|August|September|October|November|December|"
+                   r"House|Hall|Centre|Street|Road|Budget|Monitoring|Strategy|Programme|Policy|Fund|Grant|"
+                   r"Block|Unit|Assessment|Framework|Review|Update|Agenda|Minutes|Meeting)\b")
 
 
 # A name with its title, as minutes write them ('Mr R W Gough', 'Cllr Smith')

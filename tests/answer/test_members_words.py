@@ -845,6 +845,8 @@ def test_a_who_question_ranks_the_passage_naming_someone_above_its_nameless_twin
     from assistant.language.questions import names_person
 
     assert names_person("PRESENT: Mr R W Gough (Chairman)") and not names_person("signed by the Chair")
+    assert names_person("Christine McInnes introduced the report")
+    assert not any(names_person(t) for t in ("held at Sessions House", "the Capital Budget Monitoring report"))
     paper = ("Minutes of the Cabinet\n\n1. Updates\n1.1 The Leader of the Council gave an update on the budget.\n\n"
              "2. Budget\n2.1 Mr R W Gough, Leader of the Council, gave an update on the budget.\n")
     retriever = assistant_reading("minutes.txt", paper).retriever
