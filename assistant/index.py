@@ -33,7 +33,7 @@ from llama_index.vector_stores.chroma.base import metadata_dict_to_node
 
 from assistant.chroma_server import connect
 from assistant.config import Settings
-from assistant.embedding import Embedder
+from assistant.embedding import Embedder, shortest_first
 from assistant.ingest import ParsedDocument
 from assistant.language.periods import spelled_out_periods
 from assistant.language.vocabulary import acronym_expansions
@@ -154,12 +154,11 @@ class Index:
         `path`: where the file was read from, so its pages can be shown later."""
         nodes = [self._node(p.document, passage) for p in parsed for passage in p.passages]
         texts = [node.get_content(metadata_mode="embed") for node in nodes]
-        batch = self.settings.embed_batch_size
+        batch, by_length = self.settings.embed_batch_size, shortest_first(texts)
         for start in range(0, len(nodes), batch):
-            chunk = nodes[start : start + batch]
-            embeddings = self.embedder.embed_texts(texts[start : start + batch])
-            for node, embedding in zip(chunk, embeddings):
-                node.embedding = embedding
+            chunk = by_length[start : start + batch]
+            for i, embedding in zip(chunk, self.embedder.embed_texts([texts[i] for i in chunk])):
+                nodes[i].embedding = embedding
             if on_batch:
                 on_batch(len(chunk))
         # Stored in large batches: each write to the embedded store costs ~0.1 s however

@@ -27,7 +27,9 @@ def quotes_to_embed(papers: list[ParsedDocument], lexical: LexicalIndex) -> list
 
 def embed_quotes(source: str, quotes: list[str], embedder: Embedder, lexical: LexicalIndex,
                  on_batch: Callable[[int], None], step: int = 256) -> None:
-    """Embedded after the file is committed, and kept under its name, `step` at a time."""
+    """Embedded after the file is committed, and kept under its name, `step` at a time
+    (shortest first, so that each step's batches are padded little: see shortest_first)."""
+    quotes = sorted(quotes, key=len)
     for start in range(0, len(quotes), step):
         some = quotes[start : start + step]
         lexical.keep_quote_vectors(source, dict(zip(some, embedder.embed_texts(some))))
