@@ -210,10 +210,10 @@ def content_terms(text: str, expand: bool = True) -> list[str]:
 
 
 # How members ask rather than what they ask about: softeners ('roughly how many', '...
-# altogether?') and the asking itself ('what share of', 'how often', 'how are we doing on').
+# altogether?') and the asking itself ('what share of', 'how often', 'how long', 'how are we doing on').
 # No answer repeats them.
 ASKING_WORDS = re.compile(r"\b(roughly|approximately|approx|altogether|all told|exactly|precisely|actually|really|"
-                          r"what share of|how often|how well|how far|doing|done)\b", re.I)
+                          r"what share of|how often|how long|how well|how far|doing|done)\b", re.I)
 # Whose word a member asks for ('..., according to the Cabinet Member?') says where the
 # answer is, not what it is: the quote need not name its speaker.
 ATTRIBUTION = re.compile(r",?\s*\baccording to\b[^,?;]*", re.I)
