@@ -147,7 +147,12 @@ def has_figure(text: str, question: str = "") -> bool:
     a question about 2024/25 budgets is a restatement, not an answer.)"""
     if asks_when(question) and months_named(text) - months_named(question):
         return True  # 'an official launch ... in October' answers 'when'
+    if _HOW_LONG.search(question) and timescales(text) - timescales(question):
+        return True  # 'two years of funding', 'a full year of tracking' answer 'how long' in words
     return bool(measures(text, question))
+
+
+_HOW_LONG = re.compile(r"\bhow long\b", re.I)
 
 
 # Asking whether something meets its timescale, not how long it takes

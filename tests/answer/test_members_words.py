@@ -481,6 +481,10 @@ def test_time_as_members_say_it():
     assert [f.text for f in counts("Q4 22-23: 1,953")] == ["1,953"]  # '22-23' names the column's year
     assert [f.text for f in counts("Target 23-24: 7.6%; Q4 22-23: 26%")] == []
     assert has_figure("There will be an official launch of this service in October.", "When does it launch?")
+    # a length of time in words answers 'how long' ('two years of funding'), not 'how many'
+    assert has_figure("The role included two years of funding.", "How long is the post funded for?")
+    assert not has_figure("The role included two years of funding.", "How many posts are funded?")
+    assert not has_figure("It is funded for two years.", "How long is it funded for, two years?")
     assert {"HR", "BI"} <= _initials("Business Intelligence; and Human Resources")
     assert {"secondari", "age"} <= set(content_terms("secondary-age children"))
 
