@@ -44,13 +44,19 @@ def _on_server(port: int, folder: Path, embedder, collection: str):
     return assistant
 
 
-def test_a_question_while_the_server_restarts_is_a_plain_try_again(tmp_path, embedder):
+def test_a_question_while_the_server_restarts_is_a_plain_try_again(tmp_path, embedder, monkeypatch):
+    """A library small enough is searched from this machine's mirror (Retriever._dense), so
+    its committed papers still answer; a large archive's question reaches the server."""
+    import assistant.retrieve.hybrid as hybrid
+
     with restartable_chroma(tmp_path / "chroma") as server:
         app = _on_server(server.port, tmp_path / "app", embedder, "restarting")
         app.ingest([corpus_file("barnsley-osc-2024")])
         assert "28.4%" in app.ask(RE_REFERRALS).text
 
         server.stop()
+        assert "28.4%" in app.ask(RE_REFERRALS).text  # a small library: from the mirror
+        monkeypatch.setattr(hybrid, "FLAT_LIMIT", 0)  # as if the archive were large
         with pytest.raises(IndexUnavailable, match="try again"):
             app.ask(RE_REFERRALS)
         server.start()
