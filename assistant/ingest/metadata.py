@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from itertools import takewhile
 
 from assistant.ingest.structure import Line
 from assistant.language.councils import detect_council
@@ -29,6 +30,10 @@ SPLIT_TITLE = re.compile(r"\bREPORT\s+([^:]+?)\s+TITLE\s*:\s*(.*)$")
 BOX_LABEL_START = re.compile(
     r"(?:^|\s+)\b(?:RESPONSIBLE|REPORT AUTHOR|AUTHOR|LEAD OFFICER|WARDS?|KEY DECISION|PURPOSE|"
     r"CLASSIFICATION|DECISION)\b.*$", re.I)
+# A form's field label on a line of its own, its value on the lines below ('EQIA Title' /
+# 'Proposed transfer of ...'): an assessment form's own name ('EQIA Submission Form') says
+# what kind of paper it is, its title field what it is about
+FIELD_TITLE = re.compile(r"^(?:[A-Z][\w-]*\s+){0,2}title(?: of (?:the )?(?:report|decision|proposal|activity))?$", re.I)
 # 'Appendix 1 - Key Service Statement' opening a paper: the paper is that appendix
 APPENDIX_TITLE = re.compile(r"^Appendix\s+[\w.]{1,4}\s*[-–—:]\s*\S", re.I)
 LABELLED_AUTHOR = re.compile(
@@ -146,6 +151,9 @@ def detect_title(head: list[str], kind: str) -> str | None:
         m = SPLIT_TITLE.search(text)
         if m:
             return _tidy_title(f"{m.group(1)} {BOX_LABEL_START.sub('', m.group(2))}")
+    field_value = _field_value(head, FIELD_TITLE)
+    if field_value:
+        return _tidy_title(field_value)
     if head and APPENDIX_TITLE.match(head[0]):
         return _tidy_title(head[0])
     if kind == "minutes":
@@ -158,6 +166,17 @@ def detect_title(head: list[str], kind: str) -> str | None:
     for text in head[:12]:
         if _title_candidate(text):
             return _tidy_title(text)
+    return None
+
+
+def _field_value(head: list[str], label: re.Pattern) -> str | None:
+    """The value below a field label standing alone on its line, with the lines it wraps
+    onto (they go on in lower case: '... to ASCH' / 'from CYPE')."""
+    for i, text in enumerate(head[:-1]):
+        if label.match(text) and not label.match(head[i + 1]):
+            value = [head[i + 1]]
+            value += takewhile(lambda t: t[:1].islower(), head[i + 2 : i + 4])
+            return " ".join(value)
     return None
 
 

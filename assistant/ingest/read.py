@@ -95,18 +95,40 @@ _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
 def markdown_tables_to_tabs(text: str) -> str:
-    """`| a | b |` rows become `a<TAB>b`; separator rows disappear."""
-    out = []
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
-            if _MD_SEPARATOR.match(stripped):
-                continue
-            cells = [cell.strip() for cell in stripped[1:-1].split("|")]
-            out.append("\t".join(cell.replace("<br>", " ") for cell in cells))
+    """`| a | b |` rows become `a<TAB>b`; separator rows disappear. A table of one column
+    (a form's questions and answers, one box under another) is just its cells, a line
+    each; a cell whose text wraps over lines ('|Most service users ...' / '... group.|')
+    is one line."""
+    lines, out, i = text.splitlines(), [], 0
+    while i < len(lines):
+        stripped = lines[i].strip()
+        wrapped = _wrapped_cell(lines, i) if stripped.startswith("|") and not stripped.endswith("|") else 0
+        if wrapped:
+            out.append(_tab_separated(" ".join(line.strip() for line in lines[i : i + wrapped])))
+            i += wrapped
+            continue
+        if _MD_SEPARATOR.match(stripped) and "|" in stripped:
+            pass
+        elif len(stripped) > 1 and stripped.startswith("|") and stripped.endswith("|"):
+            out.append(_tab_separated(stripped))
         else:
-            out.append(line)
+            out.append(lines[i])
+        i += 1
     return "\n".join(out)
+
+
+def _wrapped_cell(lines: list[str], start: int, longest: int = 12) -> int:
+    """How many lines the cell opened at `start` spans, up to the line that closes it with
+    '|' (0 if none does within `longest`: then the '|' was not a table's)."""
+    for n, line in enumerate(lines[start + 1 : start + longest], start=2):
+        if "|" in line:
+            return n if line.strip().endswith("|") and line.count("|") == 1 else 0
+    return 0
+
+
+def _tab_separated(row: str) -> str:
+    cells = [cell.strip() for cell in row[1:-1].split("|")]
+    return "\t".join(cell.replace("<br>", " ") for cell in cells)
 
 
 # --- PDF -------------------------------------------------------------------------------
@@ -169,7 +191,7 @@ def _pdf_pages_as_markdown(doc) -> list[Page]:
     pages = []
     for i, chunk in enumerate(chunks):
         number = int((chunk.get("metadata") or {}).get("page", i + 1) or i + 1)
-        text = without_markup(markdown_tables_to_tabs(chunk.get("text", "")))
+        text = without_page_label_at_end(without_markup(markdown_tables_to_tabs(chunk.get("text", ""))))
         pages.append(Page(number, with_line_end_hyphens(text, doc[number - 1].get_text())))
     return [replace(page, text="\n".join(cards_as_table(page.text.splitlines()))) for page in without_furniture(pages)]
 
@@ -203,6 +225,15 @@ def without_markup(text: str) -> str:
     text = _COMMENT.sub("", text)
     text = _BREAK.sub("\n", text)
     return _ITALICS.sub("", _INLINE_TAG.sub("", text))
+
+
+# A footer's 'Page 14' read onto the end of the page's last line, which a sentence crossing
+# to the next page leaves open: '... the service they receive from the ~~Page 14~~'
+_PAGE_LABEL_AT_END = re.compile(r"[ \t]*(?:~~)?\bPage[ \t]+\d{1,3}(?:~~)?\s*\Z", re.I)
+
+
+def without_page_label_at_end(text: str) -> str:
+    return _PAGE_LABEL_AT_END.sub("", text)
 
 
 # Running headers and footers ('Appendix 1', 'Page 13 of 54', a bare page number) repeat

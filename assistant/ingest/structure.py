@@ -83,6 +83,9 @@ def is_table_line(text: str) -> bool:
 # '68 statements were received and noted as follows:': a figure and a plain word begin a
 # sentence ('2 Apologies' is a numbered heading)
 COUNTED = re.compile(r"[\d,.]+%?\s+[a-z]")
+# '67.1% Not Known', '£2.3m Agency staff': a share or a sum opening a line is a figure with
+# its label (one line of a breakdown), never a heading's number
+FIGURE_FIRST = re.compile(r"^(?:£\s?\d[\d,.]*|\d[\d,.]*\s?%)")
 
 
 def is_heading(text: str) -> bool:
@@ -90,7 +93,7 @@ def is_heading(text: str) -> bool:
     words = text.split()
     if not words or len(words) > 12 or len(text) > 90 or TERMINAL.search(text):
         return False
-    if BULLET.match(text) or NUMBERED.match(text) or COUNTED.match(text):
+    if BULLET.match(text) or NUMBERED.match(text) or COUNTED.match(text) or FIGURE_FIRST.match(text):
         return False
     return text[0].isupper() or text[0].isdigit()
 

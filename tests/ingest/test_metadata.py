@@ -150,3 +150,12 @@ def test_a_paper_opening_as_an_appendix_is_titled_as_that_appendix(tmp_path):
     doc = _front(tmp_path, "Appendix 1 - Key Service Statement\nAdult Social Care & Health\nWorking Budget")
     assert doc.title == "Appendix 1 - Key Service Statement"
 
+
+
+def test_a_form_is_titled_by_its_title_field_not_its_own_name(tmp_path):
+    """An equality impact assessment appended to a report is a form: 'EQIA Submission Form'
+    says what kind of paper it is; the field below 'EQIA Title' says what it is about."""
+    doc = _front(tmp_path, "EQIA Submission Form\nInformation collected from the EQIA Submission\nSection A\n"
+                           "EQIA Title\nProposed transfer of the 18-25 service to adult social care\n"
+                           "from children's services\nResponsible Officer\nJo Bloggs")
+    assert doc.title == "Proposed transfer of the 18-25 service to adult social care from children's services"

@@ -6,7 +6,7 @@ from files import make_pdf
 from assistant.errors import UnreadableFile
 from assistant.ingest import parse_file, read_file
 from assistant.ingest.cards import is_card
-from assistant.ingest.read import Page, read_pages, without_furniture
+from assistant.ingest.read import Page, markdown_tables_to_tabs, read_pages, without_furniture, without_page_label_at_end
 from assistant.pipeline import FileResult
 
 
@@ -76,6 +76,20 @@ def test_html_and_markdown_tables(tmp_path):
     md.write_text("# Update\n\n| Measure | Q1 | Q2 |\n|---|---|---|\n| Visits on time | 80% | 85% |\n", "utf-8")
     (doc,) = parse_file(md, words, 180)
     assert "Visits on time — Q1: 80%; Q2: 85%" in [p.text for p in doc.passages]
+
+
+def test_a_one_column_table_is_its_cells_without_markup():
+    """A form read as a table of one column (question box above answer box), one cell's
+    text wrapping over two lines, as pymupdf4llm writes it for an equality assessment."""
+    form = ("|**Are there negative impacts for Race**|\n|---|\n|No|\n"
+            "|Most service users (80.5%) identify as White British, with the remaining\n"
+            "categories spread thinly.|\n|80.5% identify as White British|")
+    assert markdown_tables_to_tabs(form).splitlines() == [
+        "**Are there negative impacts for Race**", "No",
+        "Most service users (80.5%) identify as White British, with the remaining categories spread thinly.",
+        "80.5% identify as White British"]
+    # a '|' in prose is left alone
+    assert markdown_tables_to_tabs("Making Space | Kent\n|opened and never closed") == "Making Space | Kent\n|opened and never closed"
 
 
 @pytest.mark.parametrize(
@@ -149,3 +163,13 @@ def test_a_running_header_dating_the_meeting_is_the_first_pages_front_and_furnit
     # an undated running header is furniture on the first page too
     footed = [Page(n, f"Some paragraph number {n} of the report.\nKent County Council\nPage {n} of 4") for n in range(1, 5)]
     assert all("Kent County Council" not in p.text for p in without_furniture(footed))
+
+
+def test_a_footer_read_onto_a_pages_last_line_is_dropped():
+    """A sentence crossing to the next page leaves the page's last line open, and the
+    footer's 'Page 14' (struck through, as pymupdf4llm marks it) is read onto its end."""
+    assert without_page_label_at_end("the service they receive from the ~~Page 14~~ \n\n") == "the service they receive from the"
+    assert without_page_label_at_end("young people\n\nPage 3 \n\n") == "young people\n\n"
+    # a reference inside the text, and a table row's empty last cells, are the paper's own
+    assert without_page_label_at_end("as shown on Page 14.") == "as shown on Page 14."
+    assert without_page_label_at_end("Bristol general\t\t\n") == "Bristol general\t\t\n"

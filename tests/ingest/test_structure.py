@@ -86,6 +86,19 @@ def test_a_line_that_counts_something_is_a_sentence_not_a_heading():
     assert found[2].caption == "68 statements were received and noted as follows"
 
 
+def test_a_breakdown_of_shares_is_text_not_headings():
+    """'67.1% Not Known' / '0.4% Gay Man': a share and its label, a line each (an equality
+    assessment's breakdown), were read as headings, short and capitalised, and lost."""
+    from assistant.ingest.structure import Line, blocks
+
+    lines = [Line(t, 20) for t in [
+        "Negative impacts for Sexual Orientation", "The case records hold the following information.",
+        "67.1% Not Known", "20.2% Heterosexual", "0.4% Gay Man", "£2.3m Agency Staff"]]
+    found = blocks(lines)
+    assert [b.kind for b in found] == ["heading", "paragraph", "paragraph"]
+    assert found[2].lines == ["67.1% Not Known", "20.2% Heterosexual", "0.4% Gay Man", "£2.3m Agency Staff"]
+
+
 def test_a_list_set_out_with_space_between_its_items_stays_one_list_with_its_lead_in():
     from assistant.ingest.structure import Line, blocks
 
