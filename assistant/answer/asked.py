@@ -170,6 +170,18 @@ def names_given(question: str, terms: list[str]) -> frozenset[str]:
     return frozenset(t for t in said_terms(" ".join(words)) if not t.startswith("=")) & frozenset(terms)
 
 
+# Capitalised words in a row: one name ('the 18-25 Strengthening Independence Service')
+_NAME_RUN = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
+
+
+def name_runs(question: str, terms: list[str]) -> list[frozenset[str]]:
+    """The names of several words the question gives, each as its terms: a service's name
+    is rare as a whole though each of its words ('Service', 'Independence') is not."""
+    runs = (frozenset(t for t in said_terms(run) if not t.startswith("=")) & frozenset(terms)
+            for run in _NAME_RUN.findall(question))
+    return [run for run in runs if len(run) > 1]
+
+
 @dataclass(frozen=True)
 class Asked:
     """What a question asks for, read once."""

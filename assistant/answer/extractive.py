@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Mapping
 
-from assistant.answer.asked import Asked, narrower_rows
+from assistant.answer.asked import Asked, name_runs, narrower_rows
 from assistant.answer.grounding import check_sentence, evidence
 from assistant.answer.units import units
 from assistant.language.councils import councils_named
@@ -80,7 +80,7 @@ def rank_quotes(question: str, hits: list[Hit], idf: dict[str, float], similarit
     top = max((h.score for h in hits), default=1.0) or 1.0
     # the field's terms a passage names, in its text or its frame (a heading, a caption)
     passage_terms = _terms_in_place(hits)
-    rare_names = _rare_names(ask.names, idf)
+    rare_names = _rare_names(ask, idf)
     said_in_paper = _said_in_each_paper(hits) if rare_names else {}
     narrower = narrower_rows(question, hits)
     scored: list[tuple[float, float, Quote]] = []
@@ -116,13 +116,22 @@ def _weights(terms: list[str], idf: Mapping[str, float], abbreviations: set[str]
     return {t: idf.get(t, MAX_IDF if t in abbreviations else UNSEEN_WEIGHT) for t in terms}
 
 
-def _rare_names(names: frozenset[str], idf: Mapping[str, float]) -> set[str]:
+def _rare_names(ask: Asked, idf: Mapping[str, float]) -> set[str]:
     """The names the papers rarely use ('Millmead'); 'Cabinet' is in every other passage.
+    A name of several words is rare when its words together are (their weights add up),
+    and is then told by its rarer words ('Strengthening Independence', not 'Service').
     (Most questions give none: the library's rarest weight is then not looked for.)"""
-    if not names:
+    if not ask.names:
         return set()
     rare = RARE_NAME * max(idf.values(), default=0.0)
-    return {name for name in names if idf.get(name, 0.0) >= rare > 0}
+    if rare <= 0:
+        return set()
+    found = {name for name in ask.names if idf.get(name, 0.0) >= rare}
+    for run in name_runs(ask.question, ask.terms):
+        weights = {word: idf.get(word, 0.0) for word in run}
+        if sum(weights.values()) >= rare:
+            found |= {word for word, weight in weights.items() if weight >= sum(weights.values()) / len(run)}
+    return found
 
 
 def _said_in_each_paper(hits: list[Hit]) -> dict[str, set[str]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.language.periods import DATE, TIMESCALE_UNIT, asks_when, months_named, periods_in, timescales
+from assistant.language.periods import DATE, TIMESCALE_UNIT, asks_how_long, asks_when, months_named, periods_in, timescales
 
 FIGURE = re.compile(
     r"(?P<neg>[-−–(])?\s?(?P<cur>£|\$)?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -145,14 +145,31 @@ def counts(text: str) -> list[Figure]:
 def has_figure(text: str, question: str = "") -> bool:
     """Does `text` state a figure the question does not already give? ('…for 2024/25' in
     a question about 2024/25 budgets is a restatement, not an answer.)"""
-    if asks_when(question) and months_named(text) - months_named(question):
-        return True  # 'an official launch ... in October' answers 'when'
-    if _HOW_LONG.search(question) and timescales(text) - timescales(question):
+    if asks_when(question):
+        # a time answers 'when' ('in October', 'on 1st April', 'within 20 days'); a count
+        # does not ('This affects the 925 individual service users')
+        return bool(_times_named(text) - _times_named(question))
+    if asks_how_long(question) and timescales(text) - timescales(question):
         return True  # 'two years of funding', 'a full year of tracking' answer 'how long' in words
     return bool(measures(text, question))
 
 
-_HOW_LONG = re.compile(r"\bhow long\b", re.I)
+def _times_named(text: str) -> set:
+    """The dates, months, periods and timescales the text names, comparable between texts."""
+    measuring = _without_spans(text, _not_measuring(text))  # '18-25 years of age' is no length of time
+    dates = DATE.finditer(_CAPITALS.sub(lambda m: m.group(1) + m.group(2).lower(), text))  # 'THURSDAY 22ND FEBRUARY'
+    return ({("month", m) for m in months_named(text)} | {("date", m.group(0).lower()) for m in dates}
+            | {("period", p) for p in periods_in(text)} | {("timescale", t) for t in timescales(measuring)})
+
+
+# A word in capitals, or a day's ordinal ('22ND'), as a header box writes a date
+_CAPITALS = re.compile(r"\b(\d{1,2}|[A-Z])([A-Z]+)\b")
+
+
+def _without_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 # Asking whether something meets its timescale, not how long it takes
@@ -180,10 +197,12 @@ def measures(text: str, question: str = "") -> list[Figure]:
 
 def _not_measuring(text: str) -> list[tuple[int, int]]:
     """Spans of `text` whose numbers point, number or name rather than measure."""
-    patterns = (_PARAGRAPH_REFS, _LIST_NUMBER, _NAMING)
+    patterns = (_PARAGRAPH_REFS, _LIST_NUMBER, _NAMING, _WEB_ADDRESS)
     return [m.span() for pattern in patterns for m in pattern.finditer(text)] + _budget_years(text)
 
 
+# A web address: its numbers are part of a name ('.../send-19-to-25-year-olds-entitlement')
+_WEB_ADDRESS = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
 # A list item's number where an item starts: '3) Any young adults', '… ASCH. 4) For', '(b) The'
 _LIST_NUMBER = re.compile(r"(?:^|(?<=[.:;]\s))\s*\(?(?:\d{1,2}|[a-z])(?:\.\d{1,2})*[.)](?=\s)", re.I)
 # Numbers that name rather than measure: a decision or case number ('Decision 24/00109'),

@@ -248,3 +248,12 @@ def parse_date(text: str) -> date | None:
 def asks_when(question: str) -> bool:
     """Whether the question asks for a date ('When will …', 'From what date …')."""
     return bool(_WHEN.search(question))
+
+
+_HOW_LONG = re.compile(r"\bhow long\b", re.I)
+
+
+def asks_how_long(question: str) -> bool:
+    """Whether the question asks for a length of time ('How long is the post funded for?'),
+    which a paper may give in words ('two years of funding')."""
+    return bool(_HOW_LONG.search(question))

@@ -379,6 +379,7 @@ def test_figures_that_name_rather_than_measure():
     assert not has_figure("support from age 18 up until the young adult's 22nd birthday", question)
     assert not has_figure("children with autism who, upon turning 18, may be eligible", question)
     assert not has_figure("3) Any young adults with status. 4) For support to be provided", question)  # list items
+    assert not has_figure("https://www.gov.uk/government/publications/send-19-to-25-year-olds-entitlement", question)
     assert has_figure("It was agreed. 12 children were seen", question)
     assert not has_figure("Outcome 22 was available to all children who met the criteria", question)
     assert has_figure("In 2023, the council created a coordinator role", "When was the role created?")
@@ -857,3 +858,32 @@ def test_a_who_question_ranks_the_passage_naming_someone_above_its_nameless_twin
     question = "Who gave the Cabinet an update on the budget?"
     first, second = reranked(retriever, question)
     assert "Gough" in first.node.get_content() and first.score - second.score >= 0.05, (first.score, second.score)
+
+
+def test_a_when_question_is_answered_by_a_time_not_a_count():
+    """'From what date is the service proposed to move?' is not answered by 'This affects
+    the 925 individual service users', however close its words."""
+    from assistant.language.figures import has_figure
+
+    question = "From what date is the 18-25 service proposed to move to adult social care?"
+    assert not has_figure("This affects the 925 individual service users.", question)
+    assert not has_figure("users of the service aged between 18-25 years of age", question)  # ages, no length of time
+    assert has_figure("Agree to transfer the service from 1 April 2025", question)
+    assert has_figure("The service will move within 20 working days", question)
+    assert has_figure("An official launch is planned in October", question)
+    assert has_figure("The new arrangements will go live on 1st April.", question)
+    assert has_figure("DATE OF MEETING: THURSDAY 22ND FEBRUARY", question)  # a header box in capitals
+
+
+def test_a_name_of_several_common_words_is_rare_as_a_whole():
+    """'Strengthening Independence Service': no one of its words is rare in a council's
+    papers, the name is; a quote from a paper that never names it (another team's
+    caseload) is about others."""
+    from assistant.answer.asked import Asked
+    from assistant.answer.extractive import _rare_names
+
+    ask = Asked.of("What is the average caseload of social workers in the 18-25 Strengthening Independence Service?")
+    idf = {"strengthen": 3.1, "independ": 3.0, "servic": 1.8, "caseload": 4.0, "averag": 2.0, "social": 1.0, "worker": 1.5,
+           "rarest": 6.0}
+    assert _rare_names(ask, idf) == {"strengthen", "independ"}  # told by its less common words
+    assert _rare_names(Asked.of("What is the average caseload of social workers in the Service?"), idf) == set()
