@@ -7,6 +7,7 @@ import numpy as np
 from files import corpus_file
 
 from assistant.answer.units import quotable
+from assistant.index import PAPER_KEY
 from assistant.retrieve import LexicalIndex
 from assistant.types import Filters
 
@@ -121,7 +122,7 @@ def test_a_few_papers_or_a_small_library_are_searched_exactly_over_their_vectors
     stored = app.index.vectors(ids)  # as Chroma holds them
     query = app.index.embedder.embed_query(RE_REFERRALS)
     cosine = {pid: float(np.dot(query, v) / np.linalg.norm(v) / np.linalg.norm(query)) for pid, v in stored.items()}
-    nearest = app.lexical.nearest(query, barnsley, 10)
+    nearest = app.lexical.nearest(query, app.lexical.vectors_of(barnsley), 10)
     assert [record[0] for record, _ in nearest] == sorted(cosine, key=cosine.get, reverse=True)[:10]
     assert [round(s, 5) for _, s in nearest] == [round(cosine[r[0]], 5) for r, _ in nearest]
 
@@ -136,6 +137,27 @@ def test_a_few_papers_or_a_small_library_are_searched_exactly_over_their_vectors
     app.reload()
     app.retriever.search("re-referrals", Filters(), 5)
     assert searches == [()]  # every paper allowed: Chroma's own index, unfiltered
+
+
+def test_an_exact_search_reads_the_papers_vectors_once_per_snapshot(make_assistant, monkeypatch):
+    """Reading every vector from disk was most of an exact search's time; they are kept
+    for the snapshot's life. A file removed meanwhile takes its passages out of the answers."""
+    app = make_assistant()
+    app.ingest([corpus_file("barnsley-osc-2024"), corpus_file("bury")])
+    reads, read = [], app.lexical.vectors_of
+    monkeypatch.setattr(app.lexical, "vectors_of", lambda doc_ids: reads.append(doc_ids) or read(doc_ids))
+    app.reload()
+    first = app.retriever.search("re-referrals", Filters(), 5)
+    assert app.retriever.search("re-referrals", Filters(), 5) == first and len(reads) == 1
+    bury = next(f for f in app.index.files() if f.startswith("bury"))
+    bury_papers = {d.doc_id for d in app.documents() if d.source == bury}
+    kept = app.retriever  # its vectors were read before the removal
+    app.remove(bury)
+    app.reload()
+    assert app.retriever is not kept  # a new snapshot, and the mirror brought up to date with the library
+    found = kept.snapshot.lexical.nearest(app.index.embedder.embed_query("Bury"), kept._vectors_of(kept._allowed(Filters())), 30)
+    assert found and not any(record[2][PAPER_KEY] in bury_papers for record, _ in found)
+    assert len(reads) == 1
 
 
 def test_a_search_leaving_out_a_few_passages_asks_chroma_unfiltered_for_more(make_assistant, monkeypatch):

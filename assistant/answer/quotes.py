@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Callable
 
 from assistant.answer.units import quotable
-from assistant.embedding import Embedder
+from assistant.embedding import Embedder, shortest_first
 from assistant.ingest import ParsedDocument
 from assistant.retrieve import LexicalIndex
 
@@ -29,7 +29,7 @@ def embed_quotes(source: str, quotes: list[str], embedder: Embedder, lexical: Le
                  on_batch: Callable[[int], None], step: int = 256) -> None:
     """Embedded after the file is committed, and kept under its name, `step` at a time
     (shortest first, so that each step's batches are padded little: see shortest_first)."""
-    quotes = sorted(quotes, key=len)
+    quotes = [quotes[i] for i in shortest_first(quotes)]
     for start in range(0, len(quotes), step):
         some = quotes[start : start + step]
         lexical.keep_quote_vectors(source, dict(zip(some, embedder.embed_texts(some))))

@@ -30,6 +30,7 @@ import json
 import sqlite3
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
@@ -80,6 +81,14 @@ CREATE TABLE IF NOT EXISTS token_totals (term TEXT PRIMARY KEY, passages INTEGER
 CREATE TABLE IF NOT EXISTS quote_vectors (key TEXT NOT NULL UNIQUE, source TEXT NOT NULL, vector BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS quote_vectors_by_source ON quote_vectors (source);
 """
+
+
+@dataclass(frozen=True)
+class PaperVectors:
+    """Some papers' passage vectors: `matrix` row i (unit length) is mirror row `rows[i]`."""
+
+    rows: list[int]
+    matrix: np.ndarray
 
 
 class LexicalIndex:
@@ -210,23 +219,31 @@ class LexicalIndex:
 
     # --- vectors ----------------------------------------------------------------------
 
-    def nearest(self, query_vector: list[float], doc_ids: tuple[str, ...], top_k: int) -> list[tuple[tuple, float]]:
-        """Exact search: the `top_k` passages of `doc_ids` whose vectors are nearest the
-        query's (cosine similarity, every passage of theirs compared), as `search` gives them."""
+    def vectors_of(self, doc_ids: tuple[str, ...]) -> "PaperVectors":
+        """Every passage vector of these papers, as one matrix of unit rows (what an exact
+        search compares the question with)."""
         rows = self.db.read("SELECT id, vector FROM vectors WHERE doc_id IN (SELECT value FROM json_each(?))",
                             (json.dumps(doc_ids),))
         if not rows:
-            return []
+            return PaperVectors([], np.zeros((0, 0), dtype=np.float32))
         matrix = np.frombuffer(b"".join(vector for _, vector in rows), dtype=np.float32).reshape(len(rows), -1)
+        return PaperVectors([row for row, _ in rows], matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12))
+
+    def nearest(self, query_vector: list[float], papers: "PaperVectors", top_k: int) -> list[tuple[tuple, float]]:
+        """Exact search: the `top_k` of the papers' passages whose vectors are nearest the
+        query's (cosine similarity, every passage compared), as `search` gives them."""
+        if not papers.rows:
+            return []
         query = np.asarray(query_vector, dtype=np.float32)
-        similarity = matrix @ query / np.maximum(np.linalg.norm(matrix, axis=1) * np.linalg.norm(query), 1e-12)
+        similarity = papers.matrix @ (query / max(float(np.linalg.norm(query)), 1e-12))
         best = np.argsort(-similarity, kind="stable")[:top_k]
-        wanted = [rows[i][0] for i in best]
+        wanted = [papers.rows[i] for i in best]
         found = {row[0]: row[1:] for row in self.db.read(
             "SELECT id, passage_id, text, metadata FROM passages WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps(wanted),))}
+        # a file removed since the vectors were read has taken its passages with it
         return [((found[row][0], found[row][1], json.loads(found[row][2])), float(similarity[i]))
-                for row, i in zip(wanted, best)]
+                for row, i in zip(wanted, best) if row in found]
 
     def vectors(self, passage_ids: list[str]) -> dict[str, np.ndarray]:
         """The stored vectors of these passages (those the mirror holds)."""
