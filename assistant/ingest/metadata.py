@@ -33,7 +33,8 @@ BOX_LABEL_START = re.compile(
 # A form's field label on a line of its own, its value on the lines below ('EQIA Title' /
 # 'Proposed transfer of ...'): an assessment form's own name ('EQIA Submission Form') says
 # what kind of paper it is, its title field what it is about
-FIELD_TITLE = re.compile(r"^(?:[A-Z][\w-]*\s+){0,2}title(?: of (?:the )?(?:report|decision|proposal|activity))?$", re.I)
+# (a contact box's 'Job title' is the officer's, not the paper's)
+FIELD_TITLE = re.compile(r"^(?!(?:job|post|role)\b)(?:[A-Z][\w-]*\s+){0,2}title(?: of (?:the )?(?:report|decision|proposal|activity))?$", re.I)
 # 'Appendix 1 - Key Service Statement' opening a paper: the paper is that appendix
 APPENDIX_TITLE = re.compile(r"^Appendix\s+[\w.]{1,4}\s*[-–—:]\s*\S", re.I)
 LABELLED_AUTHOR = re.compile(

@@ -154,16 +154,16 @@ def has_figure(text: str, question: str = "") -> bool:
     return bool(measures(text, question))
 
 
+# A word in capitals, or a day's ordinal ('22ND'), as a header box writes a date
+_CAPITALS = re.compile(r"\b(\d{1,2}|[A-Z])([A-Z]+)\b")
+
+
 def _times_named(text: str) -> set:
     """The dates, months, periods and timescales the text names, comparable between texts."""
     measuring = _without_spans(text, _not_measuring(text))  # '18-25 years of age' is no length of time
     dates = DATE.finditer(_CAPITALS.sub(lambda m: m.group(1) + m.group(2).lower(), text))  # 'THURSDAY 22ND FEBRUARY'
     return ({("month", m) for m in months_named(text)} | {("date", m.group(0).lower()) for m in dates}
             | {("period", p) for p in periods_in(text)} | {("timescale", t) for t in timescales(measuring)})
-
-
-# A word in capitals, or a day's ordinal ('22ND'), as a header box writes a date
-_CAPITALS = re.compile(r"\b(\d{1,2}|[A-Z])([A-Z]+)\b")
 
 
 def _without_spans(text: str, spans: list[tuple[int, int]]) -> str:

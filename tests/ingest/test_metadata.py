@@ -159,3 +159,6 @@ def test_a_form_is_titled_by_its_title_field_not_its_own_name(tmp_path):
                            "EQIA Title\nProposed transfer of the 18-25 service to adult social care\n"
                            "from children's services\nResponsible Officer\nJo Bloggs")
     assert doc.title == "Proposed transfer of the 18-25 service to adult social care from children's services"
+    # a contact box's 'Job title' is the officer's
+    contact = _front(tmp_path, "Performance Report: Quarter 3\nContact officer\nJob title\nHead of Service\nSummary")
+    assert contact.title == "Performance Report: Quarter 3"
