@@ -40,7 +40,7 @@ class ParsedFile:
 # Bump when a change to reading, passages or what is indexed with them (context line,
 # acronym expansion) means existing indexes must be rebuilt: it is part of every file's
 # hash, so the next `ingest` (and `make run`) re-indexes each file once.
-INDEX_FORMAT = "14"
+INDEX_FORMAT = "15"
 
 
 def file_hash(path: Path) -> str:

@@ -85,6 +85,9 @@ def is_table_line(text: str) -> bool:
 COUNTED = re.compile(r"[\d,.]+%?\s+[a-z]")
 # '67.1% Not Known', '£2.3m Agency staff': a share or a sum opening a line is a figure with
 # its label (one line of a breakdown), never a heading's number
+# A form's answer on a line of its own, under its question ('Are there negative impacts
+# for Race' / 'No'): short and capitalised, but no heading
+FORM_ANSWER = re.compile(r"^(?:yes|no|n/a|not applicable|none|not known)[.!]?$", re.I)
 FIGURE_FIRST = re.compile(r"^(?:£\s?\d[\d,.]*|\d[\d,.]*\s?%)")
 
 
@@ -93,7 +96,7 @@ def is_heading(text: str) -> bool:
     words = text.split()
     if not words or len(words) > 12 or len(text) > 90 or TERMINAL.search(text):
         return False
-    if BULLET.match(text) or NUMBERED.match(text) or COUNTED.match(text) or FIGURE_FIRST.match(text):
+    if BULLET.match(text) or NUMBERED.match(text) or COUNTED.match(text) or FIGURE_FIRST.match(text) or FORM_ANSWER.match(text):
         return False
     return text[0].isupper() or text[0].isdigit()
 
@@ -106,8 +109,7 @@ def blocks(lines: list[Line]) -> list[Block]:
     current: Block | None = None
     i = 0
     while i < len(lines):
-        raw = lines[i].text
-        page = lines[i].page
+        raw, page = lines[i].text, lines[i].page
         if is_table_line(raw):
             table_lines, i = _take_table(lines, i)
             out.append(Block("table", table_lines, page, section, heading, _caption(out, heading)))
@@ -145,10 +147,12 @@ def blocks(lines: list[Line]) -> list[Block]:
             out.append(current)
         elif current is not None and current.items and _continues_item(text):
             current.items[-1] += " " + text
+        elif FORM_ANSWER.match(text):
+            _add_form_answer(out, Block("paragraph", [text], page, section, heading))
+            current = None
         elif is_heading(text) and (_marked_heading(raw) or not _mid_sentence(current)):
             heading = text.rstrip(":")
-            minute = MINUTE_NUMBER.match(text)
-            section = minute.group(1) if minute else section
+            section = minute.group(1) if (minute := MINUTE_NUMBER.match(text)) else section
             out.append(Block("heading", [text], page, section, heading))
             current = None
         elif current is not None and not current.items and _mid_sentence(current):
@@ -157,6 +161,18 @@ def blocks(lines: list[Line]) -> list[Block]:
             current = Block("paragraph", [text], page, section, heading, _follows_list(out))
             out.append(current)
     return out
+
+
+def _add_form_answer(out: list[Block], answer: Block) -> None:
+    """A form's answer joins its question ('Are there negative impacts for Race' / 'No'):
+    one passage says both, where a bare 'No' would say nothing."""
+    question = out[-1] if out and out[-1].kind in ("heading", "paragraph") and not out[-1].items else None
+    if question is not None and question.kind == "paragraph" and question.lines[-1].endswith("?"):
+        question.lines.append(answer.lines[0])
+        return
+    if question is not None and question.kind == "heading":
+        answer.lines[0] = f"{question.lines[0].rstrip(':?')}? {answer.lines[0]}"
+    out.append(answer)
 
 
 def _follows_list(previous: list[Block]) -> str | None:

@@ -99,6 +99,21 @@ def test_a_breakdown_of_shares_is_text_not_headings():
     assert found[2].lines == ["67.1% Not Known", "20.2% Heterosexual", "0.4% Gay Man", "£2.3m Agency Staff"]
 
 
+def test_a_forms_answer_stays_with_its_question():
+    """An equality assessment's boxes, one per line: a bare 'No' was a heading (lost), and
+    alone it would say nothing; with its question it says what was found."""
+    from assistant.ingest.structure import Line, blocks
+
+    lines = [Line(t, 18) for t in [
+        "Are there negative impacts for Race", "No",
+        "Do you have data related to the protected groups of the people impacted by this activity?", "Yes",
+        "Mitigating actions for Race", "Not applicable"]]
+    said = [" ".join(b.lines) for b in blocks(lines) if b.kind == "paragraph"]
+    assert said == ["Are there negative impacts for Race? No",
+                    "Do you have data related to the protected groups of the people impacted by this activity? Yes",
+                    "Mitigating actions for Race? Not applicable"]
+
+
 def test_a_list_set_out_with_space_between_its_items_stays_one_list_with_its_lead_in():
     from assistant.ingest.structure import Line, blocks
 
