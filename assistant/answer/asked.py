@@ -167,7 +167,12 @@ def names_given(question: str, terms: list[str]) -> frozenset[str]:
     """The names a question gives (places, services, people), as its terms: capitalised
     words that are not its first, a month, a council's name or one of the field's terms."""
     words = [w for w in _NAME_WORD.findall(question) if not re.fullmatch(MONTH, w)]
-    return frozenset(t for t in said_terms(" ".join(words)) if not t.startswith("=")) & frozenset(terms)
+    return _name_terms(" ".join(words), terms)
+
+
+def _name_terms(words: str, terms: list[str]) -> frozenset[str]:
+    """The question's terms these name words say (not the field's terms, '=...')."""
+    return frozenset(t for t in said_terms(words) if not t.startswith("=")) & frozenset(terms)
 
 
 # Capitalised words in a row: one name ('the 18-25 Strengthening Independence Service')
@@ -177,8 +182,7 @@ _NAME_RUN = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
 def name_runs(question: str, terms: list[str]) -> list[frozenset[str]]:
     """The names of several words the question gives, each as its terms: a service's name
     is rare as a whole though each of its words ('Service', 'Independence') is not."""
-    runs = (frozenset(t for t in said_terms(run) if not t.startswith("=")) & frozenset(terms)
-            for run in _NAME_RUN.findall(question))
+    runs = (_name_terms(run, terms) for run in _NAME_RUN.findall(question))
     return [run for run in runs if len(run) > 1]
 
 

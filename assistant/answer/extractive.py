@@ -129,8 +129,9 @@ def _rare_names(ask: Asked, idf: Mapping[str, float]) -> set[str]:
     found = {name for name in ask.names if idf.get(name, 0.0) >= rare}
     for run in name_runs(ask.question, ask.terms):
         weights = {word: idf.get(word, 0.0) for word in run}
-        if sum(weights.values()) >= rare:
-            found |= {word for word, weight in weights.items() if weight >= sum(weights.values()) / len(run)}
+        together = sum(weights.values())
+        if together >= rare:
+            found |= {word for word, weight in weights.items() if weight >= together / len(run)}
     return found
 
 

@@ -85,10 +85,10 @@ def is_table_line(text: str) -> bool:
 COUNTED = re.compile(r"[\d,.]+%?\s+[a-z]")
 # '67.1% Not Known', '£2.3m Agency staff': a share or a sum opening a line is a figure with
 # its label (one line of a breakdown), never a heading's number
+FIGURE_FIRST = re.compile(r"^(?:£\s?\d[\d,.]*|\d[\d,.]*\s?%)")
 # A form's answer on a line of its own, under its question ('Are there negative impacts
 # for Race' / 'No'): short and capitalised, but no heading
 FORM_ANSWER = re.compile(r"^(?:yes|no|n/a|not applicable|none|not known)[.!]?$", re.I)
-FIGURE_FIRST = re.compile(r"^(?:£\s?\d[\d,.]*|\d[\d,.]*\s?%)")
 
 
 def is_heading(text: str) -> bool:
