@@ -35,6 +35,7 @@ from assistant.chroma_server import connect
 from assistant.config import Settings
 from assistant.embedding import Embedder, shortest_first
 from assistant.ingest import ParsedDocument
+from assistant.language.glossary import spelled_out
 from assistant.language.periods import spelled_out_periods
 from assistant.language.vocabulary import acronym_expansions
 from assistant.manifest import CheckReport, ChromaManifest, FileEntry, FileManifest, read_all
@@ -60,6 +61,7 @@ def context_line(document: SourceDocument, passage: Passage) -> str:
         passage.heading,
         passage.caption,
         acronym_expansions(passage.text),
+        spelled_out(dict(document.glossary), passage.text),
         spelled_out_periods(passage.text) if passage.kind == "table_row" else None,
     ]
     return " · ".join(p for p in parts if p)

@@ -261,7 +261,9 @@ class FileEntry:
 
     @classmethod
     def from_manifest(cls, source: str, entry: dict) -> "FileEntry":
-        documents = tuple(SourceDocument(**{**d, "groups": tuple(d.get("groups", ()))}) for d in entry["documents"])
+        documents = tuple(SourceDocument(**{**d, "groups": tuple(d.get("groups", ())),
+                                             "glossary": tuple(map(tuple, d.get("glossary", ())))})
+                          for d in entry["documents"])
         return cls(source, entry["file_hash"], documents, entry["passages"], entry.get("added"), entry.get("path"))
 
 

@@ -32,6 +32,7 @@ class SourceDocument:
     restricted: bool = False  # exempt / Part 2: only for viewers in `groups` (see access.py)
     groups: tuple[str, ...] = ()
     access_note: str | None = None  # how it came to be restricted
+    glossary: tuple[tuple[str, str], ...] = ()  # the abbreviations its file defines: (('IMS', 'Integrated Micromobility Service'),)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from assistant.language.figures import (
     is_difference,
     is_length_of_time,
     is_money,
+    is_share_of_a_sum,
     measures,
     own_period,
     without_standards,
@@ -155,8 +156,13 @@ _CAPITALISED_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:and\s+|of\s+|&\s+)?[A-Z][
 
 
 def _initials(text: str) -> set[str]:
-    """The abbreviations the text's capitalised names spell: 'Human Resources' -> 'HR'."""
-    return {"".join(word[0] for word in name.split() if word[0].isupper()) for name in _CAPITALISED_NAME.findall(text)}
+    """The abbreviations the text's capitalised names spell: 'Human Resources' -> 'HR'; a
+    name may follow a capital that is not its own ('The Rural Lift Partnership' -> 'RLP')."""
+    spelled = set()
+    for name in _CAPITALISED_NAME.findall(text):
+        letters = "".join(word[0] for word in name.split() if word[0].isupper())
+        spelled |= {letters[i:] for i in range(len(letters) - 1)}
+    return spelled
 
 
 # A capitalised word past a sentence's first: a name ('the Seashells and Millmead hubs')
@@ -321,7 +327,8 @@ class Asked:
             fit *= 0.6  # a percentage is no answer to 'what is the average salary?'
         elif self.count and (found := measures(self._done(unit.text), self.question)) and not counts(unit.text):
             # 'how many' is answered by a number before a rate (or a month's days), never by a sum of money
-            fit *= 0.5 if all(is_money(f, unit.text) or is_length_of_time(f, unit.text) for f in found) else 0.85
+            fit *= 0.5 if all(is_money(f, unit.text) or is_share_of_a_sum(f, unit.text) or is_length_of_time(f, unit.text)
+                              for f in found) else 0.85
         elif self.kinds & {"rate", "share"} and "money" not in self.kinds and \
                 (found := measures(unit.text, self.question)) and all(is_money(f, unit.text) for f in found):
             fit *= 0.5  # a vacancy rate is no sum of money, whatever a budget row says of vacancies

@@ -4,8 +4,9 @@ their lead-in, or a whole table row read with its label and caption."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from assistant.language.glossary import spelled_out
 from assistant.language.periods import months_named
 from assistant.language.sentences import split_sentences
 from assistant.types import Hit, Passage
@@ -34,7 +35,16 @@ def units(hit: Hit) -> list[Unit]:
     """Sentences (and pairs of sentences), list items (read with their lead-in), or the
     whole table row (read with its label and caption: a row's figures mean nothing alone)."""
     committee = hit.document.committee if hit.document.kind == "minutes" else None
-    return _units(hit.passage, _paper(hit.document.title, committee))
+    found = _units(hit.passage, _paper(hit.document.title, committee))
+    glossary = dict(hit.document.glossary)
+    return [_with_names(unit, glossary) for unit in found] if glossary else found
+
+
+def _with_names(unit: Unit, glossary: dict[str, str]) -> Unit:
+    """A unit using an abbreviation its paper defined says the name too: 'The current IMS
+    contract' is about the Integrated Micromobility Service in its own words."""
+    names = spelled_out(glossary, unit.text)
+    return replace(unit, context=f"{unit.context} {names}", own_scope=f"{unit.own_scope} {names}") if names else unit
 
 
 def quotable(passage: Passage) -> list[str]:

@@ -10,7 +10,9 @@ from typing import Iterable
 from assistant.access import is_sidecar
 from assistant.ingest import metadata, structure
 from assistant.ingest.passages import TokenCounter, build_passages
-from assistant.ingest.read import SUPPORTED_SUFFIXES, read_pages
+from assistant.ingest.read import SUPPORTED_SUFFIXES, Page, read_pages
+from assistant.language.glossary import defined_abbreviations
+from assistant.language.vocabulary import vocabulary
 from assistant.types import Passage, SourceDocument
 
 __all__ = ["ParsedDocument", "ParsedFile", "SUPPORTED_SUFFIXES", "expand_paths", "file_hash", "parse_file", "read_file",
@@ -40,7 +42,7 @@ class ParsedFile:
 # Bump when a change to reading, passages or what is indexed with them (context line,
 # acronym expansion) means existing indexes must be rebuilt: it is part of every file's
 # hash, so the next `ingest` (and `make run`) re-indexes each file once.
-INDEX_FORMAT = "15"
+INDEX_FORMAT = "17"
 
 
 def file_hash(path: Path) -> str:
@@ -64,6 +66,7 @@ def read_file(
     if not segments:
         segments = [structure.to_lines(pages)]
     pack_meta = metadata.extract(segments[0])
+    glossary = _own_abbreviations(pages)
     parsed, tables = [], 0
     printed = {page.number: page.printed for page in pages if page.printed}
     for part, lines in enumerate(segments):
@@ -80,6 +83,7 @@ def read_file(
             author=meta.author,
             kind=meta.kind,  # type: ignore[arg-type]
             part=part,
+            glossary=glossary,
         )
         blocks = structure.blocks(lines)
         tables += sum(1 for block in blocks if block.kind == "table")
@@ -90,6 +94,15 @@ def read_file(
     paginated = [page for page in pages if page.number is not None]
     blank = tuple(page.number for page in paginated if not page.text_layer)
     return ParsedFile(parsed, len(paginated), blank, tables)
+
+
+def _own_abbreviations(pages: list[Page]) -> tuple[tuple[str, str], ...]:
+    """The abbreviations the file defines that the field's vocabulary does not already
+    spell out (it knows EHCP; a paper's 'IMS' is its own). Per file, not per paper: a
+    pack's reports share them (the transport report defines TCR, the next one uses it)."""
+    known = vocabulary().glossary()
+    defined = defined_abbreviations("\n".join(page.text for page in pages))
+    return tuple((a, name) for a, name in defined.items() if a not in known and a.removesuffix("s") not in known)
 
 
 def _fallback_title(path: Path) -> str:

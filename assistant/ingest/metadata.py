@@ -12,7 +12,7 @@ from datetime import date
 from itertools import takewhile
 
 from assistant.ingest.structure import Line
-from assistant.language.councils import detect_council
+from assistant.language.councils import councils_named, detect_council
 from assistant.language.periods import parse_date
 from assistant.language.sentences import clean
 
@@ -76,10 +76,13 @@ def extract(lines: list[Line]) -> Metadata:
     texts = [t for line in lines for t in _labelled(clean(line.text)) if t and "\t" not in t]
     head = texts[:40]
     kind = detect_kind(head)
+    committee = detect_committee(head)
     return Metadata(
         title=detect_title(head, kind),
-        council=detect_council(" \n".join(texts)),
-        committee=detect_committee(head),
+        # a committee named for its authority is that authority's ('West of England Combined
+        # Authority Committee'), however often its papers name the city its schemes are in
+        council=next(iter(councils_named(committee or "")), None) or detect_council(" \n".join(texts)),
+        committee=committee,
         meeting_date=detect_meeting_date(head),
         author=detect_author(texts),
         kind=kind,

@@ -85,6 +85,15 @@ def is_money(figure: Figure, text: str) -> bool:
     return figure.text.startswith(("£", "$")) or bool(_MONEY_COLUMN.search(text[max(0, figure.start - 50) : figure.start]))
 
 
+# '£11.8m (23%)': a share in brackets just after a sum is that sum's share of its budget
+_AFTER_A_SUM = re.compile(r"[£$]\d[\d,.]*\s*(?:k|m|bn)?\s*\($", re.I)
+
+
+def is_share_of_a_sum(figure: Figure, text: str) -> bool:
+    """A percentage saying what share of its budget a sum is: the 23% of '£11.8m (23%)'."""
+    return figure.percent and bool(_AFTER_A_SUM.search(text[max(0, figure.start - 20) : figure.start]))
+
+
 def is_length_of_time(figure: Figure, text: str) -> bool:
     """A number of hours, days, weeks, months or years: '20 working days', '2.5 years'."""
     return bool(_AFTER_NUMBER.match(text[figure.start:]))

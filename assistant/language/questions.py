@@ -52,7 +52,8 @@ def names_person(text: str) -> bool:
     return bool(_TITLED.search(text)) or any(not _BODY.search(m.group(0)) for m in _PERSON.finditer(text))
 
 
-_MEASURED = re.compile(r"\b([A-Za-z][\w'’-]*)\s+rates?\b")
+# what a rate or a ratio is of ('re-referral rate', 'benefit-cost ratio')
+_MEASURED = re.compile(r"\b([A-Za-z][\w'’-]*)\s+(?:rates?|ratios?)\b")
 
 
 def wants_reason(question: str) -> bool:

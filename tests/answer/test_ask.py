@@ -137,6 +137,7 @@ def test_a_rate_of_something_else_is_not_an_answer(corpus_assistant):
     from assistant.language.questions import measured_terms
 
     assert measured_terms("What is North Somerset's re-referral rate?") == {"=re-referral"}  # the field's term, in any wording
+    assert measured_terms("What is the benefit-cost ratio of the scheme?") == {"benefit", "cost"}  # a ratio is of something too
     # West Sussex reports a social workers' take-up *rate* for 2019, not a re-referral rate.
     assert corpus_assistant.ask("What was West Sussex's re-referral rate in 2019?").abstained
 
@@ -179,3 +180,41 @@ def test_a_figure_of_its_own_time_is_no_answer_about_the_year_its_sentence_names
     assert assistant.ask("How much Safety Valve money did the council get from the DfE in 2022-23?").abstained
     answer = assistant.ask("How much Safety Valve money is the council getting from the DfE in 2024-25?")
     assert not answer.abstained and "£9m" in answer.text, answer.text
+
+
+def test_a_question_in_the_names_words_is_answered_from_a_sentence_using_its_letters(assistant_reading):
+    """A paper defines 'the Rural Lift Partnership (RLP)' once and uses 'RLP' after: the sentence
+    using the letters answers a question in the name's words."""
+    paper = ("Community Transport Update\n"
+             "1. The Rural Lift Partnership (RLP) was set up in 2021 to give older residents lifts to appointments.\n"
+             "2. Volunteer drivers are recruited through parish councils and trained by the county.\n"
+             "3. The current RLP grant agreement expires on 31 March 2027 and cannot be extended.\n"
+             "4. The Rural Bus Partnership grant agreement expires on 30 June 2026.\n")
+    assistant = assistant_reading("community-transport.txt", paper)
+    assert assistant.index.files()["community-transport.txt"].documents[0].glossary == (("RLP", "Rural Lift Partnership"),)
+    answer = assistant.ask("When does the rural lift partnership's grant agreement expire?")
+    assert "31 March 2027" in answer.text, answer.text
+
+
+def test_a_question_using_the_letters_is_answered_by_a_sentence_spelling_the_name(assistant_reading):
+    """The other way round: 'RLP' in a question is answered by 'The Rural Lift Partnership
+    now has 42 ...' (its capitals spell the letters once 'The' is left out)."""
+    paper = ("Community Transport Update\n"
+             "1. The Rural Lift Partnership (RLP) was set up in 2021 with a grant from the county.\n"
+             "2. The Rural Lift Partnership now has 42 volunteer drivers, recruited through parish councils.\n"
+             "3. The library delivery service now has 17 volunteer drivers, recruited through its branches.\n"
+             "4. The RLP steering group meets quarterly.\n")
+    assistant = assistant_reading("community-transport.txt", paper)
+    answer = assistant.ask("How many volunteer drivers does the RLP have?")
+    assert "42" in answer.text, answer.text
+
+
+def test_a_sums_share_of_its_budget_is_no_count(assistant_reading):
+    """'How many learners finished?' is not answered by '£11.8m (23%) variance': the 23% is
+    the sum's share of its budget, no more a count than the sum is."""
+    paper = ("Skills Delivery\n"
+             "1. Skills Bootcamps: the £11.8m (23%) variance is attributable to Skills Bootcamps (£7.0m). The Skills "
+             "Bootcamps budget assumed that 100% of learners would finish training, whereas fewer learners finished.\n")
+    assistant = assistant_reading("skills.txt", paper)
+    answer = assistant.ask("How many learners finished a Skills Bootcamp?")
+    assert answer.abstained, answer.text

@@ -162,3 +162,14 @@ def test_a_form_is_titled_by_its_title_field_not_its_own_name(tmp_path):
     # a contact box's 'Job title' is the officer's
     contact = _front(tmp_path, "Performance Report: Quarter 3\nContact officer\nJob title\nHead of Service\nSummary")
     assert contact.title == "Performance Report: Quarter 3"
+
+
+def test_a_committee_named_for_its_authority_is_that_authoritys_whatever_city_its_schemes_are_in(tmp_path):
+    doc = _front(tmp_path, "REPORT TO: WEST OF ENGLAND COMBINED AUTHORITY COMMITTEE\nDATE: 27 MARCH 2026\n"
+                           "1. The Bristol to Bath corridor, Bristol Temple Meads and the Bristol bus network are "
+                           "funded through Bristol City Council and the West of England.")
+    assert doc.council == "West of England Combined Authority"
+    # a paper whose committee names no authority is still the one it names most
+    doc = _front(tmp_path, "Transport and Connectivity Policy Committee\n1. Bristol City Council asked the West "
+                           "of England Combined Authority for Bristol's share of the fund.")
+    assert doc.council == "Bristol Council"

@@ -176,3 +176,11 @@ def test_pdf_passages_carry_the_papers_own_paragraph_numbers(real_papers, name):
     numbered = [p for p in prose if p.section]
     assert len(numbered) >= 0.8 * len(prose), (len(numbered), len(prose))
     assert all(p.page for p in prose)
+
+
+def test_a_combined_authoritys_papers_are_its_own_not_the_city_its_schemes_are_in(real_papers):
+    """The West of England papers name Bristol more often than the authority (its stations,
+    corridors and council); their committee is the authority's."""
+    for prefix, council in [("weca-", "West of England Combined Authority"), ("kent-", "Kent County Council")]:
+        found = {p.document.council for name, papers in real_papers.items() if name.startswith(prefix) for p in papers}
+        assert found == {council}, (prefix, found)
