@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 
+from assistant.language.vocabulary import POSSESSIVE
+
 # 'Name Of Thing (NOT)', 'Education, Health and Care Plans (EHCPs)', 'Department for Education (DfE)'
 _DEFINED = re.compile(r"((?:[A-Za-z][\w'’&-]*,?\s+){1,12})\(([A-Z][A-Za-z&]{1,7})\)")
 _WORD = re.compile(r"[A-Za-z][\w'’-]*|&")
 # words a name's letters may leave out ('Transport for City Regions (TCR)')
 _SMALL = frozenset({"of", "and", "for", "the", "in", "to", "on", "at", "&", "with", "by"})
 _LETTERS = re.compile(r"\b[A-Z][A-Za-z&]*\b")  # where an abbreviation may be used ('RLP', 'EHCPs', 'DfE')
-_POSSESSIVE = re.compile(r"['’]s?$")  # 'Kent Community Safety Trust’s (KCST)'
 
 
 def defined_abbreviations(text: str) -> dict[str, str]:
@@ -29,7 +30,7 @@ def defined_abbreviations(text: str) -> dict[str, str]:
         abbreviation = m.group(2)
         name = _name_spelled(_WORD.findall(m.group(1)), _letters(abbreviation))
         if name and abbreviation not in defined:
-            defined[abbreviation] = _POSSESSIVE.sub("", name)
+            defined[abbreviation] = POSSESSIVE.sub("", name)  # 'Kent Community Safety Trust’s (KCST)'
     return defined
 
 

@@ -36,7 +36,7 @@ STOPWORDS = frozenset(
 TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*|\d+(?:[.,]\d+)*%?")
 _PARTS = re.compile(r"[a-z0-9]+")
 _AUXILIARIES = frozenset({"is", "are", "was", "were", "be", "been", "being"})
-_POSSESSIVE = re.compile(r"['’]s?$")
+POSSESSIVE = re.compile(r"['’]s?$")  # a word's possessive ending ('Trust’s', 'CLA's')
 MENTIONS_REMEMBERED = 20_000  # texts; a few MB
 
 
@@ -106,8 +106,8 @@ class Vocabulary:
         while at < len(flat):
             index = flat[at][1]
             n, phrase = self._phrase_at(stems, at)
-            abbreviation = self._abbreviations.get(_POSSESSIVE.sub("", tokens[index]).removesuffix("s")) or \
-                self._abbreviations.get(_POSSESSIVE.sub("", tokens[index]))
+            abbreviation = self._abbreviations.get(POSSESSIVE.sub("", tokens[index]).removesuffix("s")) or \
+                self._abbreviations.get(POSSESSIVE.sub("", tokens[index]))
             if abbreviation and n < 2 and (at == 0 or flat[at - 1][1] != index):  # 'CP plan' is not 'CP'
                 found.append(Mention(abbreviation, frozenset({index})))
                 at = next((j for j in range(at, len(flat)) if flat[j][1] != index), len(flat))
